@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Bootstrap for a fresh clone: needs nothing but Python 3.11.
+
+    python3 dev.py serve   set up, migrate, load demo data, serve http://127.0.0.1:8000
+    python3 dev.py test    set up, then ruff, mypy --strict and the whole pytest suite
+
+Both create ``.venv`` on first use and reinstall only when pyproject.toml or
+constraints.txt change. The test command installs Debian's Chromium with apt-get
+when it is missing (browser tests drive it through Playwright).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / "bin"
+STAMP = VENV / ".cyberdelta-install"
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    print("+", " ".join(str(a) for a in args), flush=True)
+    completed = subprocess.run([str(a) for a in args], cwd=ROOT, env=env, check=False)
+    if completed.returncode != 0:
+        sys.exit(completed.returncode)
+
+
+def install_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in ("pyproject.toml", "constraints.txt"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_venv() -> None:
+    if sys.version_info[:2] != (3, 11):
+        sys.exit(f"CyberDelta needs Python 3.11, this is {sys.version.split()[0]}")
+    if not (BIN / "python").exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    fingerprint = install_fingerprint()
+    if STAMP.exists() and STAMP.read_text() == fingerprint:
+        return
+    run(
+        BIN / "python",
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "-c",
+        ROOT / "constraints.txt",
+        "-e",
+        f"{ROOT}[dev]",
+    )
+    STAMP.write_text(fingerprint)
+
+
+def ensure_chromium() -> None:
+    if shutil.which("chromium"):
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        sys.exit("Chromium is missing: install Debian's package with `apt-get install -y chromium`.")
+    run("apt-get", "update", "-qq")
+    run("apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk")
+
+
+def serve() -> None:
+    ensure_venv()
+    run(BIN / "cyberdelta", "demo")
+    run(BIN / "cyberdelta", "serve", "--host", "127.0.0.1", "--port", "8000")
+
+
+def test(extra: list[str]) -> None:
+    ensure_venv()
+    ensure_chromium()
+    run(BIN / "ruff", "check", "src", "tests", "benchmarks", "scripts", "dev.py")
+    run(BIN / "ruff", "format", "--check", "src", "tests", "benchmarks", "scripts", "dev.py")
+    run(BIN / "mypy")
+    run(BIN / "python", "-m", "pytest", *extra)
+
+
+def main() -> None:
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "serve":
+        serve()
+    elif command == "test":
+        test(sys.argv[2:])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

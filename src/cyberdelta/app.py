@@ -1,0 +1,87 @@
+"""Application factory: ``create_app(settings)`` wires routers, middleware and templates.
+
+Nothing connects at import time; the engine and session factory are built here from the
+settings passed in and kept on ``app.state``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from cyberdelta import __version__
+from cyberdelta.catalog import routes as catalog_routes
+from cyberdelta.db.engine import make_engine, make_session_factory
+from cyberdelta.i18n import gettext
+from cyberdelta.settings import Settings
+from cyberdelta.web import pages
+from cyberdelta.web.middleware import LanguageMiddleware, SecurityHeadersMiddleware
+from cyberdelta.web.templating import make_templates, render
+
+STATIC = Path(__file__).resolve().parent / "web" / "static"
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(("/api/", "/taxii2/")) or "text/html" not in request.headers.get(
+        "accept", ""
+    )
+
+
+def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    app = FastAPI(
+        title="CyberDelta",
+        version=__version__,
+        description="Cyber-resilience platform for crypto-asset exchanges (自助・共助・公助).",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.resolved_database_url)
+    app.state.session_factory = make_session_factory(app.state.engine)
+    app.state.templates = make_templates()
+
+    app.add_middleware(LanguageMiddleware, default=settings.default_language)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(pages.router)
+    app.include_router(catalog_routes.pages)
+    app.include_router(catalog_routes.api)
+
+    @app.get("/api/v1/health", tags=["system"])
+    def health() -> dict[str, str]:
+        """Liveness check."""
+        return {"status": "ok", "version": __version__}
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": error.detail}, status_code=error.status_code, headers=error.headers
+            )
+        message = error.detail if error.status_code != 404 else gettext("The page was not found.")
+        return render(
+            request,
+            "error.html",
+            {"status": error.status_code, "message": message},
+            status_code=error.status_code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> Response:
+        problems = [
+            {"field": ".".join(str(part) for part in item["loc"]), "reason": item["msg"]}
+            for item in error.errors()
+        ]
+        if _wants_json(request):
+            return JSONResponse({"detail": problems}, status_code=422)
+        message = "; ".join(f"{item['field']}: {item['reason']}" for item in problems)
+        return render(request, "error.html", {"status": 422, "message": message}, status_code=422)
+
+    return app

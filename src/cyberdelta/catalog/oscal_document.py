@@ -1,0 +1,185 @@
+"""Reading an OSCAL catalog document (JSON or YAML) and checking it before anything is stored.
+
+Checks, each reported with the JSON path of the problem:
+
+* size limit, well-formed JSON/YAML (line and column of a syntax error);
+* the OSCAL 1.x catalog schema, through compliance-trestle's models (``trestle.oscal.catalog``);
+* identifier uniqueness: OSCAL requires control, group, part and parameter ids to be unique
+  within the document (OSCAL 1.1 catalog model, "id" constraints);
+* internal links: every ``href`` of the form ``#fragment`` must name an id or a back-matter
+  resource uuid in the same document.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pydantic
+import yaml
+from trestle.oscal.catalog import Catalog as TrestleCatalog
+
+from cyberdelta.catalog.errors import CatalogImportError, Problem
+
+CHILD_KEYS = ("groups", "controls")
+
+
+def parse_bytes(data: bytes, source: str, max_bytes: int) -> dict[str, Any]:
+    """Decode ``data`` as JSON (or YAML when the name says so or it is not JSON)."""
+    if len(data) > max_bytes:
+        raise CatalogImportError(
+            source,
+            [
+                Problem(
+                    "$",
+                    "the file is %(size)s bytes, over the limit of %(limit)s bytes",
+                    {"size": len(data), "limit": max_bytes},
+                )
+            ],
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CatalogImportError(
+            source, [Problem("$", "not UTF-8 text (byte %(offset)s)", {"offset": error.start})]
+        ) from None
+    is_yaml = source.lower().endswith((".yaml", ".yml")) or not text.lstrip().startswith(("{", "["))
+    if is_yaml:
+        try:
+            document = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = {"line": mark.line + 1, "column": mark.column + 1} if mark else {"line": 0, "column": 0}
+            raise CatalogImportError(
+                source, [Problem("$", "malformed YAML at line %(line)s, column %(column)s", where)]
+            ) from None
+    else:
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise CatalogImportError(
+                source,
+                [
+                    Problem(
+                        "$",
+                        "malformed JSON at line %(line)s, column %(column)s: %(reason)s",
+                        {"line": error.lineno, "column": error.colno, "reason": error.msg},
+                    )
+                ],
+            ) from None
+    if not isinstance(document, dict) or not isinstance(document.get("catalog"), dict):
+        raise CatalogImportError(
+            source, [Problem("$", "an OSCAL catalog document has a single top-level object 'catalog'")]
+        )
+    return document
+
+
+def json_path(location: tuple[str | int, ...]) -> str:
+    path = "$"
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def _is_branch(segment: str | int) -> bool:
+    """Pydantic names the union member it tried (``Group1``); OSCAL field names are lowercase."""
+    return isinstance(segment, str) and segment[:1].isupper()
+
+
+def _misfit(items: list[Any]) -> tuple[int, int]:
+    """How badly a union branch fits: unknown keys mean the wrong branch, then fewest errors."""
+    structural = sum(1 for item in items if item["type"] == "extra_forbidden")
+    return (structural, len(items))
+
+
+def _schema_problems(errors: list[Any]) -> list[Problem]:
+    """Turn pydantic errors into problems, keeping for each union the branch that fits best."""
+    by_union: dict[tuple[str | int, ...], dict[str, list[Any]]] = {}
+    plain: list[Any] = []
+    for error in errors:
+        location = tuple(error["loc"])
+        split = next((index for index, segment in enumerate(location) if _is_branch(segment)), None)
+        if split is None:
+            plain.append(error)
+            continue
+        by_union.setdefault(location[:split], {}).setdefault(str(location[split]), []).append(error)
+    for branches in by_union.values():
+        plain.extend(min(branches.items(), key=lambda item: _misfit(item[1]))[1])
+    problems: dict[tuple[str, str], Problem] = {}
+    for error in plain:
+        location = tuple(segment for segment in error["loc"] if not _is_branch(segment))
+        path = json_path(("catalog", *location))
+        message = "schema: %(reason)s"
+        reason = error["msg"] if error["type"] != "string_pattern_mismatch" else "value has the wrong form"
+        problems.setdefault((path, reason), Problem(path, message, {"reason": reason}))
+    return list(problems.values())
+
+
+def validate_schema(document: dict[str, Any], source: str) -> None:
+    """Validate against the OSCAL catalog model of compliance-trestle."""
+    extra = sorted(set(document) - {"catalog", "$schema"})
+    problems = [Problem(f"$.{key}", "unexpected top-level key") for key in extra]
+    try:
+        TrestleCatalog.model_validate(document["catalog"])
+    except pydantic.ValidationError as error:
+        problems.extend(_schema_problems(error.errors()))
+    if problems:
+        raise CatalogImportError(source, problems)
+
+
+def walk(node: dict[str, Any], path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every object in the tree with its JSON path (groups, controls, parts, params, …)."""
+    yield path, node
+    for key, value in node.items():
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    yield from walk(item, f"{path}.{key}[{index}]")
+        elif isinstance(value, dict):
+            yield from walk(value, f"{path}.{key}")
+
+
+def check_integrity(document: dict[str, Any], source: str) -> None:
+    """Unique ids and resolvable internal links (``#id`` or ``#resource-uuid``)."""
+    catalog = document["catalog"]
+    seen: dict[str, str] = {}
+    targets: set[str] = set()
+    problems: list[Problem] = []
+    links: list[tuple[str, str]] = []
+    for path, node in walk(catalog, "$.catalog"):
+        identifier = node.get("id")
+        if isinstance(identifier, str) and not path.endswith(".metadata"):
+            if identifier in seen:
+                problems.append(
+                    Problem(
+                        path + ".id",
+                        "duplicate id %(id)s (first at %(first)s)",
+                        {"id": identifier, "first": seen[identifier]},
+                    )
+                )
+            else:
+                seen[identifier] = path + ".id"
+            targets.add(identifier)
+        uuid = node.get("uuid")
+        if isinstance(uuid, str):
+            targets.add(uuid)
+        for index, link in enumerate(node.get("links") or []):
+            href = link.get("href") if isinstance(link, dict) else None
+            if isinstance(href, str) and href.startswith("#"):
+                links.append((f"{path}.links[{index}].href", href[1:]))
+    for path, target in links:
+        if target not in targets:
+            problems.append(
+                Problem(path, "link to #%(target)s, which is not in this document", {"target": target})
+            )
+    if problems:
+        raise CatalogImportError(source, problems)
+
+
+def read_catalog(data: bytes, source: str, max_bytes: int) -> dict[str, Any]:
+    """Parse and check a document; returns it unchanged when it passes every check."""
+    document = parse_bytes(data, source, max_bytes)
+    validate_schema(document, source)
+    check_integrity(document, source)
+    return document

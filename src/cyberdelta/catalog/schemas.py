@@ -1,0 +1,26 @@
+"""JSON API shapes for catalogs."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+
+class CatalogVersionOut(BaseModel):
+    key: str
+    version: str
+    title: str
+    title_ja: str | None
+    control_count: int
+    builtin: bool
+    imported_at: str
+
+
+class ControlOut(BaseModel):
+    id: str
+    label: str | None
+    title: str
+    title_ja: str | None
+    level: str | None
+    weight: float
+    statement: str
+    statement_ja: str | None

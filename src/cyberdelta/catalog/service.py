@@ -1,0 +1,317 @@
+"""Catalog operations: import (one transaction), look-up, export, tree, search.
+
+Published versions are immutable (see :mod:`cyberdelta.catalog.models`); a new OSCAL
+``metadata.version`` of the same catalog becomes a new version beside the old ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from cyberdelta.catalog.errors import CatalogNotFoundError, VersionExistsError
+from cyberdelta.catalog.models import Catalog, CatalogGroup, CatalogVersion, Control
+from cyberdelta.catalog.oscal_document import read_catalog
+from cyberdelta.catalog.tree import ControlRow, GroupRow, assemble, first_prop, flatten
+from cyberdelta.i18n import fold
+
+BUILTIN_KEY = "cyberdelta-cssa"
+BUILTIN_FILE = "cssa-catalog.json"
+HEAD_KEYS = ("uuid", "metadata", "params")
+TAIL_KEYS = ("back-matter",)
+
+
+def slugify(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    return slug[:80] or "catalog"
+
+
+def content_digest(document: dict[str, Any]) -> str:
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def builtin_document_bytes() -> bytes:
+    return (resources.files("cyberdelta.catalog") / "data" / BUILTIN_FILE).read_bytes()
+
+
+def import_catalog(
+    session: Session,
+    data: bytes,
+    source: str,
+    *,
+    max_bytes: int,
+    key: str | None = None,
+    builtin: bool = False,
+) -> CatalogVersion:
+    """Check ``data`` and store it as a new published version. The caller owns the transaction."""
+    document = read_catalog(data, source, max_bytes)
+    catalog_node = document["catalog"]
+    metadata = catalog_node["metadata"]
+    catalog_key = key or slugify(metadata["title"])
+    version_label = str(metadata["version"])
+    catalog = session.scalar(select(Catalog).where(Catalog.key == catalog_key))
+    if catalog is None:
+        catalog = Catalog(
+            key=catalog_key,
+            title=metadata["title"],
+            title_ja=first_prop(metadata, "title-ja"),
+            builtin=builtin,
+        )
+        session.add(catalog)
+        session.flush()
+    elif session.scalar(
+        select(CatalogVersion.id).where(
+            CatalogVersion.catalog_id == catalog.id, CatalogVersion.version == version_label
+        )
+    ):
+        raise VersionExistsError(catalog_key, version_label)
+
+    rows = flatten(catalog_node)
+    version = CatalogVersion(
+        catalog_id=catalog.id,
+        version=version_label,
+        oscal_uuid=catalog_node["uuid"],
+        oscal_version=metadata["oscal-version"],
+        title=metadata["title"],
+        title_ja=first_prop(metadata, "title-ja"),
+        metadata_json=metadata,
+        params_json=catalog_node.get("params"),
+        back_matter_json=catalog_node.get("back-matter"),
+        extra_json={
+            k: v for k, v in catalog_node.items() if k not in (*HEAD_KEYS, *TAIL_KEYS, "groups", "controls")
+        },
+        content_sha256=content_digest(document),
+        source_name=source,
+        control_count=len(rows.controls),
+    )
+    session.add(version)
+    session.flush()
+    _store_rows(session, version.id, rows.groups, rows.controls)
+    return version
+
+
+def _store_rows(
+    session: Session, version_id: int, groups: list[GroupRow], controls: list[ControlRow]
+) -> None:
+    """Bulk insert, one statement per tree depth, so parents have ids before their children."""
+    group_ids: dict[int, int] = {}
+    for depth in sorted({row.depth for row in groups}):
+        same_depth = [row for row in groups if row.depth == depth]
+        ids = session.scalars(
+            insert(CatalogGroup).returning(CatalogGroup.id, sort_by_parameter_order=True),
+            [
+                {
+                    "version_id": version_id,
+                    "parent_id": group_ids.get(row.parent_key or 0),
+                    "position": row.position,
+                    "depth": row.depth,
+                    "oscal_id": row.oscal_id,
+                    "group_class": row.group_class,
+                    "title": row.title,
+                    "title_ja": row.title_ja,
+                    "label": row.label,
+                    "body_json": row.body,
+                }
+                for row in same_depth
+            ],
+        ).all()
+        group_ids.update(zip((row.key for row in same_depth), ids, strict=True))
+    control_ids: dict[int, int] = {}
+    for depth in sorted({row.depth for row in controls}):
+        layer = [row for row in controls if row.depth == depth]
+        ids = session.scalars(
+            insert(Control).returning(Control.id, sort_by_parameter_order=True),
+            [
+                {
+                    "version_id": version_id,
+                    "group_id": group_ids.get(row.group_key or 0),
+                    "parent_control_id": control_ids.get(row.parent_key or 0),
+                    "position": row.position,
+                    "depth": row.depth,
+                    "oscal_id": row.oscal_id,
+                    "control_class": row.control_class,
+                    "label": row.label,
+                    "title": row.title,
+                    "title_ja": row.title_ja,
+                    "statement": row.statement,
+                    "statement_ja": row.statement_ja,
+                    "guidance": row.guidance,
+                    "guidance_ja": row.guidance_ja,
+                    "level": row.level,
+                    "weight": row.weight,
+                    "search_text": row.search_text,
+                    "body_json": row.body,
+                }
+                for row in layer
+            ],
+        ).all()
+        control_ids.update(zip((row.key for row in layer), ids, strict=True))
+
+
+def ensure_builtin_catalog(session: Session) -> CatalogVersion:
+    """Import the shipped catalog unless this version of it is already stored."""
+    data = builtin_document_bytes()
+    version_label = str(json.loads(data)["catalog"]["metadata"]["version"])
+    existing = session.scalar(
+        select(CatalogVersion)
+        .join(Catalog)
+        .where(Catalog.key == BUILTIN_KEY, CatalogVersion.version == version_label)
+    )
+    if existing is not None:
+        return existing
+    return import_catalog(session, data, BUILTIN_FILE, max_bytes=len(data), key=BUILTIN_KEY, builtin=True)
+
+
+@dataclass(frozen=True)
+class VersionSummary:
+    key: str
+    title: str
+    title_ja: str | None
+    version: str
+    control_count: int
+    builtin: bool
+    imported_at: str
+    version_id: int
+
+
+def list_versions(session: Session) -> list[VersionSummary]:
+    rows = session.execute(
+        select(Catalog, CatalogVersion).join(CatalogVersion).order_by(Catalog.key, CatalogVersion.id)
+    ).all()
+    return [
+        VersionSummary(
+            key=catalog.key,
+            title=version.title,
+            title_ja=version.title_ja,
+            version=version.version,
+            control_count=version.control_count,
+            builtin=catalog.builtin,
+            imported_at=version.imported_at.isoformat(timespec="seconds"),
+            version_id=version.id,
+        )
+        for catalog, version in rows
+    ]
+
+
+def get_version(session: Session, key: str, version: str | None = None) -> CatalogVersion:
+    """``version`` None means the newest version of the catalog."""
+    query = select(CatalogVersion).join(Catalog).where(Catalog.key == key)
+    if version is not None:
+        query = query.where(CatalogVersion.version == version)
+    found = session.scalar(query.order_by(CatalogVersion.id.desc()).limit(1))
+    if found is None:
+        raise CatalogNotFoundError(f"{key}@{version}" if version else key)
+    return found
+
+
+def resolve_reference(session: Session, reference: str) -> CatalogVersion:
+    """``KEY`` (newest version) or ``KEY@VERSION``."""
+    key, _sep, version = reference.partition("@")
+    return get_version(session, key, version or None)
+
+
+def _group_rows(session: Session, version_id: int) -> list[GroupRow]:
+    rows = session.scalars(select(CatalogGroup).where(CatalogGroup.version_id == version_id)).all()
+    return [
+        GroupRow(
+            key=row.id,
+            parent_key=row.parent_id,
+            position=row.position,
+            depth=row.depth,
+            oscal_id=row.oscal_id,
+            group_class=row.group_class,
+            title=row.title,
+            title_ja=row.title_ja,
+            label=row.label,
+            body=row.body_json,
+        )
+        for row in rows
+    ]
+
+
+def _control_rows(session: Session, version_id: int) -> list[ControlRow]:
+    rows = session.scalars(select(Control).where(Control.version_id == version_id)).all()
+    return [
+        ControlRow(
+            key=row.id,
+            group_key=row.group_id,
+            parent_key=row.parent_control_id,
+            position=row.position,
+            depth=row.depth,
+            oscal_id=row.oscal_id,
+            control_class=row.control_class,
+            label=row.label,
+            title=row.title,
+            title_ja=row.title_ja,
+            statement=row.statement,
+            statement_ja=row.statement_ja,
+            guidance=row.guidance,
+            guidance_ja=row.guidance_ja,
+            level=row.level,
+            weight=row.weight,
+            search_text=row.search_text,
+            body=row.body_json,
+        )
+        for row in rows
+    ]
+
+
+def export_document(session: Session, version: CatalogVersion) -> dict[str, Any]:
+    """The OSCAL document of a stored version, as it was imported."""
+    head: dict[str, Any] = {"uuid": version.oscal_uuid, "metadata": version.metadata_json}
+    if version.params_json is not None:
+        head["params"] = version.params_json
+    head.update(version.extra_json)
+    tail: dict[str, Any] = {}
+    if version.back_matter_json is not None:
+        tail["back-matter"] = version.back_matter_json
+    catalog = assemble(head, _group_rows(session, version.id), _control_rows(session, version.id), tail)
+    return {"catalog": catalog}
+
+
+def controls_of(session: Session, version_id: int) -> list[Control]:
+    return list(session.scalars(select(Control).where(Control.version_id == version_id).order_by(Control.id)))
+
+
+def groups_of(session: Session, version_id: int) -> list[CatalogGroup]:
+    return list(
+        session.scalars(
+            select(CatalogGroup).where(CatalogGroup.version_id == version_id).order_by(CatalogGroup.id)
+        )
+    )
+
+
+def get_control(session: Session, version_id: int, oscal_id: str) -> Control | None:
+    return session.scalar(
+        select(Control).where(Control.version_id == version_id, Control.oscal_id == oscal_id)
+    )
+
+
+def _like_pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_controls(session: Session, version_id: int, query: str, limit: int = 200) -> list[Control]:
+    """Controls whose id, label, titles or statements contain every term (NFKC, case-folded)."""
+    terms = fold(query).split()
+    if not terms:
+        return []
+    statement = select(Control).where(Control.version_id == version_id)
+    for term in terms:
+        statement = statement.where(Control.search_text.like(_like_pattern(term), escape="\\"))
+    return list(session.scalars(statement.order_by(Control.id).limit(limit)))
+
+
+def count_versions(session: Session) -> int:
+    return session.scalar(select(func.count(CatalogVersion.id))) or 0

@@ -1,0 +1,69 @@
+"""Runtime settings, read from ``CYBERDELTA_*`` environment variables (pydantic-settings).
+
+Nothing here is created at import time: callers build a :class:`Settings` and hand it to
+``create_app(settings)`` or to the CLI commands.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Language = Literal["ja", "en"]
+SUPPORTED_LANGUAGES: tuple[Language, ...] = ("ja", "en")
+
+
+class SettingsError(Exception):
+    """The configuration cannot be used (for example a production deployment without a secret)."""
+
+
+class Settings(BaseSettings):
+    """Deployment configuration.
+
+    ``database_url`` defaults to an SQLite file inside ``data_dir``; PostgreSQL is selected
+    with a ``postgresql+psycopg://`` URL. In development a random secret key is generated once
+    and kept in ``data_dir/secret_key`` (mode 0600); production requires ``CYBERDELTA_SECRET_KEY``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="CYBERDELTA_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    secret_key: SecretStr | None = None
+    default_language: Language = "ja"
+    max_upload_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
+    base_url: str = "http://127.0.0.1:8000"
+
+    @model_validator(mode="after")
+    def _production_needs_secret(self) -> Settings:
+        if self.environment == "production" and self.secret_key is None:
+            raise ValueError("CYBERDELTA_SECRET_KEY must be set when CYBERDELTA_ENVIRONMENT=production")
+        if self.secret_key is not None and len(self.secret_key.get_secret_value()) < 32:
+            raise ValueError("CYBERDELTA_SECRET_KEY must be at least 32 characters")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'cyberdelta.sqlite3').resolve()}"
+
+    def resolved_secret_key(self) -> str:
+        """The configured secret, or in development a random one persisted in ``data_dir``."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_urlsafe(48)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(value)
+        return value

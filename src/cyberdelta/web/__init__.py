@@ -1,0 +1,1 @@
+"""Server-rendered pages: templates, static assets, language and security middleware."""

@@ -1,0 +1,27 @@
+"""Request-scoped dependencies shared by every router (``Annotated`` aliases keep routes short)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from cyberdelta.settings import Settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request; committed when the route returns, rolled back on error."""
+    factory = request.app.state.session_factory
+    with factory() as session, session.begin():
+        yield session
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
