@@ -31,7 +31,9 @@ from cyberdelta.db.migrate import upgrade
 from cyberdelta.db.registry import metadata
 from cyberdelta.settings import Settings
 
-POSTGRES_SERVER = os.environ.get("CYBERDELTA_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+POSTGRES_SERVER = os.environ.get(
+    "CYBERDELTA_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 BACKENDS = ("sqlite", "postgresql")
 TEST_SECRET = "test-secret-" + "x" * 40
 _postgres_problem: list[str] = []
@@ -55,7 +57,9 @@ def _postgres_reachable() -> str | None:
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if _postgres_problem:
         terminalreporter.write_sep("!", "PostgreSQL NOT TESTED", red=True, bold=True)
-        terminalreporter.write_line(f"PostgreSQL at {POSTGRES_SERVER} was unreachable: {_postgres_problem[0]}")
+        terminalreporter.write_line(
+            f"PostgreSQL at {POSTGRES_SERVER} was unreachable: {_postgres_problem[0]}"
+        )
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -194,7 +198,9 @@ def chromium() -> Iterator[Any]:
 
 @pytest.fixture
 def page(chromium: Any, live_server: str) -> Iterator[Any]:
-    context = chromium.new_context(base_url=live_server, locale="ja-JP", viewport={"width": 1366, "height": 900})
+    context = chromium.new_context(
+        base_url=live_server, locale="ja-JP", viewport={"width": 1366, "height": 900}
+    )
     browser_page = context.new_page()
     browser_page.set_default_timeout(15000)
     yield browser_page

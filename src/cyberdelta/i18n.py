@@ -1,6 +1,6 @@
 """Japanese and English messages (Babel ``.po`` catalogs), chosen per request or per command.
 
-English source strings are the message ids; ``locales/ja/LC_MESSAGES/messages.po`` holds the
+English source strings are the message ids; ``locales/ja/LC_MESSAGES/<capability>.po`` hold the
 Japanese. The current language lives in a context variable so that templates, services and error
 messages translate without threading a language argument through every call.
 """
@@ -28,15 +28,18 @@ _current: ContextVar[Language] = ContextVar("cyberdelta_language", default="ja")
 
 @cache
 def translations(language: Language) -> gettext_module.NullTranslations:
-    path = LOCALES / language / "LC_MESSAGES" / "messages.po"
-    if not path.exists():
-        return gettext_module.NullTranslations()
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=language)
-    buffer = BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gettext_module.GNUTranslations(buffer)
+    """All ``*.po`` files of the language merged (one file per capability keeps merges simple)."""
+    merged: gettext_module.NullTranslations = gettext_module.NullTranslations()
+    for path in sorted((LOCALES / language / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=language)
+        buffer = BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        part = gettext_module.GNUTranslations(buffer)
+        part.add_fallback(merged)
+        merged = part
+    return merged
 
 
 def current_language() -> Language:
