@@ -129,7 +129,8 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
+def settings(database_url: str, engine: Engine, tmp_path: Path) -> Settings:
+    """Settings for this test's database (depending on ``engine`` empties the tables afterwards)."""
     return Settings(
         database_url=database_url,
         data_dir=tmp_path / "data",
