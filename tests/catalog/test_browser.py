@@ -25,7 +25,8 @@ def test_tree_language_switch_and_japanese_search(page: Any, builtin: str) -> No
         "link", name="暗号資産交換業者向けサイバーセキュリティセルフアセスメント 管理策カタログ"
     ).click()
     page.wait_for_url(f"**{builtin}")
-    tree = page.get_by_role("region", name="領域と分野")
+    assert page.get_by_role("region", name="領域と分野").is_visible()
+    tree = page.locator("section.tree")
     assert tree.locator("details.group").first.is_visible()
     domain = tree.locator("details.group > summary").first
     assert "サイバーセキュリティ管理態勢" in domain.inner_text()
