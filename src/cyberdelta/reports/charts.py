@@ -31,9 +31,11 @@ def _svg(figure: Figure, element_id: str) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buffer.getvalue()
-    start = text.index("<svg")
-    # An id lets pages, tests and the PDF refer to the chart.
-    return text[start:].replace("<svg ", f'<svg id="{element_id}" role="img" ', 1)
+    text = text[text.index("<svg") :]
+    # matplotlib numbers element ids per figure; prefix them so two charts in one page never clash.
+    text = text.replace(' id="', f' id="{element_id}-')
+    text = text.replace("url(#", f"url(#{element_id}-").replace('href="#', f'href="#{element_id}-')
+    return text.replace("<svg ", f'<svg id="{element_id}" role="img" ', 1)
 
 
 def radar_chart(
@@ -68,14 +70,25 @@ def heat_map(domains: Sequence[str], counts: Mapping[str, Sequence[int]]) -> str
     with matplotlib.rc_context(_STYLE):
         figure = Figure(figsize=(5.6, 0.45 * len(domains) + 1.2))
         axes = figure.add_subplot()
-        axes.imshow(grid, cmap="Oranges", aspect="auto", vmin=0)
-        axes.set_xticks(range(len(columns)), columns)
-        axes.set_yticks(range(len(domains)), [domain.upper() for domain in domains])
+        # Vector cells (pcolormesh), not a raster image, so the PDF stays sharp and small.
+        axes.pcolormesh(grid, cmap="Oranges", vmin=0, edgecolors="white", linewidth=1)
+        axes.invert_yaxis()
+        axes.set_xticks([index + 0.5 for index in range(len(columns))], columns)
+        axes.set_yticks(
+            [index + 0.5 for index in range(len(domains))], [domain.upper() for domain in domains]
+        )
         axes.tick_params(length=0)
         peak = max((value for row in grid for value in row), default=0)
         for row_index, row in enumerate(grid):
             for column_index, value in enumerate(row):
                 if value:
                     colour = "white" if value > peak * 0.6 else "black"
-                    axes.text(column_index, row_index, str(value), ha="center", va="center", color=colour)
+                    axes.text(
+                        column_index + 0.5,
+                        row_index + 0.5,
+                        str(value),
+                        ha="center",
+                        va="center",
+                        color=colour,
+                    )
         return _svg(figure, "heat-map")
