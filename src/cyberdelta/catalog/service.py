@@ -297,6 +297,10 @@ def get_control(session: Session, version_id: int, oscal_id: str) -> Control | N
     )
 
 
+def control_ids_of(session: Session, version_id: int) -> set[str]:
+    return set(session.scalars(select(Control.oscal_id).where(Control.version_id == version_id)))
+
+
 def _like_pattern(term: str) -> str:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
