@@ -113,19 +113,7 @@ def api_controls(
         if q
         else service.controls_of(session, found.id)
     )
-    return [
-        ControlOut(
-            id=row.oscal_id,
-            label=row.label,
-            title=row.title,
-            title_ja=row.title_ja,
-            level=row.level,
-            weight=row.weight,
-            statement=row.statement,
-            statement_ja=row.statement_ja,
-        )
-        for row in rows
-    ]
+    return [ControlOut.model_validate(row) for row in rows]
 
 
 @api.get(
