@@ -65,7 +65,7 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Problem:
+class CellProblem:
     sheet: str
     cell: str
     reason: str
@@ -77,7 +77,7 @@ class Problem:
 class WorkbookError(Exception):
     """The workbook cannot be imported; ``problems`` lists every reason (nothing was applied)."""
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[CellProblem]) -> None:
         self.problems = list(problems)
         super().__init__("; ".join(str(problem) for problem in self.problems))
 
@@ -198,16 +198,16 @@ def read_workbook(
     try:
         book = load_workbook(BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise WorkbookError([Problem("-", "-", _("The file is not an Excel workbook (.xlsx)."))]) from None
-    problems: list[Problem] = []
+        raise WorkbookError([CellProblem("-", "-", _("The file is not an Excel workbook (.xlsx)."))]) from None
+    problems: list[CellProblem] = []
     if META_SHEET not in book.sheetnames:
-        raise WorkbookError([Problem(META_SHEET, "-", _("The workbook was not exported by CyberDelta."))])
+        raise WorkbookError([CellProblem(META_SHEET, "-", _("The workbook was not exported by CyberDelta."))])
     meta = book[META_SHEET]
     found_key, found_version = _text(meta["B1"].value), _text(meta["B2"].value)
     if (found_key, found_version) != (catalog_key, catalog_version):
         raise WorkbookError(
             [
-                Problem(
+                CellProblem(
                     META_SHEET,
                     "B2",
                     _(
@@ -230,14 +230,14 @@ def read_workbook(
             answer_values = [_text(value) for value in values[3:8]]
             if not control_id:
                 if any(answer_values):
-                    problems.append(Problem(name, f"A{number}", _("The control id is missing.")))
+                    problems.append(CellProblem(name, f"A{number}", _("The control id is missing.")))
                 continue
             if control_id not in known or sheet_name(known[control_id].domain) != name:
-                problems.append(Problem(name, f"A{number}", _("Unknown control id %(id)s.", id=control_id)))
+                problems.append(CellProblem(name, f"A{number}", _("Unknown control id %(id)s.", id=control_id)))
                 continue
             if control_id in seen:
                 problems.append(
-                    Problem(name, f"A{number}", _("Control %(id)s appears twice.", id=control_id))
+                    CellProblem(name, f"A{number}", _("Control %(id)s appears twice.", id=control_id))
                 )
                 continue
             seen[control_id] = f"{name}!A{number}"
@@ -249,7 +249,7 @@ def read_workbook(
     return result
 
 
-def _row(sheet: str, number: int, values: Sequence[Any], problems: list[Problem]) -> Row | None:
+def _row(sheet: str, number: int, values: Sequence[Any], problems: list[CellProblem]) -> Row | None:
     maturity_value, na_value = values[3], _text(values[4])
     na_reason, comment, owner = (_text(value) for value in values[5:8])
     before = len(problems)
@@ -264,7 +264,7 @@ def _row(sheet: str, number: int, values: Sequence[Any], problems: list[Problem]
             maturity = -1
         if not MATURITY_MIN <= maturity <= MATURITY_MAX:
             problems.append(
-                Problem(
+                CellProblem(
                     sheet,
                     f"D{number}",
                     _("Maturity must be a whole number from 0 to 5, not %(value)s.", value=maturity_value),
@@ -273,16 +273,16 @@ def _row(sheet: str, number: int, values: Sequence[Any], problems: list[Problem]
     not_applicable = False
     if na_value:
         if na_value.upper() != NA_MARK:
-            problems.append(Problem(sheet, f"E{number}", _("N/A must be empty or N/A.")))
+            problems.append(CellProblem(sheet, f"E{number}", _("N/A must be empty or N/A.")))
         not_applicable = True
         if not na_reason:
-            problems.append(Problem(sheet, f"F{number}", _("N/A needs a reason.")))
+            problems.append(CellProblem(sheet, f"F{number}", _("N/A needs a reason.")))
         if maturity is not None:
-            problems.append(Problem(sheet, f"D{number}", _("Give either a maturity or N/A, not both.")))
+            problems.append(CellProblem(sheet, f"D{number}", _("Give either a maturity or N/A, not both.")))
     for column, text in zip("FGH", (na_reason, comment, owner), strict=True):
         if len(text) > MAX_TEXT:
             problems.append(
-                Problem(sheet, f"{column}{number}", _("Text longer than %(max)s characters.", max=MAX_TEXT))
+                CellProblem(sheet, f"{column}{number}", _("Text longer than %(max)s characters.", max=MAX_TEXT))
             )
     if len(problems) > before:
         return None
