@@ -27,10 +27,12 @@ from cyberdelta.assessment import routes as assessment_routes
 from cyberdelta.auth.csrf import CsrfCookieMiddleware
 from cyberdelta.auth.dependencies import SignInRequiredError, StepUpRequiredError, public
 from cyberdelta.auth.routes import auth_routers
+from cyberdelta.benchmark import routes as benchmark_routes
 from cyberdelta.catalog import routes as catalog_routes
 from cyberdelta.db.engine import make_engine, make_session_factory
 from cyberdelta.i18n import gettext
 from cyberdelta.settings import Settings
+from cyberdelta.supervision import routes as supervision_routes
 from cyberdelta.web import pages
 from cyberdelta.web.middleware import LanguageMiddleware, SecurityHeadersMiddleware
 from cyberdelta.web.templating import make_templates, render
@@ -77,6 +79,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         assessment_routes.router,
         review_routes.router,
     ):
+        app.include_router(router)
+    # Benchmarks and supervision (issue #6) declare their permission per route as well.
+    for router in (benchmark_routes.pages, benchmark_routes.api, supervision_routes.router):
         app.include_router(router)
 
     @app.get("/api/v1/health", tags=["system"], dependencies=everyone)

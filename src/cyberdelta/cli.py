@@ -34,6 +34,8 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 catalog_app = typer.Typer(help="Control catalogs (OSCAL).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
+benchmark_app = typer.Typer(help="Industry benchmarks of the self-assessments.", no_args_is_help=True)
+app.add_typer(benchmark_app, name="benchmark")
 
 out = Console()
 err = Console(stderr=True)
@@ -98,10 +100,45 @@ def db_upgrade() -> None:
 
 
 @app.command()
-def demo() -> None:
-    """Load demonstration data (the built-in catalog) into the configured database."""
-    prepared_engine(settings())
-    out.print(_("Demo data loaded."))
+def demo(
+    orgs: Annotated[int, typer.Option(help="Synthetic exchanges to create (0–5000).", min=0, max=5000)] = 30,
+    cycles: Annotated[int, typer.Option(help="Assessment cycles to fill (0–10).", min=0, max=10)] = 2,
+) -> None:
+    """Load demonstration data: the built-in catalog and a synthetic industry (issue #6)."""
+    from cyberdelta.benchmark.demo import populate
+
+    engine = prepared_engine(settings())
+    with transaction(make_session_factory(engine)) as session:
+        result = populate(session, orgs=orgs, cycles=cycles)
+    out.print(
+        _(
+            "Demo data loaded: %(orgs)s exchanges, %(cycles)s cycles, %(created)s new assessments.",
+            orgs=len(result.organisations),
+            cycles=len(result.cycles),
+            created=result.created_assessments,
+        )
+    )
+
+
+@benchmark_app.command("recompute")
+def benchmark_recompute() -> None:
+    """Recompute the benchmarks of every cycle now (the same work as the background job)."""
+    from cyberdelta.benchmark.compute import recompute
+    from cyberdelta.benchmark.service import cycles as all_cycles
+
+    engine = prepared_engine(settings())
+    with transaction(make_session_factory(engine)) as session:
+        for cycle in all_cycles(session):
+            outcome = recompute(session, cycle)
+            published = sum(1 for row in outcome.figures if row["published"])
+            out.print(
+                _(
+                    "%(cycle)s: %(published)s of %(total)s figures published.",
+                    cycle=escape(cycle.name),
+                    published=published,
+                    total=len(outcome.figures),
+                )
+            )
 
 
 @catalog_app.command("list")
