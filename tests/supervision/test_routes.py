@@ -47,8 +47,13 @@ def test_one_cycle_from_opening_to_accepted_benchmarks(
     supervisor(session_factory, client)
     with transaction(session_factory) as session:
         version_id = ensure_builtin_catalog(session).id
-    bad = client.post("/supervision/cycles", data={"name": "2027", "opens_on": "2027-04-01", "closes_on": "soon",
-                                                   "catalog_version_id": version_id, "participants": participants})  # fmt: skip
+    form = {
+        "name": "2027",
+        "opens_on": "2027-04-01",
+        "catalog_version_id": version_id,
+        "participants": participants,
+    }
+    bad = client.post("/supervision/cycles", data=form | {"closes_on": "soon"})
     assert bad.status_code == 422 and "closes_on" in bad.text
     opened = client.post(
         "/supervision/cycles",

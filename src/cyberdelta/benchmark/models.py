@@ -3,18 +3,19 @@
 ``benchmark_figure`` holds one published-or-suppressed figure per cycle × peer group × scope
 (``overall``, ``domain`` or ``control``) × key. A suppressed row keeps only its reason: the numbers
 of a suppressed cell are never stored, so no page or export can leak them by mistake.
-``benchmark_position`` holds each firm's own score and percentile rank per published domain
-figure, so that "where you stand" needs no other firm's values at request time.
+``benchmark_position`` holds each firm's own scores and percentile ranks per published
+overall/domain figure, so that "where you stand" needs no other firm's values at request time.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cyberdelta.db.base import Base, utcnow
+from cyberdelta.db.base import Base, JSONValue, utcnow
 
 
 class BenchmarkFigure(Base):
@@ -39,15 +40,16 @@ class BenchmarkFigure(Base):
 
 
 class BenchmarkPosition(Base):
+    """One firm's positions in one cycle: ``ranks[group][key] = [score, percentile rank]`` for every
+    published overall/domain figure of every group it belongs to (one row per firm keeps the
+    recomputation's insert small: 1,000 rows rather than 30,000)."""
+
     __tablename__ = "benchmark_position"
-    __table_args__ = (UniqueConstraint("cycle_id", "organisation_id", "peer_group", "key"),)
+    __table_args__ = (UniqueConstraint("cycle_id", "organisation_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cycle_id: Mapped[int] = mapped_column(ForeignKey("assessment_cycle.id", ondelete="CASCADE"))
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisation.id", ondelete="CASCADE"), index=True
     )
-    peer_group: Mapped[str] = mapped_column(String(60))
-    key: Mapped[str] = mapped_column(String(200))
-    score: Mapped[float] = mapped_column(Float)
-    percentile_rank: Mapped[float] = mapped_column(Float)
+    ranks: Mapped[dict[str, Any]] = mapped_column(JSONValue)

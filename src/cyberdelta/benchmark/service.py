@@ -132,15 +132,24 @@ def _domain_title(view: CatalogView, key: str) -> str:
     return domain.display if domain else key
 
 
-def _own_positions(
-    session: Session, cycle_id: int, organisation_id: int
-) -> dict[tuple[str, str], BenchmarkPosition]:
-    rows = session.scalars(
-        select(BenchmarkPosition).where(
+@dataclass(frozen=True)
+class Position:
+    score: float
+    percentile_rank: float
+
+
+def _own_positions(session: Session, cycle_id: int, organisation_id: int) -> dict[tuple[str, str], Position]:
+    """The organisation's own (group, key) → score and rank; nothing of any other firm is read."""
+    ranks = session.scalar(
+        select(BenchmarkPosition.ranks).where(
             BenchmarkPosition.cycle_id == cycle_id, BenchmarkPosition.organisation_id == organisation_id
         )
     )
-    return {(row.peer_group, row.key): row for row in rows}
+    return {
+        (group, key): Position(float(pair[0]), float(pair[1]))
+        for group, by_key in (ranks or {}).items()
+        for key, pair in by_key.items()
+    }
 
 
 def _bottom_quartile(

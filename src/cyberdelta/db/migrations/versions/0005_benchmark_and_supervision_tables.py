@@ -2,13 +2,14 @@
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-11-23 16:24:04.342048
+Create Date: 2026-11-23 16:37:26.337533
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 import cyberdelta.db.base
 
@@ -56,10 +57,11 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("cycle_id", sa.Integer(), nullable=False),
         sa.Column("organisation_id", sa.Integer(), nullable=False),
-        sa.Column("peer_group", sa.String(length=60), nullable=False),
-        sa.Column("key", sa.String(length=200), nullable=False),
-        sa.Column("score", sa.Float(), nullable=False),
-        sa.Column("percentile_rank", sa.Float(), nullable=False),
+        sa.Column(
+            "ranks",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
         sa.ForeignKeyConstraint(
             ["cycle_id"],
             ["assessment_cycle.id"],
@@ -73,9 +75,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_benchmark_position")),
-        sa.UniqueConstraint(
-            "cycle_id", "organisation_id", "peer_group", "key", name=op.f("uq_benchmark_position_cycle_id")
-        ),
+        sa.UniqueConstraint("cycle_id", "organisation_id", name=op.f("uq_benchmark_position_cycle_id")),
     )
     with op.batch_alter_table("benchmark_position", schema=None) as batch_op:
         batch_op.create_index(
