@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _population import build, database  # noqa: E402
+from _population import build, database
 
-from cyberdelta.assessment.models import Cycle  # noqa: E402
-from cyberdelta.benchmark.compute import recompute  # noqa: E402
-from cyberdelta.db.engine import make_engine, make_session_factory, transaction  # noqa: E402
+from cyberdelta.assessment.models import Cycle
+from cyberdelta.benchmark.compute import recompute
+from cyberdelta.db.engine import make_engine, make_session_factory, transaction
 
 
 def measure(url: str, orgs: int) -> None:
@@ -35,11 +35,11 @@ def measure(url: str, orgs: int) -> None:
         one = time.perf_counter()
         with transaction(factory) as session:
             cycle = session.get(Cycle, cycle_id)
-            assert cycle is not None  # noqa: S101 (a benchmark script, not product code)
+            assert cycle is not None
             outcome = recompute(session, cycle)
         print(
-            f"{backend:22s} cycle {cycle_id}: {len(outcome.figures)} figures, {len(outcome.positions)} positions "
-            f"in {time.perf_counter() - one:6.2f} s"
+            f"{backend:22s} cycle {cycle_id}: {len(outcome.figures)} figures, "
+            f"{len(outcome.positions)} positions in {time.perf_counter() - one:6.2f} s"
         )
     print(f"{backend:22s} recompute every benchmark: {time.perf_counter() - started:6.2f} s (goal < 5 s)")
     engine.dispose()

@@ -14,7 +14,7 @@ from cyberdelta.audit.models import AuditEntry
 from cyberdelta.catalog.service import ensure_builtin_catalog
 from cyberdelta.db.engine import transaction
 from cyberdelta.supervision import service
-from cyberdelta.supervision.models import CycleParticipant, ReviewComment
+from cyberdelta.supervision.models import ReviewComment
 from cyberdelta.supervision.service import SupervisionError
 from cyberdelta.tenancy.models import OrganisationKind
 from tests.accounts_factories import make_organisation
@@ -63,12 +63,12 @@ def test_only_exchanges_take_part_and_names_are_unique(
         open_2027(session, [sro])
     assert error.value.field == "participants"
     with transaction(session_factory) as session:
-        open_2027(session, world.organisations[:3])
+        cycle_id = open_2027(session, world.organisations[:3]).id
     with pytest.raises(SupervisionError) as error, transaction(session_factory) as session:
         open_2027(session, world.organisations[:3])
     assert error.value.field == "name"
     with transaction(session_factory) as session:
-        assert session.scalar(select(func.count()).select_from(CycleParticipant)) == 3
+        assert service.participant_ids(session, cycle_id) == sorted(world.organisations[:3])
 
 
 def test_the_dashboard_shows_each_participants_state_and_flags(
@@ -81,8 +81,10 @@ def test_the_dashboard_shows_each_participants_state_and_flags(
     with transaction(session_factory) as session:
         cycle = session.get(Cycle, cycle_id)
         assert cycle is not None
-        service.cycles_for(session, second)  # the exchange sees the cycle
-        assert [c.id for c, _s in service.cycles_for(session, second)] == [cycle_id]
+        # The exchange sees the new cycle (first, as the latest) besides the demo cycles.
+        assert service.cycles_for(session, second)[0][0].id == cycle_id
+        outsider = world.organisations[5]
+        assert cycle_id not in [c.id for c, _s in service.cycles_for(session, outsider)]
         before_deadline = {r.organisation.id: r for r in service.dashboard(session, cycle, date(2027, 5, 1))}
         near_deadline = {r.organisation.id: r for r in service.dashboard(session, cycle, date(2027, 6, 20))}
         late = {r.organisation.id: r for r in service.dashboard(session, cycle, date(2027, 7, 1))}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from cyberdelta.assessment.workflow import State
 from cyberdelta.benchmark.compute import recompute
 from cyberdelta.catalog.service import ensure_builtin_catalog
 from cyberdelta.db.base import utcnow
+from cyberdelta.supervision.models import CycleParticipant, CycleSchedule
 from cyberdelta.tenancy import service as tenancy
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
 
@@ -113,6 +115,7 @@ def populate(session: Session, *, orgs: int, cycles: int, recompute_benchmarks: 
             session.add(cycle)
             session.flush()
         cycle_rows.append(cycle)
+        _schedule(session, cycle, index, [o.id for o in organisations])
         existing = set(
             session.scalars(select(Assessment.organisation_id).where(Assessment.cycle_id == cycle.id))
         )
@@ -151,6 +154,22 @@ def populate(session: Session, *, orgs: int, cycles: int, recompute_benchmarks: 
         if recompute_benchmarks:
             recompute(session, cycle)
     return DemoResult([o.id for o in organisations], [c.id for c in cycle_rows], created)
+
+
+def _schedule(session: Session, cycle: Cycle, index: int, participants: list[int]) -> None:
+    """The demo cycles are opened like a supervisor would: April to June, all demo firms taking part."""
+    if session.scalar(select(CycleSchedule).where(CycleSchedule.cycle_id == cycle.id)) is None:
+        year = FIRST_YEAR + index
+        session.add(CycleSchedule(cycle_id=cycle.id, opens_on=date(year, 4, 1), closes_on=date(year, 6, 30)))
+    taking_part = set(
+        session.scalars(select(CycleParticipant.organisation_id).where(CycleParticipant.cycle_id == cycle.id))
+    )
+    session.add_all(
+        CycleParticipant(cycle_id=cycle.id, organisation_id=org)
+        for org in participants
+        if org not in taking_part
+    )
+    session.flush()
 
 
 def _answer(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cyberdelta.assessment import service as assessment_service
@@ -36,6 +36,7 @@ from cyberdelta.web.templating import render
 router = APIRouter(include_in_schema=False)
 Supervisor = Annotated[Principal, Depends(require(Permission.ASSESSMENT_REVIEW))]
 SupervisorReader = Annotated[Principal, Depends(require(Permission.ASSESSMENT_REVIEW, step_up=False))]
+PAGE_SIZE = 100
 STATES = ("not_started", "draft", "in_review", "submitted", "returned", "accepted")
 
 
@@ -101,15 +102,44 @@ def open_cycle(
 
 @router.get("/supervision/cycles/{cycle_id}", response_class=HTMLResponse)
 def dashboard_page(
-    request: Request, session: SessionDep, principal: SupervisorReader, cycle_id: int
+    request: Request,
+    session: SessionDep,
+    principal: SupervisorReader,
+    cycle_id: int,
+    state: str | None = None,
+    flag: str | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
 ) -> HTMLResponse:
+    """Counts over every participant; the table filtered by state or flag, 100 rows a page."""
+    if state is not None and state not in STATES:
+        raise HTTPException(
+            status_code=422, detail=_("state: choose one of %(states)s", states=", ".join(STATES))
+        )
+    if flag is not None and flag not in ("overdue", "remind"):
+        raise HTTPException(status_code=422, detail=_("flag: choose overdue or remind"))
     cycle = _cycle(session, cycle_id)
     rows = service.dashboard(session, cycle, utcnow().date())
-    counts = {state: sum(1 for row in rows if row.state == state) for state in STATES}
+    counts = {name: sum(1 for row in rows if row.state == name) for name in STATES}
+    flags = {"overdue": sum(row.overdue for row in rows), "remind": sum(row.remind for row in rows)}
+    shown = [
+        row for row in rows if (state is None or row.state == state) and (flag is None or getattr(row, flag))
+    ]
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
     return render(
         request,
         "supervision/dashboard.html",
-        {"cycle": cycle, "schedule": service.schedule_of(session, cycle.id), "rows": rows, "counts": counts},
+        {
+            "cycle": cycle,
+            "schedule": service.schedule_of(session, cycle.id),
+            "rows": shown[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+            "counts": counts,
+            "flags": flags,
+            "state": state,
+            "flag": flag,
+            "page": page,
+            "pages": pages,
+            "total": len(shown),
+        },
     )
 
 

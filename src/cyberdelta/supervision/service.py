@@ -123,6 +123,14 @@ def cycles_for(session: Session, organisation_id: int) -> list[tuple[Cycle, Cycl
 
 
 @dataclass(frozen=True)
+class _Latest:
+    id: int
+    revision: int
+    state: str
+    since: datetime
+
+
+@dataclass(frozen=True)
 class ParticipantRow:
     organisation: Organisation
     state: str
@@ -144,20 +152,33 @@ def dashboard(session: Session, cycle: Cycle, today: date) -> list[ParticipantRo
     organisations = list(
         session.scalars(select(Organisation).where(Organisation.id.in_(ids)).order_by(Organisation.name_en))
     )
-    latest: dict[int, Assessment] = {}
-    for assessment in session.scalars(
-        select(Assessment).where(Assessment.cycle_id == cycle.id).order_by(Assessment.revision)
+    # Columns only (no JSON targets or snapshots): the dashboard lists up to thousands of firms.
+    latest: dict[int, _Latest] = {}
+    for row in session.execute(
+        select(
+            Assessment.organisation_id,
+            Assessment.id,
+            Assessment.revision,
+            Assessment.state,
+            Assessment.created_at,
+            Assessment.signed_off_at,
+        )
+        .where(Assessment.cycle_id == cycle.id)
+        .order_by(Assessment.revision)
     ):
-        latest[assessment.organisation_id] = assessment
-    assessment_ids = [a.id for a in latest.values()]
+        latest[row[0]] = _Latest(row[1], row[2], row[3], row[5] or row[4])
     activity: dict[int, datetime] = {}
-    if assessment_ids:
+    # Answers change only while editable; afterwards every change is a workflow event.
+    editable = [item.id for item in latest.values() if item.state in (State.DRAFT, State.IN_REVIEW)]
+    if editable:
         for assessment_id, when in session.execute(
             select(Response.assessment_id, func.max(Response.updated_at))
-            .where(Response.assessment_id.in_(assessment_ids))
+            .where(Response.assessment_id.in_(editable))
             .group_by(Response.assessment_id)
         ):
             activity[assessment_id] = when
+    assessment_ids = [item.id for item in latest.values()]
+    if assessment_ids:
         for assessment_id, when in session.execute(
             select(WorkflowEvent.assessment_id, func.max(WorkflowEvent.occurred_at))
             .where(WorkflowEvent.assessment_id.in_(assessment_ids))
@@ -169,7 +190,7 @@ def dashboard(session: Session, cycle: Cycle, today: date) -> list[ParticipantRo
         found = latest.get(organisation.id)
         state = found.state if found else NOT_STARTED
         done = state in (State.SUBMITTED, State.ACCEPTED)
-        last = activity.get(found.id, found.created_at) if found else None
+        last = activity.get(found.id, found.since) if found else None
         overdue = schedule is not None and today > schedule.closes_on and not done
         remind = (
             schedule is not None
