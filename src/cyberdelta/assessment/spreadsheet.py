@@ -198,7 +198,9 @@ def read_workbook(
     try:
         book = load_workbook(BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise WorkbookError([CellProblem("-", "-", _("The file is not an Excel workbook (.xlsx)."))]) from None
+        raise WorkbookError(
+            [CellProblem("-", "-", _("The file is not an Excel workbook (.xlsx)."))]
+        ) from None
     problems: list[CellProblem] = []
     if META_SHEET not in book.sheetnames:
         raise WorkbookError([CellProblem(META_SHEET, "-", _("The workbook was not exported by CyberDelta."))])
@@ -233,7 +235,9 @@ def read_workbook(
                     problems.append(CellProblem(name, f"A{number}", _("The control id is missing.")))
                 continue
             if control_id not in known or sheet_name(known[control_id].domain) != name:
-                problems.append(CellProblem(name, f"A{number}", _("Unknown control id %(id)s.", id=control_id)))
+                problems.append(
+                    CellProblem(name, f"A{number}", _("Unknown control id %(id)s.", id=control_id))
+                )
                 continue
             if control_id in seen:
                 problems.append(
@@ -282,7 +286,9 @@ def _row(sheet: str, number: int, values: Sequence[Any], problems: list[CellProb
     for column, text in zip("FGH", (na_reason, comment, owner), strict=True):
         if len(text) > MAX_TEXT:
             problems.append(
-                CellProblem(sheet, f"{column}{number}", _("Text longer than %(max)s characters.", max=MAX_TEXT))
+                CellProblem(
+                    sheet, f"{column}{number}", _("Text longer than %(max)s characters.", max=MAX_TEXT)
+                )
             )
     if len(problems) > before:
         return None
