@@ -24,6 +24,7 @@ from cyberdelta.db.engine import make_engine, make_session_factory, transaction
 from cyberdelta.db.migrate import upgrade
 from cyberdelta.i18n import gettext as _
 from cyberdelta.settings import Settings
+from cyberdelta.tenancy.service import get_organisation_by_slug
 
 app = typer.Typer(
     help="CyberDelta: cyber-resilience platform for crypto-asset exchanges.",
@@ -32,8 +33,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 catalog_app = typer.Typer(help="Control catalogs (OSCAL).", no_args_is_help=True)
+assessment_app = typer.Typer(help="Self-assessments (自助).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(assessment_app, name="assessment")
 
 out = Console()
 err = Console(stderr=True)
@@ -99,9 +102,39 @@ def db_upgrade() -> None:
 
 @app.command()
 def demo() -> None:
-    """Load demonstration data (the built-in catalog) into the configured database."""
-    prepared_engine(settings())
+    """Load demonstration data (the built-in catalog, an exchange with a partly filled assessment)."""
+    from cyberdelta.assessment.demo import load_demo
+
+    engine = prepared_engine(settings())
+    with transaction(make_session_factory(engine)) as session:
+        load_demo(session)
     out.print(_("Demo data loaded."))
+
+
+@assessment_app.command("report")
+def assessment_report(
+    organisation: Annotated[str, typer.Argument(help="Organisation slug, e.g. demo-exchange.")],
+    output: Annotated[Path, typer.Option(help="Where to write the PDF.")] = Path("report.pdf"),
+    language: Annotated[str, typer.Option(help="ja or en.")] = "ja",
+) -> None:
+    """Render the PDF report of the organisation's latest assessment."""
+    # Imported here: the renderer pulls in WeasyPrint and matplotlib, which other commands never need.
+    from cyberdelta.assessment import service
+    from cyberdelta.assessment.report import render_pdf
+
+    code = i18n.parse_language(language)
+    if code is None:
+        raise UserError(_("language: choose ja or en"))
+    engine = engine_for(settings())
+    upgrade(engine)
+    with transaction(make_session_factory(engine)) as session:
+        found = get_organisation_by_slug(session, organisation)
+        assessment = service.latest_assessment(session, found.id) if found is not None else None
+        if assessment is None:
+            raise UserError(_("No assessment found for %(slug)s.", slug=organisation))
+        pdf = render_pdf(session, assessment, code)
+    output.write_bytes(pdf)
+    out.print(_("Report written to %(path)s.", path=str(output)))
 
 
 @catalog_app.command("list")
