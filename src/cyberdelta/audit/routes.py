@@ -17,11 +17,12 @@ from cyberdelta.audit import service
 from cyberdelta.auth.dependencies import require
 from cyberdelta.auth.permissions import Permission
 from cyberdelta.auth.principal import Principal
+from cyberdelta.auth.schemas import error_responses
 from cyberdelta.web.deps import SessionDep
 from cyberdelta.web.templating import render
 
 pages = APIRouter(prefix="/org/audit", include_in_schema=False)
-api = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+api = APIRouter(prefix="/api/v1/audit", tags=["audit"], responses=error_responses(401, 403))
 Reader = Annotated[Principal, Depends(require(Permission.AUDIT_READ))]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 

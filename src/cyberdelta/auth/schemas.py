@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
+from fastapi import Path
 from pydantic import BaseModel
+
+# Row ids are 32-bit integers on PostgreSQL; a larger id names nothing (404/422, never a 500).
+MAX_ROW_ID = 2_147_483_647
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 class PrincipalOut(BaseModel):
@@ -29,3 +35,19 @@ class ApiTokenOut(BaseModel):
     expires_at: datetime | None
     revoked_at: datetime | None
     last_used_at: datetime | None
+
+
+class ErrorOut(BaseModel):
+    """An error answer: ``detail`` names the field or the reason."""
+
+    detail: str
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, object]]:
+    """OpenAPI entries for the error answers a route can give (schemathesis checks they are listed)."""
+    described = {
+        401: "Not signed in, or the API token is unknown, expired or revoked",
+        403: "The caller lacks the permission, or a recent passkey confirmation (step-up)",
+        404: "No such object in the acting organisation",
+    }
+    return {code: {"model": ErrorOut, "description": described[code]} for code in codes}

@@ -16,7 +16,7 @@ from cyberdelta.auth.dependencies import require
 from cyberdelta.auth.models import ApiToken
 from cyberdelta.auth.permissions import Permission, parse_permission
 from cyberdelta.auth.principal import Principal
-from cyberdelta.auth.schemas import ApiTokenOut
+from cyberdelta.auth.schemas import ApiTokenOut, RowId, error_responses
 from cyberdelta.auth.tokens import create_api_token, revoke_api_token, tokens_of
 from cyberdelta.i18n import gettext as _
 from cyberdelta.tenancy.service import TenancyError
@@ -24,7 +24,7 @@ from cyberdelta.web.deps import SessionDep
 from cyberdelta.web.templating import render
 
 pages = APIRouter(prefix="/org/tokens", include_in_schema=False)
-api = APIRouter(prefix="/api/v1/tokens", tags=["accounts"])
+api = APIRouter(prefix="/api/v1/tokens", tags=["accounts"], responses=error_responses(401, 403))
 TokenManager = Annotated[Principal, Depends(require(Permission.TOKENS_MANAGE))]
 
 
@@ -94,13 +94,13 @@ async def create_token(request: Request, session: SessionDep, principal: TokenMa
 
 @pages.post("/{token_id}/revoke")
 def revoke_token_page(
-    request: Request, session: SessionDep, principal: TokenManager, token_id: int
+    request: Request, session: SessionDep, principal: TokenManager, token_id: RowId
 ) -> Response:
     _revoke(request, session, principal, token_id)
     return RedirectResponse("/org/tokens", status_code=303)
 
 
-def _revoke(request: Request, session: SessionDep, principal: Principal, token_id: int) -> ApiToken:
+def _revoke(request: Request, session: SessionDep, principal: Principal, token_id: RowId) -> ApiToken:
     assert principal.organisation_id is not None  # noqa: S101 (a permission implies an organisation)
     found = revoke_api_token(session, principal.organisation_id, token_id)
     if found is None:
@@ -138,7 +138,7 @@ def list_tokens(session: SessionDep, principal: TokenManager) -> list[ApiTokenOu
 
 @api.delete("/{token_id}", response_model=ApiTokenOut, responses={404: {"description": "No such API token"}})
 def revoke_token(
-    request: Request, session: SessionDep, principal: TokenManager, token_id: int
+    request: Request, session: SessionDep, principal: TokenManager, token_id: RowId
 ) -> ApiTokenOut:
     """Revoke one of the acting organisation's tokens; another organisation's token answers 404."""
     return _out(_revoke(request, session, principal, token_id))

@@ -18,6 +18,7 @@ from cyberdelta.audit.web import log
 from cyberdelta.auth.dependencies import require
 from cyberdelta.auth.permissions import ROLES_BY_KIND, Permission
 from cyberdelta.auth.principal import Principal
+from cyberdelta.auth.schemas import RowId
 from cyberdelta.i18n import gettext as _
 from cyberdelta.i18n import pick
 from cyberdelta.tenancy import invitations, mail, service
@@ -37,7 +38,7 @@ def _organisation(session: Session, principal: Principal) -> Organisation:
     return organisation
 
 
-def _member_of(session: Session, principal: Principal, membership_id: int) -> Membership:
+def _member_of(session: Session, principal: Principal, membership_id: RowId) -> Membership:
     found = session.scalar(
         select(Membership).where(
             Membership.id == membership_id, Membership.organisation_id == principal.organisation_id
@@ -110,7 +111,7 @@ def invite(
 
 @router.post("/invitations/{invitation_id}/revoke")
 def revoke_invitation(
-    request: Request, session: SessionDep, principal: Manager, invitation_id: int
+    request: Request, session: SessionDep, principal: Manager, invitation_id: RowId
 ) -> Response:
     found = invitations.revoke_invitation(session, _organisation(session, principal).id, invitation_id)
     if found is None:
@@ -131,7 +132,7 @@ def change_role(
     request: Request,
     session: SessionDep,
     principal: Manager,
-    membership_id: int,
+    membership_id: RowId,
     role: Annotated[str, Form(max_length=40)],
 ) -> Response:
     found = _member_of(session, principal, membership_id)
@@ -153,7 +154,9 @@ def change_role(
 
 
 @router.post("/members/{membership_id}/remove")
-def remove_member(request: Request, session: SessionDep, principal: Manager, membership_id: int) -> Response:
+def remove_member(
+    request: Request, session: SessionDep, principal: Manager, membership_id: RowId
+) -> Response:
     found = _member_of(session, principal, membership_id)
     if found.user_id == principal.user_id:
         return _page(request, session, principal, error=_("member: you cannot remove yourself"))
