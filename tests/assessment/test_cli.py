@@ -29,11 +29,11 @@ def test_demo_twice_then_a_pdf_report_from_the_command_line(
     assert 0 < answered < total
     output = tmp_path / "demo.pdf"
     report = run_cli(
-        settings, "assessment", "report", "demo-exchange", "--output", str(output), "--language", "en"
+        settings, "assessment", "report", "sakura-exchange", "--output", str(output), "--language", "en"
     )
     assert report.returncode == 0, report.stderr
     text = "".join(page.extract_text() for page in PdfReader(str(output)).pages)
-    assert "Demo Crypto Exchange" in text and "Governance" in text
+    assert "Sakura Exchange" in text and "Governance" in text
 
 
 def test_unknown_organisation_and_language_are_user_errors(settings: Settings) -> None:

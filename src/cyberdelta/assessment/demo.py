@@ -1,5 +1,6 @@
-"""Demonstration data: an exchange with a partly filled self-assessment of the built-in catalog.
-Idempotent: a second run finds the organisation and its assessment and adds nothing."""
+"""Demonstration data: a partly filled self-assessment of the built-in catalog for the first demo
+exchange of :mod:`cyberdelta.tenancy.demo` (created here when missing). Idempotent: a second run
+finds the assessment and adds nothing."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from cyberdelta.catalog.service import ensure_builtin_catalog
 from cyberdelta.db.base import utcnow
 from cyberdelta.tenancy.service import create_organisation, get_organisation_by_slug
 
-DEMO_SLUG = "demo-exchange"
+DEMO_SLUG = "sakura-exchange"
 
 
 def load_demo(session: Session) -> Assessment:
