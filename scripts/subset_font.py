@@ -18,7 +18,8 @@ from fontTools import subset
 from fontTools.ttLib import TTCollection
 
 SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
-TARGET = Path(__file__).resolve().parent.parent / "src" / "cyberdelta" / "reports" / "fonts" / "NotoSansJP-Subset.otf"
+FONTS = Path(__file__).resolve().parent.parent / "src" / "cyberdelta" / "reports" / "fonts"
+TARGET = FONTS / "NotoSansJP-Subset.otf"
 FAMILY = "Noto Sans CJK JP"
 
 

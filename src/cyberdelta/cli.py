@@ -24,6 +24,8 @@ from cyberdelta.db.engine import make_engine, make_session_factory, transaction
 from cyberdelta.db.migrate import upgrade
 from cyberdelta.i18n import gettext as _
 from cyberdelta.settings import Settings
+from cyberdelta.tenancy.commands import admin_app, audit_app, member_app, org_app, token_app
+from cyberdelta.tenancy.service import TenancyError, get_organisation_by_slug
 
 app = typer.Typer(
     help="CyberDelta: cyber-resilience platform for crypto-asset exchanges.",
@@ -32,8 +34,15 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 catalog_app = typer.Typer(help="Control catalogs (OSCAL).", no_args_is_help=True)
+assessment_app = typer.Typer(help="Self-assessments (自助).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(assessment_app, name="assessment")
+app.add_typer(admin_app, name="admin")
+app.add_typer(org_app, name="org")
+app.add_typer(member_app, name="member")
+app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
 benchmark_app = typer.Typer(help="Industry benchmarks of the self-assessments.", no_args_is_help=True)
 app.add_typer(benchmark_app, name="benchmark")
 
@@ -104,12 +113,20 @@ def demo(
     orgs: Annotated[int, typer.Option(help="Synthetic exchanges to create (0–5000).", min=0, max=5000)] = 30,
     cycles: Annotated[int, typer.Option(help="Assessment cycles to fill (0–10).", min=0, max=10)] = 2,
 ) -> None:
-    """Load demonstration data: the built-in catalog and a synthetic industry (issue #6)."""
+    """Load demonstration data (the built-in catalog, demo organisations and members, a partly
+    filled self-assessment of the first demo exchange, and a synthetic industry of ``--orgs``
+    exchanges over ``--cycles`` accepted cycles with their benchmarks)."""
+    from cyberdelta.assessment.demo import load_demo
     from cyberdelta.benchmark.demo import populate
+    from cyberdelta.tenancy.demo import create_demo
 
-    engine = prepared_engine(settings())
+    config = settings()
+    engine = prepared_engine(config)
     with transaction(make_session_factory(engine)) as session:
+        link = create_demo(session, config)
+        load_demo(session)
         result = populate(session, orgs=orgs, cycles=cycles)
+    out.print(_("Demo data loaded."))
     out.print(
         _(
             "Demo data loaded: %(orgs)s exchanges, %(cycles)s cycles, %(created)s new assessments.",
@@ -118,6 +135,9 @@ def demo(
             created=result.created_assessments,
         )
     )
+    if link is not None:
+        out.print(_("Sign in as the platform admin: open this one-time link and create a passkey:"))
+        out.print(link, markup=False, highlight=False, soft_wrap=True)
 
 
 @benchmark_app.command("recompute")
@@ -139,6 +159,32 @@ def benchmark_recompute() -> None:
                     total=len(outcome.figures),
                 )
             )
+
+
+@assessment_app.command("report")
+def assessment_report(
+    organisation: Annotated[str, typer.Argument(help="Organisation slug, e.g. demo-exchange.")],
+    output: Annotated[Path, typer.Option(help="Where to write the PDF.")] = Path("report.pdf"),
+    language: Annotated[str, typer.Option(help="ja or en.")] = "ja",
+) -> None:
+    """Render the PDF report of the organisation's latest assessment."""
+    # Imported here: the renderer pulls in WeasyPrint and matplotlib, which other commands never need.
+    from cyberdelta.assessment import service
+    from cyberdelta.assessment.report import render_pdf
+
+    code = i18n.parse_language(language)
+    if code is None:
+        raise UserError(_("language: choose ja or en"))
+    engine = engine_for(settings())
+    upgrade(engine)
+    with transaction(make_session_factory(engine)) as session:
+        found = get_organisation_by_slug(session, organisation)
+        assessment = service.latest_assessment(session, found.id) if found is not None else None
+        if assessment is None:
+            raise UserError(_("No assessment found for %(slug)s.", slug=organisation))
+        pdf = render_pdf(session, assessment, code)
+    output.write_bytes(pdf)
+    out.print(_("Report written to %(path)s.", path=str(output)))
 
 
 @catalog_app.command("list")
@@ -275,7 +321,7 @@ def main() -> None:
     """Entry point: Typer handles usage errors; our own user errors print without a traceback."""
     try:
         app()
-    except (UserError, CatalogError) as error:
+    except (UserError, CatalogError, TenancyError) as error:
         message = error.render() if isinstance(error, CatalogError) else str(error)
         err.print(f"[red]{_('Error')}:[/red] {escape(message)}", markup=True, highlight=False)
         sys.exit(1)

@@ -40,12 +40,14 @@ def test_answers_save_as_you_go_and_a_stale_page_gets_a_clear_conflict(
     member(session_factory, exchange, Role.SECURITY_OFFICER, client)
     url = f"/assessment/{assessment.id}/responses/gv-1"
     first = client.post(url, data={"version": "0", "maturity": "3", "comment": "ok"}, headers=HTMX)
-    assert first.status_code == 200 and 'name="version" value="1"' in first.text
+    assert first.status_code == 200 and 'id="version-gv-1" value="1"' in first.text
+    assert "保存しました" in first.text and "<form" not in first.text
     second = client.post(url, data={"version": "1", "maturity": "4"}, headers=HTMX)
     assert second.status_code == 200
     stale = client.post(url, data={"version": "1", "maturity": "0"}, headers=HTMX)
     assert stale.status_code == 409
-    assert "他の人" in stale.text and 'name="version" value="2"' in stale.text
+    assert "他の人" in stale.text and 'id="version-gv-1" value="2"' in stale.text
+    assert 'id="c-gv-1" aria-labelledby="t-gv-1" hx-swap-oob="true"' in stale.text
     assert stored(session_factory) == {"gv-1": (4, 2)}
     page = client.get(f"/assessment/{assessment.id}/domains/gv")
     assert page.status_code == 200 and "方針" in page.text and "全社的に定義・実施されている" in page.text

@@ -44,7 +44,8 @@ def control_anchor(session: SessionDep, principal: Reader, assessment_id: int, c
     if control is None:
         raise HTTPException(status_code=404, detail=_("The page was not found."))
     return RedirectResponse(
-        f"/assessment/{assessment_id}/domains/{control.domain}#c-{quote(control_id)}", status_code=303
+        f"/assessment/{assessment_id}/domains/{control.domain}#c-{quote(control_id.replace('.', '_'))}",
+        status_code=303,
     )
 
 

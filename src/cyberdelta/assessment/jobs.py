@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cyberdelta.assessment import service
 from cyberdelta.assessment.errors import NotFoundError
 from cyberdelta.assessment.models import Assessment, ReportJob
+from cyberdelta.assessment.plan import refresh_plan
 from cyberdelta.assessment.report import render_pdf
 from cyberdelta.db.base import utcnow
 from cyberdelta.db.engine import make_engine, make_session_factory, transaction
@@ -55,9 +56,13 @@ def run_report_job(database_url: str, data_dir: str, job_id: int) -> None:
             job = session.get(ReportJob, job_id)
             if job is None:
                 return
-            assessment = service.get_assessment(session, job.organisation_id, job.assessment_id)
+            organisation_id, assessment_id = job.organisation_id, job.assessment_id
             language: Language = "en" if job.language == "en" else "ja"
-            pdf = render_pdf(session, assessment, language, progress)
+            refresh_plan(session, service.get_assessment(session, organisation_id, assessment_id))
+        # Rendering only reads, so the progress updates (other transactions) never wait for it.
+        with transaction(factory) as session:
+            assessment = service.get_assessment(session, organisation_id, assessment_id)
+            pdf = render_pdf(session, assessment, language, progress, refresh=False)
         digest = hashlib.sha256(pdf).hexdigest()
         target = report_path(Path(data_dir), digest)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -124,9 +129,10 @@ def start_report(
 
 
 def enqueue(settings: Settings, job_id: int) -> None:
-    huey = queue_for(settings)
-    task = huey._registry.string_to_task("render_report")
-    huey.enqueue(task((settings.resolved_database_url, str(settings.data_dir), job_id), {}))
+    """Hand the job to huey (in immediate mode this renders right away)."""
+    queue_for(settings)
+    task = _tasks[(str(settings.data_dir.resolve()), settings.jobs_mode)]
+    task(settings.resolved_database_url, str(settings.data_dir), job_id)
 
 
 def get_job(session: Session, organisation_id: int, job_id: int) -> ReportJob:

@@ -41,9 +41,10 @@ class AnswerLine:
 
 
 def report_context(
-    session: Session, assessment: Assessment, progress: Progress | None = None
+    session: Session, assessment: Assessment, progress: Progress | None = None, *, refresh: bool = True
 ) -> dict[str, Any]:
-    """Everything the report template needs, in the current language."""
+    """Everything the report template needs, in the current language. ``refresh=False`` reads the
+    plan as stored (a background job refreshes it in its own transaction first, then only reads)."""
     step = progress or (lambda _percent: None)
     view = service.view_of(session, assessment)
     result = service.summary(session, assessment, view)
@@ -78,7 +79,9 @@ def report_context(
     radar = Markup(radar_chart(codes, result.domains, result.targets))  # noqa: S704 (matplotlib's own SVG)
     heat = Markup(heat_map(codes, counts))  # noqa: S704 (matplotlib's own SVG, numbers only)
     step(70)
-    items = plan.refresh_plan(session, assessment)
+    if refresh:
+        plan.refresh_plan(session, assessment)
+    items = plan.list_items(session, assessment.organisation_id, assessment.cycle_id)
     open_items = sorted((i for i in items if i.status != plan.ItemStatus.DONE), key=lambda i: -i.priority)
     cycle = assessment.cycle
     return {
@@ -96,19 +99,26 @@ def report_context(
     }
 
 
-def render_report_html(session: Session, assessment: Assessment, progress: Progress | None = None) -> str:
-    context = report_context(session, assessment, progress)
+def render_report_html(
+    session: Session, assessment: Assessment, progress: Progress | None = None, *, refresh: bool = True
+) -> str:
+    context = report_context(session, assessment, progress, refresh=refresh)
     template = make_templates().env.get_template("assessment/report_document.html")
     return template.render(context)
 
 
 def render_pdf(
-    session: Session, assessment: Assessment, code: Language, progress: Progress | None = None
+    session: Session,
+    assessment: Assessment,
+    code: Language,
+    progress: Progress | None = None,
+    *,
+    refresh: bool = True,
 ) -> bytes:
     """The PDF report in ``code`` (ja or en)."""
     step = progress or (lambda _percent: None)
     with language(code):
-        html = render_report_html(session, assessment, step)
+        html = render_report_html(session, assessment, step, refresh=refresh)
     step(80)
     pdf = html_to_pdf(html)
     step(100)

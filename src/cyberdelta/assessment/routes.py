@@ -6,7 +6,6 @@ returns only the control's fragment. A stale version answers 409 with the other 
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -199,25 +198,13 @@ def save_answer(
         code = service.view_of(session, assessment).control(control_id)
         domain = code.domain if code else ""
         return RedirectResponse(
-            f"/assessment/{assessment.id}/domains/{domain}#c-{control_id}", status_code=303
+            f"/assessment/{assessment.id}/domains/{domain}#c-{control_id.replace('.', '_')}", status_code=303
         )
     # On 409/422 nothing was written (checks come before writes). A conflict shows what is stored now
-    # (the other person's answer); a rejected value shows what was typed, so nothing typed is lost.
+    # (the other person's answer); a rejected value only shows the message, so nothing typed is lost.
     context = _control_context(session, assessment, control_id)
     context |= {"message": message, "status": status, "evidence_choices": []}
-    if status == 422:
-        stored = context["row"]
-        context["row"] = SimpleNamespace(
-            version=stored.version if stored is not None else 0,  # type: ignore[attr-defined]
-            maturity=int(maturity) if maturity.isdigit() else None,
-            not_applicable=not_applicable in ("on", "true", "1"),
-            na_reason=na_reason,
-            comment=comment,
-            owner=owner,
-            target_override=int(target_override) if target_override.isdigit() else None,
-            target_reason=target_reason,
-        )
-    return render(request, "assessment/_control.html", context, status_code=status)
+    return render(request, "assessment/_saved.html", context, status_code=status)
 
 
 @router.post("/{assessment_id}/transitions/{action}")

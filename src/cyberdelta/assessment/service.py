@@ -20,6 +20,7 @@ from cyberdelta.assessment.models import Assessment, Cycle, Response, RiskProfil
 from cyberdelta.assessment.targets import Band, DomainTarget, InherentRiskProfile, domain_targets
 from cyberdelta.assessment.workflow import State, is_editable
 from cyberdelta.catalog.models import Catalog, CatalogVersion
+from cyberdelta.catalog.service import get_control
 from cyberdelta.db.base import utcnow
 from cyberdelta.i18n import gettext as _
 
@@ -218,7 +219,7 @@ def save_response(
 ) -> Response:
     """Save one answer if nobody saved it since ``expected_version`` was read, else :class:`ConflictError`."""
     _require_editable(assessment)
-    if view_of(session, assessment).control(control_id) is None:
+    if get_control(session, assessment.cycle.catalog_version_id, control_id) is None:
         raise AssessmentError("control_id", _("Unknown control id %(id)s.", id=control_id))
     clean = validate_response(data)
     values = dataclasses.asdict(clean) | {"updated_at": utcnow(), "updated_by_user_id": user_id}
