@@ -110,12 +110,12 @@ def db_upgrade() -> None:
 
 @app.command()
 def demo(
-    orgs: Annotated[int, typer.Option(help="Synthetic exchanges to create (0–5000).", min=0, max=5000)] = 30,
+    orgs: Annotated[int, typer.Option(help="Synthetic exchanges to create (0–5000).", min=0, max=5000)] = 0,
     cycles: Annotated[int, typer.Option(help="Assessment cycles to fill (0–10).", min=0, max=10)] = 2,
 ) -> None:
     """Load demonstration data (the built-in catalog, demo organisations and members, a partly
-    filled self-assessment of the first demo exchange, and a synthetic industry of ``--orgs``
-    exchanges over ``--cycles`` accepted cycles with their benchmarks)."""
+    filled self-assessment of the first demo exchange) and, with ``--orgs N``, a synthetic industry
+    of N exchanges over ``--cycles`` accepted cycles with their benchmarks."""
     from cyberdelta.assessment.demo import load_demo
     from cyberdelta.benchmark.demo import populate
     from cyberdelta.tenancy.demo import create_demo
@@ -125,16 +125,18 @@ def demo(
     with transaction(make_session_factory(engine)) as session:
         link = create_demo(session, config)
         load_demo(session)
-        result = populate(session, orgs=orgs, cycles=cycles)
+        # Without --orgs the demo stays as small as before (one exchange's assessment).
+        result = populate(session, orgs=orgs, cycles=cycles) if orgs else None
     out.print(_("Demo data loaded."))
-    out.print(
-        _(
-            "Demo data loaded: %(orgs)s exchanges, %(cycles)s cycles, %(created)s new assessments.",
-            orgs=len(result.organisations),
-            cycles=len(result.cycles),
-            created=result.created_assessments,
+    if result is not None:
+        out.print(
+            _(
+                "Demo data loaded: %(orgs)s exchanges, %(cycles)s cycles, %(created)s new assessments.",
+                orgs=len(result.organisations),
+                cycles=len(result.cycles),
+                created=result.created_assessments,
+            )
         )
-    )
     if link is not None:
         out.print(_("Sign in as the platform admin: open this one-time link and create a passkey:"))
         out.print(link, markup=False, highlight=False, soft_wrap=True)
@@ -159,6 +161,38 @@ def benchmark_recompute() -> None:
                     total=len(outcome.figures),
                 )
             )
+
+
+@benchmark_app.command("feedback")
+def benchmark_feedback(
+    cycle: Annotated[int, typer.Option(help="Cycle id (see the cycles page).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the PDFs.")] = Path("feedback"),
+    language: Annotated[str, typer.Option(help="ja or en.")] = "ja",
+) -> None:
+    """Write the feedback PDF of every counted exchange and the industry report, with a progress bar."""
+    from rich.progress import Progress
+
+    from cyberdelta.assessment.models import Cycle
+    from cyberdelta.benchmark.feedback import write_all
+
+    code = i18n.parse_language(language)
+    if code is None:
+        raise UserError(_("language: choose ja or en"))
+    engine = prepared_engine(settings())
+    with transaction(make_session_factory(engine)) as session:
+        found = session.get(Cycle, cycle)
+        if found is None:
+            raise UserError(_("cycle: unknown cycle %(id)s", id=cycle))
+        with Progress(console=out) as bar:
+            task = bar.add_task(_("Feedback reports"), total=None)
+            written = write_all(
+                session,
+                found,
+                out_dir,
+                code,
+                lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    out.print(_("%(count)s reports written to %(path)s.", count=len(written), path=str(out_dir)))
 
 
 @assessment_app.command("report")
