@@ -28,6 +28,7 @@ EXPECTED: dict[tuple[str, str], Permission | str] = {
     ("GET", "/auth/enrol/{token}"): "public",
     ("POST", "/auth/enrol/{token}/options"): "public",
     ("POST", "/auth/enrol/{token}/verify"): "public",
+    ("POST", "/auth/enrol/{token}/accept"): "signed_in",
     ("GET", "/auth/step-up"): "signed_in",
     ("POST", "/auth/step-up/options"): "signed_in",
     ("POST", "/auth/step-up/verify"): "signed_in",
