@@ -67,8 +67,10 @@ def ensure_chromium() -> None:
         return
     if os.geteuid() != 0 or not shutil.which("apt-get"):
         sys.exit("Chromium is missing: install Debian's package with `apt-get install -y chromium`.")
-    run("apt-get", "update", "-qq")
-    run("apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    wait = "DPkg::Lock::Timeout=600"
+    run("apt-get", "-o", wait, "update", "-qq", env=env)
+    run("apt-get", "-o", wait, "install", "-y", "-qq", "chromium", "fonts-noto-cjk", env=env)
 
 
 def serve() -> None:

@@ -30,6 +30,7 @@ from cyberdelta.db.engine import make_engine, make_session_factory
 from cyberdelta.db.migrate import upgrade
 from cyberdelta.db.registry import metadata
 from cyberdelta.settings import Settings
+from tests.accounts_factories import LIVE_APPS
 
 POSTGRES_SERVER = os.environ.get(
     "CYBERDELTA_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -128,12 +129,14 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
+def settings(database_url: str, engine: Engine, tmp_path: Path) -> Settings:
+    """Settings for this test's database (depending on ``engine`` empties the tables afterwards)."""
     return Settings(
         database_url=database_url,
         data_dir=tmp_path / "data",
         secret_key=TEST_SECRET,  # type: ignore[arg-type]
         default_language="ja",
+        cookie_secure=False,  # the test servers speak plain http
     )
 
 
@@ -167,7 +170,10 @@ def live_server(app: FastAPI) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}"
+    LIVE_APPS[url] = app
+    yield url
+    LIVE_APPS.pop(url, None)
     server.should_exit = True
     thread.join(timeout=10)
 

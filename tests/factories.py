@@ -79,6 +79,7 @@ def large_catalog(
     controls_per_area: int = 10,
     enhancements: int = 2,
     version: str = "5.0",
+    guidance_words: int = 20,
 ) -> dict[str, Any]:
     """A catalog shaped like NIST SP 800-53 rev5: families, areas, controls with enhancements,
     parameters, nested statement parts, props and links, in several levels."""
@@ -143,7 +144,11 @@ def large_catalog(
                                     },
                                 ],
                             },
-                            {"id": f"{identifier}_gdn", "name": "guidance", "prose": "Guidance text " * 20},
+                            {
+                                "id": f"{identifier}_gdn",
+                                "name": "guidance",
+                                "prose": "Guidance text " * guidance_words,
+                            },
                         ],
                         "controls": children,
                     }

@@ -7,15 +7,19 @@ settings passed in and kept on ``app.state``.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cyberdelta import __version__
+from cyberdelta.auth.csrf import CsrfCookieMiddleware
+from cyberdelta.auth.dependencies import SignInRequiredError, StepUpRequiredError, public
+from cyberdelta.auth.routes import auth_routers
 from cyberdelta.catalog import routes as catalog_routes
 from cyberdelta.db.engine import make_engine, make_session_factory
 from cyberdelta.i18n import gettext
@@ -47,14 +51,19 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.session_factory = make_session_factory(app.state.engine)
     app.state.templates = make_templates()
 
+    app.add_middleware(CsrfCookieMiddleware, secure=settings.cookie_secure)
     app.add_middleware(LanguageMiddleware, default=settings.default_language)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(pages.router)
-    app.include_router(catalog_routes.pages)
-    app.include_router(catalog_routes.api)
+    # The catalog is public information (lead's note on #4); every route still declares a policy.
+    everyone = [Depends(public)]
+    app.include_router(pages.router, dependencies=everyone)
+    app.include_router(catalog_routes.pages, dependencies=everyone)
+    app.include_router(catalog_routes.api, dependencies=everyone)
+    for router in auth_routers():
+        app.include_router(router)
 
-    @app.get("/api/v1/health", tags=["system"])
+    @app.get("/api/v1/health", tags=["system"], dependencies=everyone)
     def health() -> dict[str, str]:
         """Liveness check."""
         return {"status": "ok", "version": __version__}
@@ -72,6 +81,14 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             {"status": error.status_code, "message": message},
             status_code=error.status_code,
         )
+
+    @app.exception_handler(SignInRequiredError)
+    async def sign_in_required(request: Request, error: SignInRequiredError) -> Response:
+        return RedirectResponse(f"/auth/sign-in?next={quote(error.next_path)}", status_code=303)
+
+    @app.exception_handler(StepUpRequiredError)
+    async def step_up_required(request: Request, error: StepUpRequiredError) -> Response:
+        return RedirectResponse(f"/auth/step-up?next={quote(error.next_path)}", status_code=303)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:

@@ -235,21 +235,10 @@ def _read_file(path: Path) -> bytes:
 
 
 def main() -> None:
+    """Entry point: Typer handles usage errors; our own user errors print without a traceback."""
     try:
-        app(standalone_mode=False)
+        app()
     except (UserError, CatalogError) as error:
         message = error.render() if isinstance(error, CatalogError) else str(error)
         err.print(f"[red]{_('Error')}:[/red] {escape(message)}", markup=True, highlight=False)
         sys.exit(1)
-    except typer.Exit as exit_:
-        sys.exit(exit_.exit_code)
-    except typer.Abort:
-        err.print(_("Aborted."))
-        sys.exit(1)
-    except Exception as error:  # click's usage errors
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        raise

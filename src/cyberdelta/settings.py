@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +40,20 @@ class Settings(BaseSettings):
     default_language: Language = "ja"
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     base_url: str = "http://127.0.0.1:8000"
+    # Sessions and passkeys (issue #4). Secure cookies need https, except on a browser's localhost.
+    cookie_secure: bool = True
+    session_idle_minutes: int = Field(default=30, gt=0)
+    session_absolute_hours: int = Field(default=12, gt=0)
+    step_up_minutes: int = Field(default=5, gt=0)
+    challenge_seconds: int = Field(default=300, gt=0)
+    invitation_days: int = Field(default=7, gt=0)
+    rp_id: str = ""
+    rp_name: str = "CyberDelta"
+    sign_in_max_failures: int = Field(default=5, gt=0)
+    sign_in_lockout_minutes: int = Field(default=15, gt=0)
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_sender: str = "cyberdelta@localhost"
 
     @model_validator(mode="after")
     def _production_needs_secret(self) -> Settings:
@@ -47,6 +62,16 @@ class Settings(BaseSettings):
         if self.secret_key is not None and len(self.secret_key.get_secret_value()) < 32:
             raise ValueError("CYBERDELTA_SECRET_KEY must be at least 32 characters")
         return self
+
+    @property
+    def resolved_rp_id(self) -> str:
+        """The WebAuthn relying party id (WebAuthn §5.1.2): the host of ``base_url`` unless set."""
+        return self.rp_id or (urlsplit(self.base_url).hostname or "localhost")
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def resolved_database_url(self) -> str:

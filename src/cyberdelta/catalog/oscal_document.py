@@ -22,7 +22,9 @@ from trestle.oscal.catalog import Catalog as TrestleCatalog
 
 from cyberdelta.catalog.errors import CatalogImportError, Problem
 
-CHILD_KEYS = ("groups", "controls")
+# A TypeAdapter reports every error with its location; trestle's own ``model_validate`` turns
+# some of them (oscal-version) into a bare message.
+_CATALOG_ADAPTER = pydantic.TypeAdapter(TrestleCatalog)
 
 
 def parse_bytes(data: bytes, source: str, max_bytes: int) -> dict[str, Any]:
@@ -121,7 +123,7 @@ def validate_schema(document: dict[str, Any], source: str) -> None:
     extra = sorted(set(document) - {"catalog", "$schema"})
     problems = [Problem(f"$.{key}", "unexpected top-level key") for key in extra]
     try:
-        TrestleCatalog.model_validate(document["catalog"])
+        _CATALOG_ADAPTER.validate_python(document["catalog"])
     except pydantic.ValidationError as error:
         problems.extend(_schema_problems(error.errors()))
     if problems:

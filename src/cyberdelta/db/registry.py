@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from cyberdelta.audit import models as audit_models
+from cyberdelta.auth import models as auth_models
 from cyberdelta.catalog import models as catalog_models
 from cyberdelta.db.base import Base
+from cyberdelta.tenancy import models as tenancy_models
 
 metadata = Base.metadata
-__all__ = ["catalog_models", "metadata"]
+__all__ = ["audit_models", "auth_models", "catalog_models", "metadata", "tenancy_models"]

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from cyberdelta import i18n
+from cyberdelta.auth.csrf import csrf_token
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -26,6 +27,7 @@ def make_templates() -> Jinja2Templates:
     )
     env.globals["pick"] = i18n.pick
     env.globals["current_language"] = i18n.current_language
+    env.globals["csrf_token"] = csrf_token
     return Jinja2Templates(env=env)
 
 

@@ -1,0 +1,1 @@
+"""Authentication and authorisation: passkeys, sessions, step-up, API tokens, the permission table."""

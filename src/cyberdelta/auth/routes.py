@@ -1,0 +1,11 @@
+"""Every router of the accounts capability, in the order the app includes them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from cyberdelta.auth import api
+
+
+def auth_routers() -> list[APIRouter]:
+    return [api.router]

@@ -1,0 +1,1 @@
+"""Tenancy: organisations (tenants), users and their memberships (DESIGN §1, §4)."""
