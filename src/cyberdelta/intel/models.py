@@ -47,7 +47,7 @@ class IntelCollectionAccess(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     collection_id: Mapped[str] = mapped_column(ForeignKey("intel_collection.id", ondelete="CASCADE"))
-    organisation_id: Mapped[int] = mapped_column(Integer)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
     can_read: Mapped[bool] = mapped_column(Boolean, default=True)
     can_write: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -86,7 +86,9 @@ def _version_clause(collection_id: str, query: ObjectFilter) -> ColumnElement[bo
     return or_(*clauses) if clauses else false()
 
 
-def _filtered(collection_id: str, reader: Reader, query: ObjectFilter) -> Select[tuple[int, str, str, int, str, str]]:
+def _filtered(
+    collection_id: str, reader: Reader, query: ObjectFilter
+) -> Select[int, str, str, int, str, str]:
     statement = select(
         IntelObject.id,
         IntelObject.stix_id,
@@ -96,7 +98,9 @@ def _filtered(collection_id: str, reader: Reader, query: ObjectFilter) -> Select
         IntelObject.tlp,
     ).where(
         IntelObject.collection_id == collection_id,
-        visible_clause(reader, IntelObject.tlp, IntelObject.publisher_organisation_id, IntelObject.recipients),
+        visible_clause(
+            reader, IntelObject.tlp, IntelObject.publisher_organisation_id, IntelObject.recipients
+        ),
     )
     if query.ids:
         statement = statement.where(IntelObject.stix_id.in_(list(query.ids)))
@@ -127,7 +131,7 @@ def read_page(session: Session, collection_id: str, reader: Reader, query: Objec
         .order_by(IntelObject.date_added_us, IntelObject.id)
         .limit(query.limit + 1)
     )
-    rows = [Row(*record) for record in session.execute(statement)]
+    rows = [Row(a, b, c, d, e, f) for a, b, c, d, e, f in session.execute(statement)]
     page = Page(rows=rows[: query.limit], more=len(rows) > query.limit)
     if page.more:
         page.next_token = encode_next(page.rows[-1])

@@ -87,7 +87,14 @@ def add_objects(
             continue
         slugs = stix_object.get(RECIPIENTS_PROPERTY, [])
         if not isinstance(slugs, list) or not all(isinstance(slug, str) for slug in slugs):
-            failures.append(_detail(stix_object, f"{RECIPIENTS_PROPERTY}: must be a list of organisation slugs"))
+            failures.append(
+                _detail(stix_object, f"{RECIPIENTS_PROPERTY}: must be a list of organisation slugs")
+            )
+            continue
+        if stix_object.get(ANONYMOUS_PROPERTY) is True and publication.anonymise is None:
+            failures.append(
+                _detail(stix_object, f"{ANONYMOUS_PROPERTY}: no ISAC is registered to publish for you")
+            )
             continue
         named.update(slugs)
         # Objects are stored as received; only anonymised ones are re-serialised below.
@@ -101,7 +108,9 @@ def add_objects(
         slugs = stix_object.get(RECIPIENTS_PROPERTY, [])
         unknown = [slug for slug in slugs if slug not in resolved]
         if unknown:
-            failures.append(_detail(stix_object, f"{RECIPIENTS_PROPERTY}: unknown organisation {unknown[0]!r}"))
+            failures.append(
+                _detail(stix_object, f"{RECIPIENTS_PROPERTY}: unknown organisation {unknown[0]!r}")
+            )
             continue
         version_text = format_us(version_us)
         successes.append({"id": stix_id, "version": version_text})

@@ -40,7 +40,7 @@ def discovery(request: Request) -> Response:
     return taxii_response(
         {
             "title": "CyberDelta TAXII 2.1",
-            "description": "Threat intelligence shared by crypto-asset exchanges, the SRO and the ISAC (共助).",
+            "description": "Threat intelligence of crypto-asset exchanges, the SRO and the ISAC (共助).",
             "default": root,
             "api_roots": [root],
         }
@@ -63,7 +63,9 @@ def api_root(api_root: str, request: Request, settings: SettingsDep) -> Response
 
 
 @router.get("/{api_root}/status/{status_id}/")
-def status(api_root: str, status_id: str, request: Request, session: SessionDep, caller: CallerDep) -> Response:
+def status(
+    api_root: str, status_id: str, request: Request, session: SessionDep, caller: CallerDep
+) -> Response:
     """§4.3 Get Status: only the organisation that posted the envelope sees its status."""
     _check_root(api_root)
     negotiate(request.headers.get("accept"))
@@ -107,12 +109,15 @@ def manifest(
     found = _readable(session, collection_id, caller)
     page = read_page(session, found.id, caller.reader, _filter(request))
     entries = [
-        {"id": row.stix_id, "date_added": format_us(row.date_added_us), "version": row.version, "media_type": STIX}
+        {
+            "id": row.stix_id,
+            "date_added": format_us(row.date_added_us),
+            "version": row.version,
+            "media_type": STIX,
+        }
         for row in page.rows
     ]
-    return taxii_response(
-        _envelope_dict(page, "objects", entries), headers=_added_headers(page)
-    )
+    return taxii_response(_envelope_dict(page, "objects", entries), headers=_added_headers(page))
 
 
 @router.get("/{api_root}/collections/{collection_id}/objects/")
@@ -168,7 +173,12 @@ def add(
 
 @router.get("/{api_root}/collections/{collection_id}/objects/{object_id}/")
 def get_object(
-    api_root: str, collection_id: str, object_id: str, request: Request, session: SessionDep, caller: CallerDep
+    api_root: str,
+    collection_id: str,
+    object_id: str,
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
 ) -> Response:
     """§5.6 Get an Object: its versions matching ``match[version]`` (default the last one)."""
     _check_root(api_root)
@@ -182,7 +192,12 @@ def get_object(
 
 @router.delete("/{api_root}/collections/{collection_id}/objects/{object_id}/")
 def delete_object(
-    api_root: str, collection_id: str, object_id: str, request: Request, session: SessionDep, caller: CallerDep
+    api_root: str,
+    collection_id: str,
+    object_id: str,
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
 ) -> Response:
     """§5.7 Delete an Object: the publisher's own versions, or any version for intel:admin."""
     _check_root(api_root)
@@ -193,19 +208,28 @@ def delete_object(
     query = _filter(request, ids=(object_id,), default_version="all")
     deleted = delete_versions(session, found.id, caller.reader, query, any_publisher=caller.admin)
     if deleted == 0:
-        raise TaxiiError(404, "Object not found", f"no version of {object_id!r} that this organisation may delete")
+        raise TaxiiError(
+            404, "Object not found", f"no version of {object_id!r} that this organisation may delete"
+        )
     return Response(status_code=200)
 
 
 @router.get("/{api_root}/collections/{collection_id}/objects/{object_id}/versions/")
 def versions(
-    api_root: str, collection_id: str, object_id: str, request: Request, session: SessionDep, caller: CallerDep
+    api_root: str,
+    collection_id: str,
+    object_id: str,
+    request: Request,
+    session: SessionDep,
+    caller: CallerDep,
 ) -> Response:
     """§5.8 Get Object Versions: every visible version's ``modified``, oldest added first."""
     _check_root(api_root)
     negotiate(request.headers.get("accept"))
     found = _readable(session, collection_id, caller)
-    page = read_page(session, found.id, caller.reader, _filter(request, ids=(object_id,), default_version="all"))
+    page = read_page(
+        session, found.id, caller.reader, _filter(request, ids=(object_id,), default_version="all")
+    )
     if not page.rows:
         raise TaxiiError(404, "Object not found", f"no visible object {object_id!r} in this collection")
     return taxii_response(
@@ -251,7 +275,9 @@ def _collection_document(found: IntelCollection, readable: bool, writable: bool)
 
 def _readable_or_writable(session: SessionDep, collection_id: str, caller: Caller) -> IntelCollection:
     found = service.find_collection(session, collection_id)
-    if found is None or not (service.can_read(session, found, caller) or service.can_write(session, found, caller)):
+    if found is None or not (
+        service.can_read(session, found, caller) or service.can_write(session, found, caller)
+    ):
         if found is not None and caller.organisation_id is None:
             raise TaxiiError(401, "Unauthorized", "this collection needs an API token")
         raise TaxiiError(404, "Collection not found", f"no collection {collection_id!r} for this caller")
@@ -267,7 +293,12 @@ def _readable(session: SessionDep, collection_id: str, caller: Caller) -> IntelC
 
 def _values(request: Request, name: str) -> list[str]:
     """A filter's values: comma-separated (§3.5) and/or the parameter repeated."""
-    return [part.strip() for value in request.query_params.getlist(name) for part in value.split(",") if part.strip()]
+    return [
+        part.strip()
+        for value in request.query_params.getlist(name)
+        for part in value.split(",")
+        if part.strip()
+    ]
 
 
 def _filter(request: Request, ids: tuple[str, ...] = (), default_version: str = "last") -> ObjectFilter:
@@ -337,10 +368,14 @@ def _envelope_objects(raw: bytes) -> list[object]:
     except (ValueError, UnicodeDecodeError) as error:
         raise TaxiiError(400, "Malformed JSON", f"the body is not valid JSON: {error}") from None
     if not isinstance(document, dict) or not isinstance(document.get("objects"), list):
-        raise TaxiiError(400, "Not an envelope", "objects: the body must be a TAXII envelope with an objects list")
+        raise TaxiiError(
+            400, "Not an envelope", "objects: the body must be a TAXII envelope with an objects list"
+        )
     objects: list[object] = document["objects"]
     return objects
 
 
 def _too_large(limit: int) -> TaxiiError:
-    return TaxiiError(413, "Request Entity Too Large", f"the envelope exceeds max_content_length ({limit} bytes)")
+    return TaxiiError(
+        413, "Request Entity Too Large", f"the envelope exceeds max_content_length ({limit} bytes)"
+    )

@@ -78,8 +78,34 @@ def structural_problem(stix_object: object) -> str | None:
     for name in REQUIRED.get(kind, ()):
         if name not in stix_object:
             return f"{name}: required for {kind} objects (STIX 2.1)"
-    if kind == "indicator" and not isinstance(stix_object.get("pattern"), str):
-        return "pattern: must be a string (STIX 2.1 §4.7)"
+    if kind == "indicator" and stix_object.get("pattern_type") == "stix":
+        return _pattern_shape_problem(stix_object.get("pattern"))
+    return None
+
+
+def _pattern_shape_problem(pattern: object) -> str | None:
+    """STIX 2.1 §9: a pattern is observation expressions in brackets; quotes and brackets balance.
+
+    The full grammar is checked by stix2-validator; this catches truncated or unbalanced patterns
+    cheaply in the structural layer.
+    """
+    if not isinstance(pattern, str) or not pattern.strip().startswith(("[", "(")):
+        return "pattern: must be a STIX pattern such as [ipv4-addr:value = '203.0.113.7'] (STIX 2.1 §9)"
+    depth, quoted, escaped = 0, False, False
+    for character in pattern:
+        if quoted:
+            escaped, quoted = (False, True) if escaped else (character == "\\", character != "'")
+            continue
+        if character == "'":
+            quoted = True
+        elif character in "[(":
+            depth += 1
+        elif character in "])":
+            depth -= 1
+            if depth < 0:
+                return "pattern: a closing bracket has no opening bracket (STIX 2.1 §9)"
+    if quoted or depth != 0:
+        return "pattern: unbalanced quotes or brackets (STIX 2.1 §9)"
     return None
 
 
@@ -110,7 +136,6 @@ def full_problem(stix_object: Mapping[str, Any]) -> str | None:
 def problem(stix_object: object, *, full: bool) -> str | None:
     """Structural check first (cheap, precise messages), then the OASIS validator when ``full``."""
     found = structural_problem(stix_object)
-    if found is None and full:
-        assert isinstance(stix_object, dict)  # structural_problem guarantees it
+    if found is None and full and isinstance(stix_object, dict):
         found = full_problem(stix_object)
     return found
