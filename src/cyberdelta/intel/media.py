@@ -6,10 +6,10 @@ The Accept and Content-Type headers are parsed as lists of media ranges with par
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
 from starlette.responses import Response
 
 TAXII = "application/taxii+json;version=2.1"
@@ -76,7 +76,7 @@ def taxii_response(
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     """A response whose body is already JSON text (or a mapping to serialise) with the TAXII type."""
-    text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    text = body if isinstance(body, str) else orjson.dumps(body).decode()
     return Response(text, status_code=status_code, media_type=media_type, headers=dict(headers or {}))
 
 

@@ -8,13 +8,13 @@ One call stores one envelope in the caller's transaction: every object is valida
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, update
+import orjson
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from cyberdelta.intel.models import IntelCollection, IntelObject, IntelStatus
@@ -22,6 +22,7 @@ from cyberdelta.intel.timestamps import format_us, now_us, parse_us
 from cyberdelta.intel.tlp import Tlp, encode_recipients, level_of
 from cyberdelta.intel.validation import problem
 
+OBJECT_TABLE = cast(Table, IntelObject.__table__)
 RECIPIENTS_PROPERTY = "x_cyberdelta_recipients"
 ANONYMOUS_PROPERTY = "x_cyberdelta_anonymous"
 # SQLite allows 32,766 bound parameters per statement; IN lists stay far below that.
@@ -137,7 +138,7 @@ def add_objects(
                 "publisher_organisation_id": publisher,
                 "recipients": encode_recipients(resolved[slug] for slug in slugs),
                 "search_text": _search_text(stix_object),
-                "body": json.dumps(body_object, ensure_ascii=False, separators=(",", ":")),
+                "body": orjson.dumps(body_object).decode(),
             }
         )
     for row in rows:
@@ -146,7 +147,8 @@ def add_objects(
         stix_id for stix_id, versions in existing.items() if versions and latest[stix_id] > max(versions)
     ]
     if rows:
-        session.execute(insert(IntelObject), rows)
+        # Core (not ORM) bulk insert: one executemany, no identity map for thousands of rows.
+        session.execute(insert(OBJECT_TABLE), rows)
     for start in range(0, len(superseded), IN_CHUNK):
         session.execute(
             update(IntelObject)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
@@ -364,8 +365,8 @@ def _objects_response(page: Page, media_type: str) -> Response:
 def _envelope_objects(raw: bytes) -> list[object]:
     """§3.7 a posted envelope: a JSON object whose ``objects`` is a list."""
     try:
-        document = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+        document = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
         raise TaxiiError(400, "Malformed JSON", f"the body is not valid JSON: {error}") from None
     if not isinstance(document, dict) or not isinstance(document.get("objects"), list):
         raise TaxiiError(

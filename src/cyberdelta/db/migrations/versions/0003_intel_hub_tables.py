@@ -89,9 +89,6 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_intel_object_collection_added", ["collection_id", "date_added_us", "id"], unique=False
         )
-        batch_op.create_index(
-            "ix_intel_object_collection_stix_id", ["collection_id", "stix_id"], unique=False
-        )
 
     op.create_table(
         "intel_status",
@@ -127,7 +124,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("intel_status")
     with op.batch_alter_table("intel_object", schema=None) as batch_op:
-        batch_op.drop_index("ix_intel_object_collection_stix_id")
         batch_op.drop_index("ix_intel_object_collection_added")
 
     op.drop_table("intel_object")
