@@ -101,3 +101,29 @@ def record_publication(
             "anonymised": list(publication.anonymised),
         },
     )
+
+
+def import_objects(
+    session: Session,
+    collection_reference: str,
+    organisation_slug: str,
+    objects: Sequence[object],
+    *,
+    full_validation: bool,
+) -> IntelStatus:
+    """Store imported objects as published by an organisation (the CLI and import page use this)."""
+    from cyberdelta.intel.service import CollectionError, find_collection
+    from cyberdelta.intel.store import add_objects
+    from cyberdelta.intel.tlp import Reader
+
+    collection = find_collection(session, collection_reference)
+    if collection is None:
+        raise CollectionError(f"collection: no collection {collection_reference!r}")
+    organisation = session.scalar(select(Organisation).where(Organisation.slug == organisation_slug))
+    if organisation is None:
+        raise CollectionError(f"organisation: no organisation {organisation_slug!r}")
+    caller = Caller(reader=Reader(organisation.id, organisation.kind), read=True, write=True)
+    publication = publication_for(session, caller, full_validation=full_validation)
+    status = add_objects(session, collection, objects, publication)
+    record_publication(session, caller, collection, status, publication, None)
+    return status

@@ -29,6 +29,7 @@ ADDRESS_SHAPES: Mapping[str, re.Pattern[str]] = {
     "bitcoin": re.compile(r"^(bc1[02-9ac-hj-np-z]{8,87}|[13][1-9A-HJ-NP-Za-km-z]{25,34})$"),
     "tron": re.compile(r"^T[1-9A-HJ-NP-Za-km-z]{33}$"),
     "solana": re.compile(r"^[1-9A-HJ-NP-Za-km-z]{32,44}$"),
+    "monero": re.compile(r"^[48][0-9AB][1-9A-HJ-NP-Za-km-z]{93}$"),
     "ripple": re.compile(r"^r[1-9A-HJ-NP-Za-km-z]{24,34}$"),
     **{chain: re.compile(r"^0x[0-9a-f]{40}$") for chain in HEX_CHAINS},
 }
