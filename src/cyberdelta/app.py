@@ -23,6 +23,7 @@ from cyberdelta.auth.routes import auth_routers
 from cyberdelta.catalog import routes as catalog_routes
 from cyberdelta.db.engine import make_engine, make_session_factory
 from cyberdelta.i18n import gettext
+from cyberdelta.intel import pages as intel_pages
 from cyberdelta.intel import taxii_routes
 from cyberdelta.intel.media import TaxiiError, error_response
 from cyberdelta.settings import Settings
@@ -65,6 +66,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     for router in auth_routers():
         app.include_router(router)
     app.include_router(taxii_routes.router)
+    app.include_router(intel_pages.router)
 
     @app.get("/api/v1/health", tags=["system"], dependencies=everyone)
     def health() -> dict[str, str]:

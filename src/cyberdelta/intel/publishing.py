@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from cyberdelta.audit import service as audit
 from cyberdelta.intel.caller import Caller
 from cyberdelta.intel.models import IntelCollection, IntelStatus
-from cyberdelta.intel.store import ANONYMOUS_PROPERTY, Publication
+from cyberdelta.intel.store import ANONYMOUS_PROPERTY, Publication, add_objects
+from cyberdelta.intel.validation import OBSERVABLE_TYPES
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
 
 # STIX 2.1 §2.9: UUIDv5 namespace for identifiers derived from names; ours for organisation identities.
@@ -70,7 +71,8 @@ def publication_for(session: Session, caller: Caller, *, full_validation: bool) 
 
         def anonymise(stix_object: dict[str, Any]) -> int | None:
             stix_object.pop(ANONYMOUS_PROPERTY, None)
-            stix_object["created_by_ref"] = cover_ref
+            if stix_object.get("type") not in OBSERVABLE_TYPES:  # SCOs have no created_by_ref (§3.1)
+                stix_object["created_by_ref"] = cover_ref
             return cover_id
 
         publication.anonymise = anonymise
@@ -103,6 +105,24 @@ def record_publication(
     )
 
 
+def publish(
+    session: Session,
+    caller: Caller,
+    collection: IntelCollection,
+    objects: Sequence[object],
+    *,
+    full_validation: bool,
+    anonymous: bool = False,
+    request_id: str | None = None,
+) -> IntelStatus:
+    """Validate and store objects for ``caller`` and record the publication in the audit trail."""
+    publication = publication_for(session, caller, full_validation=full_validation)
+    publication.anonymous_all = anonymous
+    status = add_objects(session, collection, objects, publication)
+    record_publication(session, caller, collection, status, publication, request_id)
+    return status
+
+
 def import_objects(
     session: Session,
     collection_reference: str,
@@ -113,7 +133,6 @@ def import_objects(
 ) -> IntelStatus:
     """Store imported objects as published by an organisation (the CLI and import page use this)."""
     from cyberdelta.intel.service import CollectionError, find_collection
-    from cyberdelta.intel.store import add_objects
     from cyberdelta.intel.tlp import Reader
 
     collection = find_collection(session, collection_reference)
@@ -123,7 +142,4 @@ def import_objects(
     if organisation is None:
         raise CollectionError(f"organisation: no organisation {organisation_slug!r}")
     caller = Caller(reader=Reader(organisation.id, organisation.kind), read=True, write=True)
-    publication = publication_for(session, caller, full_validation=full_validation)
-    status = add_objects(session, collection, objects, publication)
-    record_publication(session, caller, collection, status, publication, None)
-    return status
+    return publish(session, caller, collection, objects, full_validation=full_validation)

@@ -36,14 +36,15 @@ class Publication:
 
     ``resolve_recipients`` maps organisation slugs named in ``x_cyberdelta_recipients`` to ids
     (unknown slugs are a failure of that object). ``anonymise`` rewrites an object published with
-    ``x_cyberdelta_anonymous: true`` so that the ISAC appears as its creator; it returns the
-    organisation id to record as publisher.
+    ``x_cyberdelta_anonymous: true`` (or every object, with ``anonymous_all``) so that the ISAC
+    appears as its creator; it returns the organisation id to record as publisher.
     """
 
     organisation_id: int | None
     full_validation: bool = True
     resolve_recipients: Callable[[Sequence[str]], Mapping[str, int]] = lambda slugs: {}
     anonymise: Callable[[dict[str, Any]], int | None] | None = None
+    anonymous_all: bool = False
     anonymised: list[str] = field(default_factory=list)
 
 
@@ -92,7 +93,8 @@ def add_objects(
                 _detail(stix_object, f"{RECIPIENTS_PROPERTY}: must be a list of organisation slugs")
             )
             continue
-        if stix_object.get(ANONYMOUS_PROPERTY) is True and publication.anonymise is None:
+        wants_anonymity = publication.anonymous_all or stix_object.get(ANONYMOUS_PROPERTY) is True
+        if wants_anonymity and publication.anonymise is None:
             failures.append(
                 _detail(stix_object, f"{ANONYMOUS_PROPERTY}: no ISAC is registered to publish for you")
             )
@@ -119,7 +121,9 @@ def add_objects(
             continue
         publisher = publication.organisation_id
         body_object = stix_object
-        if stix_object.get(ANONYMOUS_PROPERTY) is True and publication.anonymise is not None:
+        if (
+            publication.anonymous_all or stix_object.get(ANONYMOUS_PROPERTY) is True
+        ) and publication.anonymise:
             body_object = dict(stix_object)
             publisher = publication.anonymise(body_object)
             publication.anonymised.append(stix_id)

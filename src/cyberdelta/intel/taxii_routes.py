@@ -18,9 +18,8 @@ from cyberdelta.intel.authentication import CallerDep
 from cyberdelta.intel.caller import Caller
 from cyberdelta.intel.media import STIX, TAXII, TaxiiError, negotiate, require_content_type, taxii_response
 from cyberdelta.intel.models import IntelCollection, IntelStatus
-from cyberdelta.intel.publishing import publication_for, record_publication
+from cyberdelta.intel.publishing import publish
 from cyberdelta.intel.query import FilterError, ObjectFilter, Page, decode_next, delete_versions, read_page
-from cyberdelta.intel.store import add_objects
 from cyberdelta.intel.timestamps import TimestampError, format_us, parse_us
 from cyberdelta.web.deps import SessionDep, SettingsDep
 
@@ -166,9 +165,10 @@ def add(
         raise TaxiiError(401, "Unauthorized", "send an API token (Bearer, or as the HTTP Basic password)")
     if not service.can_write(session, found, caller):
         raise TaxiiError(403, "Forbidden", "this organisation may not write to this collection")
-    publication = publication_for(session, caller, full_validation=settings.intel_validation == "full")
-    result = add_objects(session, found, objects, publication)
-    record_publication(session, caller, found, result, publication, request.headers.get("x-request-id"))
+    full = settings.intel_validation == "full"
+    result = publish(
+        session, caller, found, objects, full_validation=full, request_id=request.headers.get("x-request-id")
+    )
     return taxii_response(status_document(result), status_code=202)
 
 

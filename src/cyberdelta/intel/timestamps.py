@@ -38,6 +38,11 @@ def format_us(value: int) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value % 1_000_000:06d}Z"
 
 
+def format_date_us(value: int) -> str:
+    """A date and minute for pages (UTC)."""
+    return (EPOCH + timedelta(microseconds=value)).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def now_us() -> int:
     delta = datetime.now(UTC) - EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
