@@ -1,7 +1,7 @@
 """TAXII 2.1 throughput: ingest indicators in envelopes, then page through them with ``added_after``.
 
     .venv/bin/python benchmarks/taxii_throughput.py [--objects 100000] [--envelope 1000]
-        [--full-objects 10000] [--medallion-objects 10000] [--no-postgres] [--no-medallion]
+        [--full-objects 10000] [--medallion-objects 10000] [--backends sqlite,postgresql] [--no-medallion]
 
 Runs the same workload against:
 
@@ -281,10 +281,10 @@ def main() -> None:
     parser.add_argument("--envelope", type=int, default=1000)
     parser.add_argument("--full-objects", type=int, default=10_000)
     parser.add_argument("--medallion-objects", type=int, default=10_000)
-    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--backends", default="sqlite,postgresql", help="comma-separated: sqlite,postgresql")
     parser.add_argument("--no-medallion", action="store_true")
     arguments = parser.parse_args()
-    backends = ["sqlite"] if arguments.no_postgres else ["sqlite", "postgresql"]
+    backends = [name.strip() for name in arguments.backends.split(",") if name.strip()]
     print(f"machine: {os.cpu_count()} CPU(s); envelopes of {arguments.envelope}; pages of {PAGE}", flush=True)
     results: dict[str, tuple[float, float]] = {}
     bodies = envelopes(arguments.objects, arguments.envelope)

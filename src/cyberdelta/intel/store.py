@@ -151,8 +151,7 @@ def add_objects(
         stix_id for stix_id, versions in existing.items() if versions and latest[stix_id] > max(versions)
     ]
     if rows:
-        # Core (not ORM) bulk insert: one executemany, no identity map for thousands of rows.
-        session.execute(insert(OBJECT_TABLE), rows)
+        _bulk_insert(session, rows)
     for start in range(0, len(superseded), IN_CHUNK):
         session.execute(
             update(IntelObject)
@@ -180,6 +179,25 @@ def add_objects(
     session.add(status)
     session.flush()
     return status
+
+
+def _bulk_insert(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert an envelope's rows in one round trip, inside the session's transaction.
+
+    PostgreSQL gets ``COPY ... FROM STDIN`` (one streamed statement instead of one INSERT per row);
+    SQLite gets the driver's ``executemany`` of a Core INSERT (no ORM identity map for the rows).
+    """
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(insert(OBJECT_TABLE), rows)
+        return
+    columns = list(rows[0])
+    driver = connection.connection.driver_connection
+    with driver.cursor() as cursor:  # type: ignore[union-attr]
+        statement = f"COPY {OBJECT_TABLE.name} ({', '.join(columns)}) FROM STDIN"
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in columns])
 
 
 def _detail(stix_object: object, message: str) -> dict[str, Any]:
