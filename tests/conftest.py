@@ -13,7 +13,6 @@ import shutil
 import socket
 import threading
 import time
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -80,7 +79,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         message = f"PostgreSQL is unreachable at {POSTGRES_SERVER}: {problem}"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message + " (CI=true: PostgreSQL is required)")
-        warnings.warn(message, stacklevel=1)
         pytest.skip(message)
     name = f"cyberdelta_test_{os.getpid()}_{secrets.token_hex(4)}"
     admin = _admin_engine()

@@ -134,3 +134,39 @@ def test_pages_carry_security_headers(client: TestClient) -> None:
     assert "'unsafe-inline'" not in response.headers["content-security-policy"]
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.usefixtures("catalogs")
+def test_control_links_lead_to_related_controls(client: TestClient) -> None:
+    response = client.get(
+        "/catalogs/small-test-catalog/1.0/controls/ac-2", headers={**HTML, "Accept-Language": "en"}
+    )
+    assert '<a href="/catalogs/small-test-catalog/1.0/controls/ac-1">ac-1</a>' in response.text
+
+
+def test_builtin_control_cites_its_source_documents(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    with session_factory.begin() as session:
+        version = service.ensure_builtin_catalog(session)
+        path = f"/catalogs/{service.BUILTIN_KEY}/{version.version}/controls/cx-2.1"
+    japanese = client.get(path, headers={**HTML, "Accept-Language": "ja"})
+    assert "取組方針（案）" in japanese.text
+    assert "#fee76d47" not in japanese.text
+
+
+def test_parameter_insertions_show_their_labels(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    from tests.factories import large_catalog
+
+    with session_factory.begin() as session:
+        service.import_catalog(
+            session,
+            as_bytes(large_catalog(domains=1, areas=1, controls_per_area=1)),
+            "l.json",
+            max_bytes=LIMIT,
+        )
+    response = client.get("/catalogs/large-generated-catalog/5.0/controls/f00-a0-1", headers=HTML)
+    assert "Do the thing [organization-defined frequency]; and" in response.text
+    assert "insert: param" not in response.text

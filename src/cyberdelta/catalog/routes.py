@@ -14,7 +14,7 @@ from cyberdelta.catalog.errors import CatalogNotFoundError
 from cyberdelta.catalog.models import CatalogVersion
 from cyberdelta.catalog.schemas import CatalogVersionOut, ControlOut
 from cyberdelta.catalog.spreadsheet import catalog_workbook
-from cyberdelta.catalog.views import build_tree, control_detail, control_item
+from cyberdelta.catalog.views import build_tree, control_detail, control_item, resource_titles
 from cyberdelta.i18n import gettext
 from cyberdelta.web.deps import SessionDep
 from cyberdelta.web.templating import render
@@ -55,7 +55,10 @@ def control_page(
     control = service.get_control(session, found.id, control_id)
     if control is None:
         raise HTTPException(status_code=404, detail=gettext("No such control"))
-    return render(request, "catalog/control.html", {"version": found, "control": control_detail(control)})
+    detail = control_detail(
+        control, resource_titles(found.back_matter_json), service.control_ids_of(session, found.id)
+    )
+    return render(request, "catalog/control.html", {"version": found, "control": detail})
 
 
 @pages.get("/catalogs/{key}/{version}/search", response_class=HTMLResponse)
@@ -110,19 +113,7 @@ def api_controls(
         if q
         else service.controls_of(session, found.id)
     )
-    return [
-        ControlOut(
-            id=row.oscal_id,
-            label=row.label,
-            title=row.title,
-            title_ja=row.title_ja,
-            level=row.level,
-            weight=row.weight,
-            statement=row.statement,
-            statement_ja=row.statement_ja,
-        )
-        for row in rows
-    ]
+    return [ControlOut.model_validate(row) for row in rows]
 
 
 @api.get(

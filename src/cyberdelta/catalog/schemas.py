@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class CatalogVersionOut(BaseModel):
@@ -16,7 +16,9 @@ class CatalogVersionOut(BaseModel):
 
 
 class ControlOut(BaseModel):
-    id: str
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str = Field(validation_alias="oscal_id")
     label: str | None
     title: str
     title_ja: str | None

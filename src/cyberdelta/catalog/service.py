@@ -10,7 +10,8 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
 from importlib import resources
 from typing import Any
 
@@ -100,62 +101,59 @@ def import_catalog(
     return version
 
 
+ROW_ONLY_FIELDS = frozenset({"key", "parent_key", "group_key", "body"})
+
+
+def _columns(row: GroupRow | ControlRow) -> dict[str, Any]:
+    """The row's fields that are columns of the same name."""
+    return {item.name: getattr(row, item.name) for item in fields(row) if item.name not in ROW_ONLY_FIELDS}
+
+
+def _insert_by_depth(
+    session: Session,
+    model: type[CatalogGroup] | type[Control],
+    rows: Sequence[GroupRow | ControlRow],
+    values: Callable[[Any, dict[int, int]], dict[str, Any]],
+) -> dict[int, int]:
+    """One multi-row INSERT … RETURNING per tree depth, so parents have ids before their children.
+    Returns row key → database id."""
+    ids_by_key: dict[int, int] = {}
+    for depth in sorted({row.depth for row in rows}):
+        layer = [row for row in rows if row.depth == depth]
+        ids = session.scalars(
+            insert(model).returning(model.id, sort_by_parameter_order=True),
+            [values(row, ids_by_key) for row in layer],
+        ).all()
+        ids_by_key.update(zip((row.key for row in layer), ids, strict=True))
+    return ids_by_key
+
+
 def _store_rows(
     session: Session, version_id: int, groups: list[GroupRow], controls: list[ControlRow]
 ) -> None:
-    """Bulk insert, one statement per tree depth, so parents have ids before their children."""
-    group_ids: dict[int, int] = {}
-    for depth in sorted({row.depth for row in groups}):
-        same_depth = [row for row in groups if row.depth == depth]
-        ids = session.scalars(
-            insert(CatalogGroup).returning(CatalogGroup.id, sort_by_parameter_order=True),
-            [
-                {
-                    "version_id": version_id,
-                    "parent_id": group_ids.get(row.parent_key or 0),
-                    "position": row.position,
-                    "depth": row.depth,
-                    "oscal_id": row.oscal_id,
-                    "group_class": row.group_class,
-                    "title": row.title,
-                    "title_ja": row.title_ja,
-                    "label": row.label,
-                    "body_json": row.body,
-                }
-                for row in same_depth
-            ],
-        ).all()
-        group_ids.update(zip((row.key for row in same_depth), ids, strict=True))
-    control_ids: dict[int, int] = {}
-    for depth in sorted({row.depth for row in controls}):
-        layer = [row for row in controls if row.depth == depth]
-        ids = session.scalars(
-            insert(Control).returning(Control.id, sort_by_parameter_order=True),
-            [
-                {
-                    "version_id": version_id,
-                    "group_id": group_ids.get(row.group_key or 0),
-                    "parent_control_id": control_ids.get(row.parent_key or 0),
-                    "position": row.position,
-                    "depth": row.depth,
-                    "oscal_id": row.oscal_id,
-                    "control_class": row.control_class,
-                    "label": row.label,
-                    "title": row.title,
-                    "title_ja": row.title_ja,
-                    "statement": row.statement,
-                    "statement_ja": row.statement_ja,
-                    "guidance": row.guidance,
-                    "guidance_ja": row.guidance_ja,
-                    "level": row.level,
-                    "weight": row.weight,
-                    "search_text": row.search_text,
-                    "body_json": row.body,
-                }
-                for row in layer
-            ],
-        ).all()
-        control_ids.update(zip((row.key for row in layer), ids, strict=True))
+    group_ids = _insert_by_depth(
+        session,
+        CatalogGroup,
+        groups,
+        lambda row, ids: {
+            **_columns(row),
+            "version_id": version_id,
+            "parent_id": ids.get(row.parent_key or 0),
+            "body_json": row.body,
+        },
+    )
+    _insert_by_depth(
+        session,
+        Control,
+        controls,
+        lambda row, ids: {
+            **_columns(row),
+            "version_id": version_id,
+            "group_id": group_ids.get(row.group_key or 0),
+            "parent_control_id": ids.get(row.parent_key or 0),
+            "body_json": row.body,
+        },
+    )
 
 
 def ensure_builtin_catalog(session: Session) -> CatalogVersion:
@@ -295,6 +293,10 @@ def get_control(session: Session, version_id: int, oscal_id: str) -> Control | N
     return session.scalar(
         select(Control).where(Control.version_id == version_id, Control.oscal_id == oscal_id)
     )
+
+
+def control_ids_of(session: Session, version_id: int) -> set[str]:
+    return set(session.scalars(select(Control.oscal_id).where(Control.version_id == version_id)))
 
 
 def _like_pattern(term: str) -> str:

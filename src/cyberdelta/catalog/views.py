@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from cyberdelta.catalog.models import CatalogGroup, Control
-from cyberdelta.catalog.tree import NS, prop_values
+from cyberdelta.catalog.tree import NS, first_prop, prop_values
 from cyberdelta.i18n import pick
 
 
@@ -86,6 +87,38 @@ def build_tree(
 
 
 @dataclass(frozen=True)
+class LinkView:
+    """A control's link, resolved: another control (``control_id``), a back-matter document
+    (``title``) or an outside address (``href``)."""
+
+    rel: str
+    href: str
+    title: str
+    control_id: str | None = None
+
+
+def resource_titles(back_matter: dict[str, Any] | None) -> dict[str, str]:
+    """Back-matter resource uuid → its title in the current language (OSCAL back-matter §resource)."""
+    titles: dict[str, str] = {}
+    for resource in (back_matter or {}).get("resources") or []:
+        title = pick(resource.get("title"), first_prop(resource, "title-ja"))
+        citation = (resource.get("citation") or {}).get("text")
+        titles[resource["uuid"]] = title or citation or resource["uuid"]
+    return titles
+
+
+def resolve_link(link: dict[str, Any], resources: dict[str, str], control_ids: set[str]) -> LinkView:
+    href = str(link.get("href", ""))
+    rel = str(link.get("rel", ""))
+    target = href[1:] if href.startswith("#") else None
+    if target is not None and target in control_ids:
+        return LinkView(rel, href, link.get("text") or target, control_id=target)
+    if target is not None and target in resources:
+        return LinkView(rel, href, resources[target])
+    return LinkView(rel, href, link.get("text") or href)
+
+
+@dataclass(frozen=True)
 class ControlDetail:
     oscal_id: str
     label: str
@@ -97,13 +130,22 @@ class ControlDetail:
     weight: float
     csf: list[str]
     tags: list[str]
-    seeds: list[str]
     params: list[dict[str, Any]]
-    links: list[dict[str, Any]]
+    links: list[LinkView]
     other_parts: list[dict[str, Any]]
 
 
-def control_detail(control: Control) -> ControlDetail:
+INSERT_PARAM = re.compile(r"\{\{\s*insert:\s*param,\s*([^\s}]+)\s*\}\}")
+
+
+def with_parameters(prose: str, params: list[dict[str, Any]]) -> str:
+    """Show an OSCAL parameter insertion (``{{ insert: param, id }}``) as ``[label]``."""
+    labels = {param.get("id"): param.get("label") or param.get("id") for param in params}
+    return INSERT_PARAM.sub(lambda match: f"[{labels.get(match.group(1), match.group(1))}]", prose)
+
+
+def control_detail(control: Control, resources: dict[str, str], control_ids: set[str]) -> ControlDetail:
+    """The control as its page shows it; links resolved against the catalog's controls and back-matter."""
     body = control.body_json
     own_names = {("statement", None), ("guidance", None), ("statement-ja", NS), ("guidance-ja", NS)}
     other_parts = [
@@ -116,14 +158,13 @@ def control_detail(control: Control) -> ControlDetail:
         label=control.label or control.oscal_id,
         title=title,
         title_other=other,
-        statement=pick(control.statement, control.statement_ja),
+        statement=with_parameters(pick(control.statement, control.statement_ja), body.get("params") or []),
         guidance=pick(control.guidance, control.guidance_ja),
         level=control.level,
         weight=control.weight,
         csf=prop_values(body, "csf-2.0"),
         tags=prop_values(body, "tag"),
-        seeds=prop_values(body, "seed"),
         params=list(body.get("params") or []),
-        links=list(body.get("links") or []),
+        links=[resolve_link(link, resources, control_ids) for link in body.get("links") or []],
         other_parts=other_parts,
     )
