@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy.orm import Session
@@ -37,7 +38,11 @@ class SignInRequiredError(Exception):
 
 
 class StepUpRequiredError(Exception):
-    """The action commits the organisation and the last passkey assertion is too old."""
+    """The action commits the organisation and the last passkey assertion is too old.
+
+    ``next_path`` is where to return after the step-up: the page itself, or for a form post the
+    page the form was on (a redirect cannot repeat a POST).
+    """
 
     def __init__(self, next_path: str) -> None:
         super().__init__(next_path)
@@ -86,6 +91,14 @@ async def _guard(request: Request, db: Session, settings: Settings) -> Principal
     return principal
 
 
+def _return_path(request: Request) -> str:
+    if request.method not in UNSAFE_METHODS:
+        return request.url.path
+    referer = urlsplit(request.headers.get("referer", ""))
+    same_site = referer.netloc in ("", request.url.netloc)
+    return referer.path if same_site and referer.path.startswith("/") else "/account"
+
+
 def _anonymous(request: Request) -> Exception:
     if is_api(request):
         return HTTPException(
@@ -117,7 +130,7 @@ def require(permission: Permission, *, step_up: bool | None = None) -> Callable[
         if needs_step_up and row is not None and not sessions.is_stepped_up(row, settings):
             if is_api(request):
                 raise HTTPException(status_code=403, detail=_("Confirm with your passkey first (step-up)"))
-            raise StepUpRequiredError(request.url.path)
+            raise StepUpRequiredError(_return_path(request))
         return principal
 
     dependency.policy = permission  # type: ignore[attr-defined]
@@ -128,6 +141,15 @@ async def _signed_in(request: Request, db: SessionDep, settings: SettingsDep) ->
     principal = await _guard(request, db, settings)
     if principal is None or principal.user_id is None:
         raise _anonymous(request)
+    return principal
+
+
+async def _signed_in_step_up(request: Request, db: SessionDep, settings: SettingsDep) -> Principal:
+    """A signed-in user who made a passkey assertion within the step-up window (key management)."""
+    principal = await _signed_in(request, db, settings)
+    row: AuthSession | None = request.state.auth_session
+    if row is None or not sessions.is_stepped_up(row, settings):
+        raise StepUpRequiredError(_return_path(request))
     return principal
 
 
@@ -145,6 +167,7 @@ async def _public(request: Request, db: SessionDep, settings: SettingsDep) -> Pr
 _signed_in.policy = "signed_in"  # type: ignore[attr-defined]
 _public.policy = "public"  # type: ignore[attr-defined]
 _authenticated.policy = "authenticated"  # type: ignore[attr-defined]
+_signed_in_step_up.policy = "signed_in"  # type: ignore[attr-defined]
 
 signed_in = _signed_in
 public = _public
@@ -153,6 +176,7 @@ authenticated = _authenticated
 CurrentPrincipal = Annotated[Principal | None, Depends(_public)]
 SignedInPrincipal = Annotated[Principal, Depends(_signed_in)]
 AnyPrincipal = Annotated[Principal, Depends(_authenticated)]
+SteppedUpPrincipal = Annotated[Principal, Depends(_signed_in_step_up)]
 
 
 def policy_of(dependency: Callable[..., Any]) -> Permission | str | None:

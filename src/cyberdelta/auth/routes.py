@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from cyberdelta.auth import api
+from cyberdelta.auth import account, api, pages
 
 
 def auth_routers() -> list[APIRouter]:
-    return [api.router]
+    return [pages.router, account.router, api.router]
