@@ -281,6 +281,38 @@ def intel_collections() -> None:
     out.print(table)
 
 
+@intel_app.command("grant")
+def intel_grant(
+    collection: Annotated[str, typer.Argument(help="Collection id or alias.")],
+    organisation: Annotated[str, typer.Argument(help="Organisation slug.")],
+    read: Annotated[bool, typer.Option(help="May read the collection.")] = True,
+    write: Annotated[bool, typer.Option(help="May write to the collection.")] = False,
+    members: Annotated[bool, typer.Option(help="Keep the collection open to every member as well.")] = True,
+) -> None:
+    """Grant one organisation read/write on a collection (``--no-members`` closes it to the others)."""
+    from cyberdelta.intel import service as intel_service
+    from cyberdelta.tenancy.service import get_organisation_by_slug
+
+    engine = engine_for(settings())
+    upgrade(engine)
+    with transaction(make_session_factory(engine)) as session:
+        found = intel_service.find_collection(session, collection)
+        if found is None:
+            raise UserError(_("collection: no collection %(name)s", name=collection))
+        member = get_organisation_by_slug(session, organisation)
+        if member is None:
+            raise UserError(_("organisation: no organisation %(name)s", name=organisation))
+        intel_service.grant(session, found, member.id, can_read=read, can_write=write)
+        found.members_read = found.members_write = members
+    out.print(
+        _(
+            "Access of %(organisation)s to %(collection)s updated.",
+            organisation=organisation,
+            collection=collection,
+        )
+    )
+
+
 @intel_app.command("import")
 def intel_import(
     file: Annotated[Path, typer.Argument(help="STIX 2.1 bundle (OpenCTI, MITRE ATT&CK) or MISP event JSON.")],
