@@ -75,8 +75,13 @@ def ensure_chromium() -> None:
 
 def serve() -> None:
     ensure_venv()
-    run(BIN / "cyberdelta", "demo")
-    run(BIN / "cyberdelta", "serve", "--host", "127.0.0.1", "--port", "8000")
+    # Passkeys need a secure context whose host can be the relying party id: http://localhost is
+    # one (an IP address is not), and its cookies cannot be Secure over plain http.
+    env = dict(os.environ)
+    env.setdefault("CYBERDELTA_BASE_URL", "http://localhost:8000")
+    env.setdefault("CYBERDELTA_COOKIE_SECURE", "false")
+    run(BIN / "cyberdelta", "demo", env=env)
+    run(BIN / "cyberdelta", "serve", "--host", "127.0.0.1", "--port", "8000", env=env)
 
 
 def test(extra: list[str]) -> None:

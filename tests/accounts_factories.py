@@ -92,3 +92,14 @@ def sign_in_page(page: Any, live_server: str, user: User, organisation: Organisa
     app = LIVE_APPS[live_server]
     name, raw = _start(app, user, organisation)
     page.context.add_cookies([{"name": name, "value": raw, "url": live_server}])
+
+
+def anonymous_csrf(client: TestClient) -> str:
+    """The CSRF token of a visitor who is not signed in (after a first page has set its cookie)."""
+    from cyberdelta.auth.csrf import ANONYMOUS_COOKIE
+
+    app: Any = client.app
+    client.get("/auth/sign-in")
+    cookie = client.cookies.get(ANONYMOUS_COOKIE)
+    assert cookie, "the first page sets the anonymous CSRF cookie"
+    return keyed_digest(app.state.settings.resolved_secret_key(), "anonymous:" + cookie)

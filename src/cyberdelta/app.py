@@ -20,6 +20,7 @@ from cyberdelta import __version__
 from cyberdelta.auth.csrf import CsrfCookieMiddleware
 from cyberdelta.auth.dependencies import SignInRequiredError, StepUpRequiredError, public
 from cyberdelta.auth.routes import auth_routers
+from cyberdelta.auth.schemas import error_responses
 from cyberdelta.catalog import routes as catalog_routes
 from cyberdelta.db.engine import make_engine, make_session_factory
 from cyberdelta.i18n import gettext
@@ -62,7 +63,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     everyone = [Depends(public)]
     app.include_router(pages.router, dependencies=everyone)
     app.include_router(catalog_routes.pages, dependencies=everyone)
-    app.include_router(catalog_routes.api, dependencies=everyone)
+    app.include_router(catalog_routes.api, dependencies=everyone, responses=error_responses(404))
     for router in auth_routers():
         app.include_router(router)
     app.include_router(taxii_routes.router)
@@ -104,8 +105,15 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:
+        # "loc", "msg" and "type" keep the answer within FastAPI's documented 422 schema.
         problems = [
-            {"field": ".".join(str(part) for part in item["loc"]), "reason": item["msg"]}
+            {
+                "field": ".".join(str(part) for part in item["loc"]),
+                "reason": item["msg"],
+                "loc": list(item["loc"]),
+                "msg": item["msg"],
+                "type": item["type"],
+            }
             for item in error.errors()
         ]
         if _wants_json(request):

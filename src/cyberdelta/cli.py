@@ -24,6 +24,8 @@ from cyberdelta.db.engine import make_engine, make_session_factory, transaction
 from cyberdelta.db.migrate import upgrade
 from cyberdelta.i18n import gettext as _
 from cyberdelta.settings import Settings
+from cyberdelta.tenancy.commands import admin_app, audit_app, member_app, org_app, token_app
+from cyberdelta.tenancy.service import TenancyError
 
 app = typer.Typer(
     help="CyberDelta: cyber-resilience platform for crypto-asset exchanges.",
@@ -35,6 +37,11 @@ catalog_app = typer.Typer(help="Control catalogs (OSCAL).", no_args_is_help=True
 intel_app = typer.Typer(help="Threat-intelligence hub (STIX 2.1 / TAXII 2.1).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(admin_app, name="admin")
+app.add_typer(org_app, name="org")
+app.add_typer(member_app, name="member")
+app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
 app.add_typer(intel_app, name="intel")
 
 out = Console()
@@ -101,9 +108,17 @@ def db_upgrade() -> None:
 
 @app.command()
 def demo() -> None:
-    """Load demonstration data (the built-in catalog) into the configured database."""
-    prepared_engine(settings())
+    """Load demonstration data (the built-in catalog, demo organisations and members)."""
+    from cyberdelta.tenancy.demo import create_demo
+
+    config = settings()
+    engine = prepared_engine(config)
+    with transaction(make_session_factory(engine)) as session:
+        link = create_demo(session, config)
     out.print(_("Demo data loaded."))
+    if link is not None:
+        out.print(_("Sign in as the platform admin: open this one-time link and create a passkey:"))
+        out.print(link, markup=False, highlight=False, soft_wrap=True)
 
 
 @catalog_app.command("list")
@@ -350,7 +365,7 @@ def main() -> None:
     """Entry point: Typer handles usage errors; our own user errors print without a traceback."""
     try:
         app()
-    except (UserError, CatalogError) as error:
+    except (UserError, CatalogError, TenancyError) as error:
         message = error.render() if isinstance(error, CatalogError) else str(error)
         err.print(f"[red]{_('Error')}:[/red] {escape(message)}", markup=True, highlight=False)
         sys.exit(1)

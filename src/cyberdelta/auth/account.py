@@ -15,6 +15,7 @@ from cyberdelta.audit.web import log
 from cyberdelta.auth import passkeys, recovery, sessions
 from cyberdelta.auth.challenges import CeremonyError
 from cyberdelta.auth.dependencies import SignedInPrincipal, SteppedUpPrincipal
+from cyberdelta.auth.schemas import MAX_ROW_ID, RowId
 from cyberdelta.i18n import gettext as _
 from cyberdelta.tenancy import service as tenancy
 from cyberdelta.tenancy.models import User
@@ -58,7 +59,7 @@ def switch_organisation(
     request: Request,
     session: SessionDep,
     principal: SignedInPrincipal,
-    organisation_id: Annotated[int, Form()],
+    organisation_id: Annotated[int, Form(ge=1, le=MAX_ROW_ID)],
 ) -> Response:
     """Act for another organisation the user belongs to (anything else answers 404)."""
     if not sessions.switch_organisation(session, request.state.auth_session, organisation_id):
@@ -113,7 +114,7 @@ def rename_passkey(
     request: Request,
     session: SessionDep,
     principal: SignedInPrincipal,
-    passkey_id: int,
+    passkey_id: RowId,
     name: Annotated[str, Form(max_length=200)],
 ) -> Response:
     try:
@@ -135,7 +136,7 @@ def rename_passkey(
 
 @router.post("/passkeys/{passkey_id}/revoke")
 def revoke_passkey(
-    request: Request, session: SessionDep, principal: SteppedUpPrincipal, passkey_id: int
+    request: Request, session: SessionDep, principal: SteppedUpPrincipal, passkey_id: RowId
 ) -> Response:
     try:
         found = passkeys.revoke(session, _user(session, principal).id, passkey_id)

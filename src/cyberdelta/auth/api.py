@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from cyberdelta.auth.dependencies import AnyPrincipal
-from cyberdelta.auth.schemas import PrincipalOut
+from cyberdelta.auth.schemas import PrincipalOut, error_responses
 
-router = APIRouter(prefix="/api/v1", tags=["accounts"])
+router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=error_responses(401))
 
 
 @router.get("/me", response_model=PrincipalOut)

@@ -23,5 +23,8 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent, so that a client acting on the response
+# (following a redirect, sending the next request) always sees the write, and a failed commit
+# becomes an error response instead of a silent loss after a success was reported.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -1,0 +1,59 @@
+"""CSRF: a state-changing form post without the token (or with a wrong one) is refused, and
+nothing changes; with the token it goes through. API-token requests need no CSRF token."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from cyberdelta.auth.csrf import HEADER
+from cyberdelta.auth.models import ApiToken
+from cyberdelta.auth.permissions import Permission, Role
+from cyberdelta.db.engine import transaction
+from cyberdelta.tenancy.models import Invitation, OrganisationKind
+from tests.accounts_factories import make_api_token, make_member, make_organisation, sign_in_client
+
+
+def test_a_form_post_without_the_token_is_refused(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    with transaction(session_factory) as session:
+        exchange = make_organisation(session, OrganisationKind.EXCHANGE)
+        admin = make_member(session, exchange, Role.ORG_ADMIN)
+    token = sign_in_client(client, admin, exchange)
+    del client.headers[HEADER]
+    form = {"email": "new@example.jp", "role": "viewer"}
+
+    refused = client.post("/org/invitations", data=form)
+    assert refused.status_code == 403 and "csrf_token" in refused.text
+    wrong = client.post("/org/invitations", data={**form, "csrf_token": "0" * 64})
+    assert wrong.status_code == 403
+    with transaction(session_factory) as session:
+        assert session.scalars(select(Invitation)).all() == []
+
+    accepted = client.post("/org/invitations", data={**form, "csrf_token": token})
+    assert accepted.status_code == 200 and "/auth/enrol/" in accepted.text
+
+
+def test_pages_carry_the_token_in_forms_and_meta(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    with transaction(session_factory) as session:
+        exchange = make_organisation(session, OrganisationKind.EXCHANGE)
+        admin = make_member(session, exchange, Role.ORG_ADMIN)
+    token = sign_in_client(client, admin, exchange)
+    page = client.get("/org/members").text
+    assert f'name="csrf_token" value="{token}"' in page
+    assert f'<meta name="csrf-token" content="{token}">' in page
+
+
+def test_a_bearer_token_request_needs_no_csrf_token(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    with transaction(session_factory) as session:
+        isac = make_organisation(session, OrganisationKind.ISAC)
+        raw = make_api_token(session, isac, [Permission.TOKENS_MANAGE])
+        token_id = session.scalars(select(ApiToken.id)).one()
+    answer = client.delete(f"/api/v1/tokens/{token_id}", headers={"Authorization": f"Bearer {raw}"})
+    assert answer.status_code == 200 and answer.json()["revoked_at"] is not None

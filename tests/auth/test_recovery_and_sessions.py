@@ -1,0 +1,111 @@
+"""Recovery codes, lock-out after failed sign-ins, session time-outs, sign-out everywhere, step-up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from cyberdelta.auth import recovery
+from cyberdelta.auth.models import AuthSession, RecoveryCode
+from cyberdelta.auth.permissions import Role
+from cyberdelta.db.base import utcnow
+from cyberdelta.db.engine import transaction
+from cyberdelta.tenancy.models import OrganisationKind, User
+from tests.accounts_factories import anonymous_csrf, make_member, make_organisation, sign_in_client
+
+
+def _member(session_factory: sessionmaker[Session]) -> tuple[User, list[str]]:
+    with transaction(session_factory) as session:
+        exchange = make_organisation(session, OrganisationKind.EXCHANGE)
+        user = make_member(session, exchange, Role.SECURITY_OFFICER, email="ciso@example.jp")
+        codes = recovery.new_codes(session, user.id)
+    return user, codes
+
+
+def test_recovery_codes_are_hashed_and_work_once(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    _user, codes = _member(session_factory)
+    with transaction(session_factory) as session:
+        stored = {row.code_hash for row in session.scalars(select(RecoveryCode))}
+    assert len(stored) == 10 and not stored & set(codes)
+    token = anonymous_csrf(client)
+    form = {"email": "ciso@example.jp", "code": codes[0].lower(), "csrf_token": token}
+    signed_in = client.post("/auth/recover", data=form, follow_redirects=False)
+    assert signed_in.status_code == 303 and signed_in.headers["location"] == "/account"
+    assert client.get("/api/v1/me").json()["role"] == "security_officer"
+
+    client.cookies.clear()
+    again = client.post("/auth/recover", data={**form, "csrf_token": anonymous_csrf(client)})
+    assert again.status_code == 400 and "code:" in again.text
+
+
+def test_repeated_failures_lock_the_client_out(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    _user, codes = _member(session_factory)
+    token = anonymous_csrf(client)
+    for _attempt in range(5):
+        wrong = client.post(
+            "/auth/recover", data={"email": "ciso@example.jp", "code": "WRONG", "csrf_token": token}
+        )
+        assert wrong.status_code == 400
+    locked = client.post(
+        "/auth/recover", data={"email": "ciso@example.jp", "code": codes[1], "csrf_token": token}
+    )
+    assert locked.status_code == 429
+    assert client.post("/auth/sign-in/options", headers={"X-CSRF-Token": token}).status_code == 429
+    with transaction(session_factory) as session:
+        assert all(row.used_at is None for row in session.scalars(select(RecoveryCode)))
+
+
+def test_idle_and_absolute_timeouts_end_a_session(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    with transaction(session_factory) as session:
+        exchange = make_organisation(session, OrganisationKind.EXCHANGE)
+        user = make_member(session, exchange, Role.VIEWER)
+    sign_in_client(client, user, exchange)
+    assert client.get("/api/v1/me").status_code == 200
+    with transaction(session_factory) as session:
+        session.execute(update(AuthSession).values(last_seen_at=utcnow() - timedelta(minutes=31)))
+    assert client.get("/api/v1/me").status_code == 401
+    sign_in_client(client, user, exchange)
+    with transaction(session_factory) as session:
+        session.execute(update(AuthSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_sign_out_everywhere_ends_every_session(
+    app: object, session_factory: sessionmaker[Session], client: TestClient
+) -> None:
+    with transaction(session_factory) as session:
+        exchange = make_organisation(session, OrganisationKind.EXCHANGE)
+        user = make_member(session, exchange, Role.VIEWER)
+    with TestClient(client.app) as laptop:
+        sign_in_client(laptop, user, exchange)
+        sign_in_client(client, user, exchange)
+        out = client.post("/auth/sign-out-everywhere", follow_redirects=False)
+        assert out.status_code == 303
+        assert laptop.get("/api/v1/me").status_code == 401
+        assert client.get("/api/v1/me").status_code == 401
+
+
+def test_key_management_needs_a_recent_passkey_assertion(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    with transaction(session_factory) as session:
+        exchange = make_organisation(session, OrganisationKind.EXCHANGE)
+        admin = make_member(session, exchange, Role.ORG_ADMIN)
+    sign_in_client(client, admin, exchange)
+    assert client.get("/org/tokens").status_code == 200
+    with transaction(session_factory) as session:
+        session.execute(update(AuthSession).values(stepped_up_at=utcnow() - timedelta(minutes=6)))
+    page = client.get("/org/tokens", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/auth/step-up?next=/org/tokens"
+    api = client.get("/api/v1/tokens")
+    assert api.status_code == 403
+    assert client.get("/account").status_code == 200  # signed in all the same
