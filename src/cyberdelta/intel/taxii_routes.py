@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from cyberdelta.intel import service
-from cyberdelta.intel.authentication import CallerDep
+from cyberdelta.intel.authentication import CallerDep, taxii_caller
 from cyberdelta.intel.caller import Caller
 from cyberdelta.intel.media import STIX, TAXII, TaxiiError, negotiate, require_content_type, taxii_response
 from cyberdelta.intel.models import IntelCollection, IntelStatus
@@ -32,7 +32,7 @@ def _root_url(request: Request) -> str:
     return str(request.base_url).rstrip("/") + f"/taxii2/{API_ROOT}/"
 
 
-@router.get("/")
+@router.get("/", dependencies=[Depends(taxii_caller)])
 def discovery(request: Request) -> Response:
     """§4.1 Server Discovery: the server's API roots."""
     negotiate(request.headers.get("accept"))
@@ -47,7 +47,7 @@ def discovery(request: Request) -> Response:
     )
 
 
-@router.get("/{api_root}/")
+@router.get("/{api_root}/", dependencies=[Depends(taxii_caller)])
 def api_root(api_root: str, request: Request, settings: SettingsDep) -> Response:
     """§4.2 Get API Root Information."""
     _check_root(api_root)
