@@ -59,4 +59,22 @@ EXPECTED: dict[tuple[str, str], Permission | str] = {
     ("GET", "/org/audit"): P.AUDIT_READ,
     ("GET", "/api/v1/audit"): P.AUDIT_READ,
     ("GET", "/api/v1/health"): "public",
+    # Intelligence hub (issue #7). TAXII is open to anonymous clients for public collections;
+    # intel:read / intel:write are checked per collection and TLP per object (docs/intel.md).
+    ("GET", "/taxii2/"): "public",
+    ("GET", "/taxii2/{api_root}/"): "public",
+    ("GET", "/taxii2/{api_root}/status/{status_id}/"): "public",
+    ("GET", "/taxii2/{api_root}/collections/"): "public",
+    ("GET", "/taxii2/{api_root}/collections/{collection_id}/"): "public",
+    ("GET", "/taxii2/{api_root}/collections/{collection_id}/manifest/"): "public",
+    ("GET", "/taxii2/{api_root}/collections/{collection_id}/objects/"): "public",
+    ("POST", "/taxii2/{api_root}/collections/{collection_id}/objects/"): "public",
+    ("GET", "/taxii2/{api_root}/collections/{collection_id}/objects/{object_id}/"): "public",
+    ("DELETE", "/taxii2/{api_root}/collections/{collection_id}/objects/{object_id}/"): "public",
+    ("GET", "/taxii2/{api_root}/collections/{collection_id}/objects/{object_id}/versions/"): "public",
+    ("GET", "/intel"): P.INTEL_READ,
+    ("GET", "/intel/report"): P.INTEL_WRITE,
+    ("POST", "/intel/report"): P.INTEL_WRITE,
+    ("GET", "/intel/lesson"): P.INTEL_WRITE,
+    ("POST", "/intel/lesson"): P.INTEL_WRITE,
 }

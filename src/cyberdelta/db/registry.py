@@ -6,7 +6,8 @@ from cyberdelta.audit import models as audit_models
 from cyberdelta.auth import models as auth_models
 from cyberdelta.catalog import models as catalog_models
 from cyberdelta.db.base import Base
+from cyberdelta.intel import models as intel_models
 from cyberdelta.tenancy import models as tenancy_models
 
 metadata = Base.metadata
-__all__ = ["audit_models", "auth_models", "catalog_models", "metadata", "tenancy_models"]
+__all__ = ["audit_models", "auth_models", "catalog_models", "intel_models", "metadata", "tenancy_models"]
