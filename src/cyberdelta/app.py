@@ -17,6 +17,13 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cyberdelta import __version__
+from cyberdelta.assessment import (
+    evidence_routes,
+    export_routes,
+    plan_routes,
+    review_routes,
+)
+from cyberdelta.assessment import routes as assessment_routes
 from cyberdelta.auth.csrf import CsrfCookieMiddleware
 from cyberdelta.auth.dependencies import SignInRequiredError, StepUpRequiredError, public
 from cyberdelta.auth.routes import auth_routers
@@ -68,6 +75,15 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(taxii_routes.router)
     app.include_router(intel_pages.router)
+    # Assessment routes declare their permission per route (cyberdelta.assessment.web).
+    for router in (
+        export_routes.router,
+        evidence_routes.router,
+        plan_routes.router,
+        assessment_routes.router,
+        review_routes.router,
+    ):
+        app.include_router(router)
 
     @app.get("/api/v1/health", tags=["system"], dependencies=everyone)
     def health() -> dict[str, str]:

@@ -25,7 +25,7 @@ from cyberdelta.db.migrate import upgrade
 from cyberdelta.i18n import gettext as _
 from cyberdelta.settings import Settings
 from cyberdelta.tenancy.commands import admin_app, audit_app, member_app, org_app, token_app
-from cyberdelta.tenancy.service import TenancyError
+from cyberdelta.tenancy.service import TenancyError, get_organisation_by_slug
 
 app = typer.Typer(
     help="CyberDelta: cyber-resilience platform for crypto-asset exchanges.",
@@ -35,8 +35,10 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 catalog_app = typer.Typer(help="Control catalogs (OSCAL).", no_args_is_help=True)
 intel_app = typer.Typer(help="Threat-intelligence hub (STIX 2.1 / TAXII 2.1).", no_args_is_help=True)
+assessment_app = typer.Typer(help="Self-assessments (自助).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(assessment_app, name="assessment")
 app.add_typer(admin_app, name="admin")
 app.add_typer(org_app, name="org")
 app.add_typer(member_app, name="member")
@@ -108,17 +110,46 @@ def db_upgrade() -> None:
 
 @app.command()
 def demo() -> None:
-    """Load demonstration data (the built-in catalog, demo organisations and members)."""
+    """Load demonstration data (the built-in catalog, demo organisations and members, and a partly
+    filled self-assessment of the first demo exchange)."""
+    from cyberdelta.assessment.demo import load_demo
     from cyberdelta.tenancy.demo import create_demo
 
     config = settings()
     engine = prepared_engine(config)
     with transaction(make_session_factory(engine)) as session:
         link = create_demo(session, config)
+        load_demo(session)
     out.print(_("Demo data loaded."))
     if link is not None:
         out.print(_("Sign in as the platform admin: open this one-time link and create a passkey:"))
         out.print(link, markup=False, highlight=False, soft_wrap=True)
+
+
+@assessment_app.command("report")
+def assessment_report(
+    organisation: Annotated[str, typer.Argument(help="Organisation slug, e.g. demo-exchange.")],
+    output: Annotated[Path, typer.Option(help="Where to write the PDF.")] = Path("report.pdf"),
+    language: Annotated[str, typer.Option(help="ja or en.")] = "ja",
+) -> None:
+    """Render the PDF report of the organisation's latest assessment."""
+    # Imported here: the renderer pulls in WeasyPrint and matplotlib, which other commands never need.
+    from cyberdelta.assessment import service
+    from cyberdelta.assessment.report import render_pdf
+
+    code = i18n.parse_language(language)
+    if code is None:
+        raise UserError(_("language: choose ja or en"))
+    engine = engine_for(settings())
+    upgrade(engine)
+    with transaction(make_session_factory(engine)) as session:
+        found = get_organisation_by_slug(session, organisation)
+        assessment = service.latest_assessment(session, found.id) if found is not None else None
+        if assessment is None:
+            raise UserError(_("No assessment found for %(slug)s.", slug=organisation))
+        pdf = render_pdf(session, assessment, code)
+    output.write_bytes(pdf)
+    out.print(_("Report written to %(path)s.", path=str(output)))
 
 
 @catalog_app.command("list")

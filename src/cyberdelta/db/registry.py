@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cyberdelta.assessment import models as assessment_models
 from cyberdelta.audit import models as audit_models
 from cyberdelta.auth import models as auth_models
 from cyberdelta.catalog import models as catalog_models
@@ -10,4 +11,12 @@ from cyberdelta.intel import models as intel_models
 from cyberdelta.tenancy import models as tenancy_models
 
 metadata = Base.metadata
-__all__ = ["audit_models", "auth_models", "catalog_models", "intel_models", "metadata", "tenancy_models"]
+__all__ = [
+    "assessment_models",
+    "audit_models",
+    "auth_models",
+    "catalog_models",
+    "intel_models",
+    "metadata",
+    "tenancy_models",
+]

@@ -1,0 +1,142 @@
+"""Background rendering of PDF reports with huey (DESIGN §2 "Background work").
+
+The queue is a :class:`huey.SqliteHuey` in ``data_dir/jobs.sqlite3``; job progress lives in the
+``assessment_report_job`` table so that any app process can answer the page's poll (DESIGN §2:
+nothing only in one process's memory). The rendered PDF is stored under ``data_dir/reports`` by its
+SHA-256. ``Settings.jobs_mode`` chooses where the work runs (see :class:`~cyberdelta.settings.Settings`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from huey import MemoryHuey, SqliteHuey
+from huey.api import Huey
+from sqlalchemy.orm import Session, sessionmaker
+
+from cyberdelta.assessment import service
+from cyberdelta.assessment.errors import NotFoundError
+from cyberdelta.assessment.models import Assessment, ReportJob
+from cyberdelta.assessment.plan import refresh_plan
+from cyberdelta.assessment.report import render_pdf
+from cyberdelta.db.base import utcnow
+from cyberdelta.db.engine import make_engine, make_session_factory, transaction
+from cyberdelta.settings import Language, Settings
+
+POLL_SECONDS = 0.2
+
+
+@cache
+def _factory(database_url: str) -> sessionmaker[Session]:
+    return make_session_factory(make_engine(database_url))
+
+
+def report_path(data_dir: Path, sha256: str) -> Path:
+    return data_dir / "reports" / f"{sha256}.pdf"
+
+
+def run_report_job(database_url: str, data_dir: str, job_id: int) -> None:
+    """Render one report, writing progress to its job row in short transactions of their own."""
+    factory = _factory(database_url)
+
+    def progress(percent: int) -> None:
+        with transaction(factory) as session:
+            job = session.get(ReportJob, job_id)
+            if job is not None:
+                job.progress, job.status = percent, "running"
+
+    try:
+        progress(5)
+        with transaction(factory) as session:
+            job = session.get(ReportJob, job_id)
+            if job is None:
+                return
+            organisation_id, assessment_id = job.organisation_id, job.assessment_id
+            language: Language = "en" if job.language == "en" else "ja"
+            refresh_plan(session, service.get_assessment(session, organisation_id, assessment_id))
+        # Rendering only reads, so the progress updates (other transactions) never wait for it.
+        with transaction(factory) as session:
+            assessment = service.get_assessment(session, organisation_id, assessment_id)
+            pdf = render_pdf(session, assessment, language, progress, refresh=False)
+        digest = hashlib.sha256(pdf).hexdigest()
+        target = report_path(Path(data_dir), digest)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(".part")
+        temporary.write_bytes(pdf)
+        temporary.replace(target)
+        with transaction(factory) as session:
+            job = session.get(ReportJob, job_id)
+            if job is not None:
+                job.status, job.progress, job.sha256, job.finished_at = "done", 100, digest, utcnow()
+    except Exception as error:  # the job row must say it failed, whatever the cause
+        with transaction(factory) as session:
+            job = session.get(ReportJob, job_id)
+            if job is not None:
+                job.status, job.error, job.finished_at = "failed", type(error).__name__, utcnow()
+        raise
+
+
+_queues: dict[tuple[str, str], Huey] = {}
+_tasks: dict[tuple[str, str], Any] = {}
+_lock = threading.Lock()
+
+
+def queue_for(settings: Settings) -> Huey:
+    """One huey instance (with the task registered) per data directory and mode."""
+    key = (str(settings.data_dir.resolve()), settings.jobs_mode)
+    with _lock:
+        if key not in _queues:
+            if settings.jobs_mode == "immediate":
+                huey: Huey = MemoryHuey("cyberdelta", immediate=True)
+            else:
+                settings.data_dir.mkdir(parents=True, exist_ok=True)
+                huey = SqliteHuey("cyberdelta", filename=str(settings.data_dir / "jobs.sqlite3"))
+            _tasks[key] = huey.task(name="render_report")(run_report_job)
+            _queues[key] = huey
+            if settings.jobs_mode == "thread":
+                threading.Thread(target=_work, args=(huey,), name="cyberdelta-jobs", daemon=True).start()
+        return _queues[key]
+
+
+def _work(huey: Huey) -> None:
+    """A minimal in-process consumer: take the next task from huey's storage and execute it."""
+    while True:
+        task = huey.dequeue()
+        if task is None:
+            time.sleep(POLL_SECONDS)
+            continue
+        try:
+            huey.execute(task)
+        except Exception:  # noqa: S112 (the job row already records the failure; keep consuming)
+            continue
+
+
+def start_report(
+    session: Session, settings: Settings, assessment: Assessment, language: Language
+) -> ReportJob:
+    """Create the job row (committed by the caller) — the task is enqueued by :func:`enqueue` after commit."""
+    job = ReportJob(
+        organisation_id=assessment.organisation_id, assessment_id=assessment.id, language=language
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+def enqueue(settings: Settings, job_id: int) -> None:
+    """Hand the job to huey (in immediate mode this renders right away)."""
+    queue_for(settings)
+    task = _tasks[(str(settings.data_dir.resolve()), settings.jobs_mode)]
+    task(settings.resolved_database_url, str(settings.data_dir), job_id)
+
+
+def get_job(session: Session, organisation_id: int, job_id: int) -> ReportJob:
+    job = session.get(ReportJob, job_id)
+    if job is None or job.organisation_id != organisation_id:
+        raise NotFoundError(job_id)
+    return job

@@ -1,0 +1,1 @@
+"""Rendering shared by every capability: SVG charts, HTML → PDF with the bundled Japanese font."""

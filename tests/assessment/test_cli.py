@@ -1,0 +1,43 @@
+"""``cyberdelta demo`` (idempotent, with a partly filled assessment) and ``cyberdelta assessment report``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pypdf import PdfReader
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from cyberdelta.assessment import service
+from cyberdelta.assessment.models import Assessment, Response
+from cyberdelta.db.engine import transaction
+from cyberdelta.settings import Settings
+from tests.test_cli import run_cli
+
+
+def test_demo_twice_then_a_pdf_report_from_the_command_line(
+    settings: Settings, session_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    for _run in range(2):
+        done = run_cli(settings, "demo")
+        assert done.returncode == 0, done.stderr
+    with transaction(session_factory) as session:
+        assert session.scalar(select(func.count()).select_from(Assessment)) == 1
+        answered = session.scalar(select(func.count()).select_from(Response)) or 0
+        [assessment] = session.scalars(select(Assessment))
+        total = len(service.view_of(session, assessment).controls)
+    assert 0 < answered < total
+    output = tmp_path / "demo.pdf"
+    report = run_cli(
+        settings, "assessment", "report", "sakura-exchange", "--output", str(output), "--language", "en"
+    )
+    assert report.returncode == 0, report.stderr
+    text = "".join(page.extract_text() for page in PdfReader(str(output)).pages)
+    assert "Sakura Exchange" in text and "Governance" in text
+
+
+def test_unknown_organisation_and_language_are_user_errors(settings: Settings) -> None:
+    missing = run_cli(settings, "assessment", "report", "nobody")
+    assert missing.returncode == 1 and "nobody" in missing.stderr and "Traceback" not in missing.stderr
+    wrong = run_cli(settings, "assessment", "report", "nobody", "--language", "fr")
+    assert wrong.returncode == 1 and "language" in wrong.stderr

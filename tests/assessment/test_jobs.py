@@ -1,0 +1,52 @@
+"""PDF rendering as a background job: a real huey worker thread takes the job from SQLite storage,
+progress is kept in the database and the page polls it until the PDF can be downloaded."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from cyberdelta.assessment.models import Assessment
+from cyberdelta.auth.permissions import Role
+from cyberdelta.settings import Settings
+from cyberdelta.tenancy.models import Organisation
+from tests.assessment.helpers import answer_all
+from tests.assessment.test_routes import member
+
+
+def test_a_worker_thread_renders_the_pdf_and_the_page_shows_progress_until_done(
+    client: TestClient,
+    session_factory: sessionmaker[Session],
+    settings: Settings,
+    exchange: Organisation,
+    assessment: Assessment,
+) -> None:
+    assert settings.jobs_mode == "thread"
+    member(session_factory, exchange, Role.VIEWER, client)
+    answer_all(session_factory, assessment, {"gv-1": 2, "gv-2": 3, "cx-1": 4, "cx-2": 1})
+    started = client.post(
+        f"/assessment/{assessment.id}/report/jobs", data={"language": "en"}, follow_redirects=False
+    )
+    assert started.status_code == 303
+    job_url = started.headers["location"]
+    first = client.get(job_url)
+    assert first.status_code == 200 and 'id="job"' in first.text
+    deadline = time.monotonic() + 60  # a bound on waiting, not a speed assertion
+    while "report-download" not in (fragment := client.get(job_url, headers={"hx-request": "true"}).text):
+        assert "報告書を作成できませんでした" not in fragment
+        assert time.monotonic() < deadline, fragment
+        assert 'hx-trigger="every 1s"' in fragment
+        time.sleep(0.1)
+    pdf = client.get(job_url + "/report.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    assert pdf.headers["content-disposition"].startswith("attachment")
+
+
+def test_an_unknown_language_is_refused(
+    client: TestClient, session_factory: sessionmaker[Session], exchange: Organisation, assessment: Assessment
+) -> None:
+    member(session_factory, exchange, Role.VIEWER, client)
+    answer = client.post(f"/assessment/{assessment.id}/report/jobs", data={"language": "fr"})
+    assert answer.status_code == 422 and "ja" in answer.text
