@@ -32,6 +32,9 @@ from cyberdelta.benchmark import routes as benchmark_routes
 from cyberdelta.catalog import routes as catalog_routes
 from cyberdelta.db.engine import make_engine, make_session_factory
 from cyberdelta.i18n import gettext
+from cyberdelta.intel import pages as intel_pages
+from cyberdelta.intel import taxii_routes
+from cyberdelta.intel.media import TaxiiError, error_response
 from cyberdelta.settings import Settings
 from cyberdelta.supervision import routes as supervision_routes
 from cyberdelta.web import pages
@@ -72,6 +75,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.include_router(catalog_routes.api, dependencies=everyone, responses=error_responses(404))
     for router in auth_routers():
         app.include_router(router)
+    app.include_router(taxii_routes.router)
+    app.include_router(intel_pages.router)
     # Assessment routes declare their permission per route (cyberdelta.assessment.web).
     for router in (
         export_routes.router,
@@ -92,6 +97,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/taxii2/"):
+            # TAXII 2.1 §3.6.1: errors of the TAXII server are TAXII error messages.
+            return error_response(TaxiiError(error.status_code, str(error.detail)))
         if _wants_json(request):
             return JSONResponse(
                 {"detail": error.detail}, status_code=error.status_code, headers=error.headers
@@ -111,6 +119,10 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     @app.exception_handler(StepUpRequiredError)
     async def step_up_required(request: Request, error: StepUpRequiredError) -> Response:
         return RedirectResponse(f"/auth/step-up?next={quote(error.next_path)}", status_code=303)
+
+    @app.exception_handler(TaxiiError)
+    async def taxii_error(request: Request, error: TaxiiError) -> Response:
+        return error_response(error)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:

@@ -174,3 +174,30 @@ def test_starting_an_assessment_uses_the_builtin_catalog(
     page = client.get(started.headers["location"])
     assert page.status_code == 200 and "暗号資産特有" in page.text
     assert "の目標は" in page.text
+
+
+def test_the_risk_profile_page_saves_and_rejects_bad_answers_naming_the_field(
+    client: TestClient, session_factory: sessionmaker[Session], exchange: Organisation, assessment: Assessment
+) -> None:
+    member(session_factory, exchange, Role.SECURITY_OFFICER, client)
+    page = client.get("/assessment/profile")
+    assert page.status_code == 200 and "ホットウォレットで管理する資産の割合（%）" in page.text
+    bad = client.post("/assessment/profile", data={"hot_wallet_percent": "150", "custody_band": "small"})
+    assert bad.status_code == 422 and "ホットウォレットの割合" in bad.text and "100" in bad.text
+    saved = client.post(
+        "/assessment/profile",
+        data={"hot_wallet_percent": "40", "custody_band": "large", "third_party_signing_software": "true"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    overview = client.get(f"/assessment/{assessment.id}")
+    assert "暗号資産特有の目標は5です" in overview.text and "40%をホットウォレットで管理" in overview.text
+
+
+def test_a_save_without_its_version_is_refused(
+    client: TestClient, session_factory: sessionmaker[Session], exchange: Organisation, assessment: Assessment
+) -> None:
+    member(session_factory, exchange, Role.SECURITY_OFFICER, client)
+    answer = client.post(f"/assessment/{assessment.id}/responses/gv-1", data={"maturity": "2"}, headers=HTMX)
+    assert answer.status_code == 422 and "再読み込み" in answer.text
+    assert stored(session_factory) == {}

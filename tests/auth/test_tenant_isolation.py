@@ -12,9 +12,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from cyberdelta.assessment import evidence, plan
+from cyberdelta.assessment import service as assessment_service
+from cyberdelta.assessment.models import Assessment, ReportJob, Response
 from cyberdelta.auth.models import ApiToken, Passkey
-from cyberdelta.auth.permissions import Permission, Role
+from cyberdelta.auth.permissions import ROLE_PERMISSIONS, Permission, Role
 from cyberdelta.auth.tokens import authenticate_api_token
+from cyberdelta.catalog.service import ensure_builtin_catalog
 from cyberdelta.db.engine import transaction
 from cyberdelta.settings import Settings
 from cyberdelta.tenancy import invitations
@@ -24,7 +28,16 @@ from tests.auth.route_policies import EXPECTED
 from tests.auth.route_table import endpoints
 
 # Which object of organisation B (or of B's user) each id parameter names.
-OBJECTS = {"passkey_id", "token_id", "invitation_id", "membership_id"}
+OBJECTS = {
+    "passkey_id",
+    "token_id",
+    "invitation_id",
+    "membership_id",
+    "assessment_id",
+    "evidence_id",
+    "item_id",
+    "job_id",
+}
 
 
 @dataclass
@@ -60,8 +73,43 @@ def _their_world(session_factory: sessionmaker[Session], settings: Settings) -> 
             "token_id": str(token_id),
             "invitation_id": str(invitation.id),
             "membership_id": str(membership.id),
+            **_their_assessment(session, theirs.id),
         }
     return TheirWorld(ids, ["rival", "Rival", "ライバル", "newcomer@", "boss@", raw[:12]], raw)
+
+
+def _their_assessment(session: Session, organisation_id: int) -> dict[str, str]:
+    """B's self-assessment (a draft with one answer, evidence, an improvement item and a report job)."""
+    version = ensure_builtin_catalog(session)
+    assessment = assessment_service.start_assessment(
+        session, organisation_id, assessment_service.ensure_cycle(session, "2026", version.id)
+    )
+    control = assessment_service.view_of(session, assessment).controls[0]
+    assessment_service.save_response(
+        session,
+        assessment,
+        control.control_id,
+        assessment_service.ResponseInput(maturity=0, comment="Rival secret"),
+        expected_version=0,
+        user_id=None,
+    )
+    link = evidence.add_link(
+        session, organisation_id, url="https://rival.example/x", title="Rival", user_id=None
+    )
+    evidence.attach(session, assessment, link, [control.control_id])
+    [item] = plan.refresh_plan(session, assessment)
+    job = ReportJob(organisation_id=organisation_id, assessment_id=assessment.id, language="ja")
+    session.add(job)
+    session.flush()
+    return {
+        "assessment_id": str(assessment.id),
+        "evidence_id": str(link.id),
+        "item_id": str(item.id),
+        "job_id": str(job.id),
+        "control_id": control.control_id,
+        "code": control.domain,
+        "action": "request_review",
+    }
 
 
 def test_another_organisations_objects_answer_404_and_stay_untouched(
@@ -71,6 +119,14 @@ def test_another_organisations_objects_answer_404_and_stay_untouched(
     with transaction(session_factory) as session:
         mine = make_organisation(session, OrganisationKind.EXCHANGE, slug="my-exchange")
         me = make_member(session, mine, Role.ORG_ADMIN, email="admin@mine.example")
+        # Routes the org admin may not use are tried by the member whose role may: the answer must
+        # still be 404, never someone else's object.
+        colleagues = {
+            role: make_member(session, mine, role, email=f"{role}@mine.example")
+            for role in (Role.SECURITY_OFFICER, Role.EXECUTIVE_APPROVER)
+        }
+        supervisor = make_organisation(session, OrganisationKind.SUPERVISOR, slug="my-supervisor")
+        inspector = make_member(session, supervisor, Role.INSPECTOR, email="inspector@fsa.example")
     routes = [e for e in endpoints(app) if any(f"{{{name}}}" in e.path for name in OBJECTS)]
     # Public routes (the supervisory catalog) hold no organisation's data.
     unknown = [
@@ -83,7 +139,14 @@ def test_another_organisations_objects_answer_404_and_stay_untouched(
     assert not unknown, f"routes with an object id this test does not know: {unknown}"
     assert len(routes) >= 7
     for endpoint in routes:
-        sign_in_client(client, me, mine)
+        policy = EXPECTED[(endpoint.method, endpoint.path)]
+        if policy == Permission.ASSESSMENT_REVIEW:
+            sign_in_client(client, inspector, supervisor)
+        elif isinstance(policy, Permission) and not me_may(policy):
+            role = next(r for r in colleagues if policy in ROLE_PERMISSIONS[r])
+            sign_in_client(client, colleagues[role], mine)
+        else:
+            sign_in_client(client, me, mine)
         form = {"name": "stolen", "role": "viewer"}
         response = client.request(
             endpoint.method, endpoint.sample_path(world.ids), data=form if endpoint.method == "POST" else None
@@ -96,5 +159,15 @@ def test_another_organisations_objects_answer_404_and_stay_untouched(
         assert session.scalars(select(Invitation)).one().revoked_at is None
         passkey = session.scalars(select(Passkey)).one()
         assert (passkey.name, passkey.revoked_at) == ("Rival key", None)
-        roles = {m.role for m in session.scalars(select(Membership))}
-        assert roles == {"org_admin"}
+        roles = {
+            m.role for m in session.scalars(select(Membership).where(Membership.organisation_id != mine.id))
+        }
+        assert roles == {"org_admin", "inspector"}
+        draft = session.scalars(select(Assessment).where(Assessment.organisation_id != mine.id)).one()
+        assert draft.state == "draft"
+        [answer] = session.scalars(select(Response).where(Response.assessment_id == draft.id))
+        assert (answer.maturity, answer.comment, answer.version) == (0, "Rival secret", 1)
+
+
+def me_may(permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[Role.ORG_ADMIN]

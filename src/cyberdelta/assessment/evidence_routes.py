@@ -100,12 +100,14 @@ def evidence_attach(
     principal: Writer,
     assessment_id: int,
     control_id: str,
-    evidence_id: Annotated[int, Form()],
+    evidence_id: Annotated[int | None, Form()] = None,
     detach: Annotated[str, Form()] = "",
 ) -> Response:
     assessment = load(session, principal, assessment_id)
     if service.view_of(session, assessment).control(control_id) is None:
         raise HTTPException(status_code=404, detail=_("The page was not found."))
+    if evidence_id is None:
+        raise HTTPException(status_code=422, detail=_("evidence_id: choose a piece of evidence"))
     try:
         item = evidence.get_evidence(session, assessment.organisation_id, evidence_id)
     except NotFoundError:

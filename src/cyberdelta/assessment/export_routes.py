@@ -47,13 +47,16 @@ async def import_xlsx(
     settings: SettingsDep,
     principal: Writer,
     assessment_id: int,
-    file: Annotated[UploadFile, File()],
+    file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """All or nothing: any problem rejects the whole workbook and lists every problem by cell."""
     assessment = load(session, principal, assessment_id)
-    data = await file.read(settings.max_upload_bytes + 1)
+    data = await file.read(settings.max_upload_bytes + 1) if file is not None else b""
     problems: list[str] = []
-    if len(data) > settings.max_upload_bytes:
+    count = 0
+    if not data:
+        problems = [_("file: choose the filled workbook (.xlsx)")]
+    elif len(data) > settings.max_upload_bytes:
         problems = [_("file: the file is larger than %(max)s bytes", max=settings.max_upload_bytes)]
     else:
         try:

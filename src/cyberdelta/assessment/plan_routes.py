@@ -63,8 +63,8 @@ def plan_update(
     principal: Writer,
     assessment_id: int,
     item_id: int,
-    version: Annotated[int, Form()],
-    status: Annotated[str, Form()],
+    version: Annotated[int | None, Form()] = None,
+    status: Annotated[str, Form()] = "",
     owner: Annotated[str, Form()] = "",
     due_date: Annotated[str, Form()] = "",
 ) -> Response:
@@ -73,6 +73,8 @@ def plan_update(
         item = plan.get_item(session, assessment.organisation_id, item_id)
     except NotFoundError:
         raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
+    if version is None:
+        raise HTTPException(status_code=422, detail=_("version: reload the page and try again"))
     try:
         plan.update_item(
             session, item, owner=owner, due_date=due_date, status=status, expected_version=version

@@ -163,7 +163,7 @@ def save_answer(
     principal: Writer,
     assessment_id: int,
     control_id: str,
-    version: Annotated[int, Form()],
+    version: Annotated[int | None, Form()] = None,
     maturity: Text = "",
     not_applicable: Text = "",
     na_reason: Text = "",
@@ -176,6 +176,8 @@ def save_answer(
     htmx = request.headers.get("hx-request") == "true"
     status, message = 200, _("Saved.")
     try:
+        if version is None:
+            raise AssessmentError("version", _("reload the page and try again"))
         data = service.ResponseInput(
             maturity=_int_or_none(maturity, "maturity"),
             not_applicable=not_applicable in ("on", "true", "1"),

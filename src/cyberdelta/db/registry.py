@@ -8,6 +8,7 @@ from cyberdelta.auth import models as auth_models
 from cyberdelta.benchmark import models as benchmark_models
 from cyberdelta.catalog import models as catalog_models
 from cyberdelta.db.base import Base
+from cyberdelta.intel import models as intel_models
 from cyberdelta.supervision import models as supervision_models
 from cyberdelta.tenancy import models as tenancy_models
 
@@ -18,6 +19,7 @@ __all__ = [
     "auth_models",
     "benchmark_models",
     "catalog_models",
+    "intel_models",
     "metadata",
     "supervision_models",
     "tenancy_models",
