@@ -80,7 +80,7 @@ def serve() -> None:
     env = dict(os.environ)
     env.setdefault("CYBERDELTA_BASE_URL", "http://localhost:8000")
     env.setdefault("CYBERDELTA_COOKIE_SECURE", "false")
-    run(BIN / "cyberdelta", "demo", env=env)
+    run(BIN / "cyberdelta", "demo", "--orgs", "30", "--cycles", "2", env=env)
     run(BIN / "cyberdelta", "serve", "--host", "127.0.0.1", "--port", "8000", env=env)
 
 

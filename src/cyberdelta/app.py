@@ -28,10 +28,15 @@ from cyberdelta.auth.csrf import CsrfCookieMiddleware
 from cyberdelta.auth.dependencies import SignInRequiredError, StepUpRequiredError, public
 from cyberdelta.auth.routes import auth_routers
 from cyberdelta.auth.schemas import error_responses
+from cyberdelta.benchmark import routes as benchmark_routes
 from cyberdelta.catalog import routes as catalog_routes
 from cyberdelta.db.engine import make_engine, make_session_factory
 from cyberdelta.i18n import gettext
+from cyberdelta.intel import pages as intel_pages
+from cyberdelta.intel import taxii_routes
+from cyberdelta.intel.media import TaxiiError, error_response
 from cyberdelta.settings import Settings
+from cyberdelta.supervision import routes as supervision_routes
 from cyberdelta.web import pages
 from cyberdelta.web.middleware import LanguageMiddleware, SecurityHeadersMiddleware
 from cyberdelta.web.templating import make_templates, render
@@ -70,6 +75,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.include_router(catalog_routes.api, dependencies=everyone, responses=error_responses(404))
     for router in auth_routers():
         app.include_router(router)
+    app.include_router(taxii_routes.router)
+    app.include_router(intel_pages.router)
     # Assessment routes declare their permission per route (cyberdelta.assessment.web).
     for router in (
         export_routes.router,
@@ -79,6 +86,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         review_routes.router,
     ):
         app.include_router(router)
+    # Benchmarks and supervision (issue #6) declare their permission per route as well.
+    for router in (benchmark_routes.pages, benchmark_routes.api, supervision_routes.router):
+        app.include_router(router)
 
     @app.get("/api/v1/health", tags=["system"], dependencies=everyone)
     def health() -> dict[str, str]:
@@ -87,6 +97,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/taxii2/"):
+            # TAXII 2.1 §3.6.1: errors of the TAXII server are TAXII error messages.
+            return error_response(TaxiiError(error.status_code, str(error.detail)))
         if _wants_json(request):
             return JSONResponse(
                 {"detail": error.detail}, status_code=error.status_code, headers=error.headers
@@ -106,6 +119,10 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     @app.exception_handler(StepUpRequiredError)
     async def step_up_required(request: Request, error: StepUpRequiredError) -> Response:
         return RedirectResponse(f"/auth/step-up?next={quote(error.next_path)}", status_code=303)
+
+    @app.exception_handler(TaxiiError)
+    async def taxii_error(request: Request, error: TaxiiError) -> Response:
+        return error_response(error)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:

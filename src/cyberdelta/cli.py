@@ -34,6 +34,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 catalog_app = typer.Typer(help="Control catalogs (OSCAL).", no_args_is_help=True)
+intel_app = typer.Typer(help="Threat-intelligence hub (STIX 2.1 / TAXII 2.1).", no_args_is_help=True)
 assessment_app = typer.Typer(help="Self-assessments (自助).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(catalog_app, name="catalog")
@@ -43,6 +44,9 @@ app.add_typer(org_app, name="org")
 app.add_typer(member_app, name="member")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
+app.add_typer(intel_app, name="intel")
+benchmark_app = typer.Typer(help="Industry benchmarks of the self-assessments.", no_args_is_help=True)
+app.add_typer(benchmark_app, name="benchmark")
 
 out = Console()
 err = Console(stderr=True)
@@ -107,10 +111,15 @@ def db_upgrade() -> None:
 
 
 @app.command()
-def demo() -> None:
-    """Load demonstration data (the built-in catalog, demo organisations and members, and a partly
-    filled self-assessment of the first demo exchange)."""
+def demo(
+    orgs: Annotated[int, typer.Option(help="Synthetic exchanges to create (0–5000).", min=0, max=5000)] = 0,
+    cycles: Annotated[int, typer.Option(help="Assessment cycles to fill (0–10).", min=0, max=10)] = 2,
+) -> None:
+    """Load demonstration data (the built-in catalog, demo organisations and members, a partly
+    filled self-assessment of the first demo exchange) and, with ``--orgs N``, a synthetic industry
+    of N exchanges over ``--cycles`` accepted cycles with their benchmarks."""
     from cyberdelta.assessment.demo import load_demo
+    from cyberdelta.benchmark.demo import populate
     from cyberdelta.tenancy.demo import create_demo
 
     config = settings()
@@ -118,10 +127,74 @@ def demo() -> None:
     with transaction(make_session_factory(engine)) as session:
         link = create_demo(session, config)
         load_demo(session)
+        # Without --orgs the demo stays as small as before (one exchange's assessment).
+        result = populate(session, orgs=orgs, cycles=cycles) if orgs else None
     out.print(_("Demo data loaded."))
+    if result is not None:
+        out.print(
+            _(
+                "Demo data loaded: %(orgs)s exchanges, %(cycles)s cycles, %(created)s new assessments.",
+                orgs=len(result.organisations),
+                cycles=len(result.cycles),
+                created=result.created_assessments,
+            )
+        )
     if link is not None:
         out.print(_("Sign in as the platform admin: open this one-time link and create a passkey:"))
         out.print(link, markup=False, highlight=False, soft_wrap=True)
+
+
+@benchmark_app.command("recompute")
+def benchmark_recompute() -> None:
+    """Recompute the benchmarks of every cycle now (the same work as the background job)."""
+    from cyberdelta.benchmark.compute import recompute
+    from cyberdelta.benchmark.service import cycles as all_cycles
+
+    engine = prepared_engine(settings())
+    with transaction(make_session_factory(engine)) as session:
+        for cycle in all_cycles(session):
+            outcome = recompute(session, cycle)
+            published = sum(1 for row in outcome.figures if row["published"])
+            out.print(
+                _(
+                    "%(cycle)s: %(published)s of %(total)s figures published.",
+                    cycle=escape(cycle.name),
+                    published=published,
+                    total=len(outcome.figures),
+                )
+            )
+
+
+@benchmark_app.command("feedback")
+def benchmark_feedback(
+    cycle: Annotated[int, typer.Option(help="Cycle id (see the cycles page).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the PDFs.")] = Path("feedback"),
+    language: Annotated[str, typer.Option(help="ja or en.")] = "ja",
+) -> None:
+    """Write the feedback PDF of every counted exchange and the industry report, with a progress bar."""
+    from rich.progress import Progress
+
+    from cyberdelta.assessment.models import Cycle
+    from cyberdelta.benchmark.feedback import write_all
+
+    code = i18n.parse_language(language)
+    if code is None:
+        raise UserError(_("language: choose ja or en"))
+    engine = prepared_engine(settings())
+    with transaction(make_session_factory(engine)) as session:
+        found = session.get(Cycle, cycle)
+        if found is None:
+            raise UserError(_("cycle: unknown cycle %(id)s", id=cycle))
+        with Progress(console=out) as bar:
+            task = bar.add_task(_("Feedback reports"), total=None)
+            written = write_all(
+                session,
+                found,
+                out_dir,
+                code,
+                lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    out.print(_("%(count)s reports written to %(path)s.", count=len(written), path=str(out_dir)))
 
 
 @assessment_app.command("report")
@@ -278,6 +351,116 @@ def _read_file(path: Path) -> bytes:
         raise UserError(
             _("Cannot read %(path)s: %(reason)s", path=str(path), reason=error.strerror or "")
         ) from None
+
+
+@intel_app.command("collection-create")
+def intel_collection_create(
+    title: Annotated[str, typer.Argument(help="Title shown to TAXII clients.")],
+    alias: Annotated[str | None, typer.Option(help="Short name usable in TAXII URLs.")] = None,
+    default_tlp: Annotated[
+        str, typer.Option(help="TLP of unmarked objects: clear, green, amber, amber+strict, red.")
+    ] = "amber",
+    public: Annotated[bool, typer.Option(help="Let anonymous clients read its TLP:CLEAR objects.")] = False,
+) -> None:
+    """Create a TAXII collection open to every member organisation."""
+    from cyberdelta.intel import service as intel_service
+    from cyberdelta.intel.tlp import Tlp
+
+    if default_tlp not in {level.value for level in Tlp}:
+        raise UserError(_("default-tlp: use clear, green, amber, amber+strict or red"))
+    engine = engine_for(settings())
+    upgrade(engine)
+    with transaction(make_session_factory(engine)) as session:
+        try:
+            collection = intel_service.create_collection(
+                session, title=title, alias=alias, default_tlp=Tlp(default_tlp), public_read=public
+            )
+        except intel_service.CollectionError as error:
+            raise UserError(str(error)) from None
+        identifier = collection.id
+    out.print(_("Created collection %(id)s.", id=identifier))
+
+
+@intel_app.command("collections")
+def intel_collections() -> None:
+    """List the TAXII collections."""
+    from sqlalchemy import select
+
+    from cyberdelta.intel.models import IntelCollection
+
+    engine = engine_for(settings())
+    upgrade(engine)
+    with transaction(make_session_factory(engine)) as session:
+        rows = list(session.scalars(select(IntelCollection).order_by(IntelCollection.created_at)))
+    table = Table("id", _("Alias"), _("Title"), "TLP", _("Public"))
+    for row in rows:
+        table.add_row(row.id, row.alias or "", row.title, row.default_tlp, "✓" if row.public_read else "")
+    out.print(table)
+
+
+@intel_app.command("grant")
+def intel_grant(
+    collection: Annotated[str, typer.Argument(help="Collection id or alias.")],
+    organisation: Annotated[str, typer.Argument(help="Organisation slug.")],
+    read: Annotated[bool, typer.Option(help="May read the collection.")] = True,
+    write: Annotated[bool, typer.Option(help="May write to the collection.")] = False,
+    members: Annotated[bool, typer.Option(help="Keep the collection open to every member as well.")] = True,
+) -> None:
+    """Grant one organisation read/write on a collection (``--no-members`` closes it to the others)."""
+    from cyberdelta.intel import service as intel_service
+    from cyberdelta.tenancy.service import get_organisation_by_slug
+
+    engine = engine_for(settings())
+    upgrade(engine)
+    with transaction(make_session_factory(engine)) as session:
+        found = intel_service.find_collection(session, collection)
+        if found is None:
+            raise UserError(_("collection: no collection %(name)s", name=collection))
+        member = get_organisation_by_slug(session, organisation)
+        if member is None:
+            raise UserError(_("organisation: no organisation %(name)s", name=organisation))
+        intel_service.grant(session, found, member.id, can_read=read, can_write=write)
+        found.members_read = found.members_write = members
+    out.print(
+        _(
+            "Access of %(organisation)s to %(collection)s updated.",
+            organisation=organisation,
+            collection=collection,
+        )
+    )
+
+
+@intel_app.command("import")
+def intel_import(
+    file: Annotated[Path, typer.Argument(help="STIX 2.1 bundle (OpenCTI, MITRE ATT&CK) or MISP event JSON.")],
+    collection: Annotated[str, typer.Option(help="Collection id or alias.")],
+    organisation: Annotated[str, typer.Option(help="Slug of the publishing organisation.")],
+) -> None:
+    """Import a STIX bundle or a MISP event into a collection; invalid objects are listed and skipped."""
+    from cyberdelta.intel.imports import ImportFormatError, read_objects
+    from cyberdelta.intel.publishing import import_objects
+    from cyberdelta.intel.service import CollectionError
+
+    config = settings()
+    data = _read_file(file)
+    try:
+        objects = read_objects(data)
+    except ImportFormatError as error:
+        raise UserError(str(error)) from None
+    engine = engine_for(config)
+    upgrade(engine)
+    with transaction(make_session_factory(engine)) as session:
+        try:
+            status = import_objects(
+                session, collection, organisation, objects, full_validation=config.intel_validation == "full"
+            )
+        except CollectionError as error:
+            raise UserError(str(error)) from None
+        failures = list(status.failures)
+        counts = (status.success_count, status.failure_count)
+    for failure in failures[:20]:
+        err.print(f"{escape(failure['id'] or '?')}: {escape(failure['message'])}", highlight=False)
+    out.print(_("Imported %(ok)s objects, refused %(failed)s.", ok=counts[0], failed=counts[1]))
 
 
 def main() -> None:

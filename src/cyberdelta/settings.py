@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_sender: str = "cyberdelta@localhost"
+    # Intelligence hub (issue #7): "full" runs the OASIS stix2-validator on every object as well.
+    intel_validation: Literal["full", "structural"] = "full"
+    intel_max_content_length: int = Field(default=16 * 1024 * 1024, gt=0)
+    intel_page_limit: int = Field(default=1000, gt=0)
 
     @model_validator(mode="after")
     def _production_needs_secret(self) -> Settings:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from cyberdelta.app import create_app
 from cyberdelta.auth import recovery
 from cyberdelta.auth.models import AuthSession, RecoveryCode
 from cyberdelta.auth.permissions import Role
 from cyberdelta.db.base import utcnow
 from cyberdelta.db.engine import transaction
+from cyberdelta.settings import Settings
 from cyberdelta.tenancy.models import OrganisationKind, User
 from tests.accounts_factories import anonymous_csrf, make_member, make_organisation, sign_in_client
 
@@ -109,3 +111,19 @@ def test_key_management_needs_a_recent_passkey_assertion(
     api = client.get("/api/v1/tokens")
     assert api.status_code == 403
     assert client.get("/account").status_code == 200  # signed in all the same
+
+
+def test_the_session_cookie_is_host_prefixed_secure_httponly_and_samesite(
+    settings: Settings, engine: Engine, session_factory: sessionmaker[Session]
+) -> None:
+    _user, codes = _member(session_factory)
+    secure = settings.model_copy(update={"cookie_secure": True, "base_url": "https://testserver"})
+    with TestClient(create_app(secure, engine=engine), base_url="https://testserver") as https:
+        form = {"email": "ciso@example.jp", "code": codes[2], "csrf_token": anonymous_csrf(https)}
+        answer = https.post("/auth/recover", data=form, follow_redirects=False)
+        assert answer.status_code == 303
+        cookie = answer.headers["set-cookie"]
+        assert cookie.startswith("__Host-cd_session=")
+        assert all(flag in cookie for flag in ("Secure", "HttpOnly", "SameSite=lax", "Path=/"))
+        assert "Domain" not in cookie
+        assert https.get("/api/v1/me").json()["role"] == "security_officer"

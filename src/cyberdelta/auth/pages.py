@@ -109,16 +109,53 @@ def _record_failure(request: Request, session: SessionDep, reason: str) -> None:
 
 
 @router.get("/enrol/{token}", response_class=HTMLResponse, dependencies=[Depends(public)])
-def enrol_page(request: Request, session: SessionDep, token: str) -> HTMLResponse:
+def enrol_page(
+    request: Request, session: SessionDep, principal: CurrentPrincipal, token: str
+) -> HTMLResponse:
     invitation = invitations.find_open_invitation(session, token)
     if invitation is None:
-        raise HTTPException(
-            status_code=404, detail=_("This invitation is unknown, used, revoked or expired.")
-        )
+        raise HTTPException(status_code=404, detail=_gone())
     organisation = session.get(Organisation, invitation.organisation_id)
-    return render(
-        request, "auth/enrol.html", {"invitation": invitation, "organisation": organisation, "token": token}
+    user = invitations.invited_user(session, invitation)
+    context = {
+        "invitation": invitation,
+        "organisation": organisation,
+        "token": token,
+        "existing": bool(passkeys.active_passkeys(session, user.id)),
+        "is_invitee": principal is not None and principal.user_id == user.id,
+    }
+    return render(request, "auth/enrol.html", context)
+
+
+def _has_account(session: SessionDep, user: User) -> bool:
+    """Someone who already has a passkey accepts an invitation by signing in, never by enrolling a
+    new passkey from the link: otherwise whoever can invite an address could take over its account."""
+    return bool(passkeys.active_passkeys(session, user.id))
+
+
+def _existing_account() -> str:
+    return _("invitation: this e-mail address already has a passkey; sign in, then open the link again")
+
+
+@router.post("/enrol/{token}/accept")
+def enrol_accept(request: Request, session: SessionDep, principal: SignedInPrincipal, token: str) -> Response:
+    """A signed-in user accepts an invitation addressed to them (another user's answers 404)."""
+    invitation = invitations.find_open_invitation(session, token)
+    if invitation is None or invitations.invited_user(session, invitation).id != principal.user_id:
+        raise HTTPException(status_code=404, detail=_gone())
+    invitations.accept(session, invitation)
+    request.state.auth_session.organisation_id = invitation.organisation_id
+    log(
+        request,
+        session,
+        "tenancy.invitation_accepted",
+        user_id=principal.user_id,
+        organisation_id=invitation.organisation_id,
+        object_type="invitation",
+        object_id=invitation.id,
+        details={"role": invitation.role},
     )
+    return RedirectResponse("/account", status_code=303)
 
 
 @router.post("/enrol/{token}/options", dependencies=[Depends(public)])
@@ -127,6 +164,8 @@ def enrol_options(request: Request, session: SessionDep, settings: SettingsDep, 
     if invitation is None:
         return _refuse(_gone(), 404)
     user = invitations.invited_user(session, invitation)
+    if _has_account(session, user):
+        return _refuse(_existing_account(), 409)
     return JSONResponse(passkeys.registration_options(session, settings, user, invitation_id=invitation.id))
 
 
@@ -138,6 +177,8 @@ def enrol_verify(
     if invitation is None:
         return _refuse(_gone(), 404)
     user = invitations.invited_user(session, invitation)
+    if _has_account(session, user):
+        return _refuse(_existing_account(), 409)
     try:
         passkey = passkeys.register(
             session,

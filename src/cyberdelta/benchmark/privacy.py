@@ -20,7 +20,7 @@ only per group.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -35,10 +35,6 @@ class Decision:
     reason: str  # "published", "too-few" or "differencing"
 
 
-def _safe_against(members: frozenset[Hashable], published: Iterable[frozenset[Hashable]], k: int) -> bool:
-    return all(len(members ^ other) == 0 or len(members ^ other) >= k for other in published)
-
-
 def decide(
     groups: Mapping[GroupKey, frozenset[Hashable]],
     priority: Sequence[GroupKey],
@@ -48,17 +44,33 @@ def decide(
     important first; ``groups`` maps a key to the organisations contributing to the figure."""
     if set(priority) != set(groups):
         raise ValueError("priority must list every group exactly once")
+    return decide_by_counts(
+        {key: len(members) for key, members in groups.items()},
+        lambda first, second: len(groups[first] ^ groups[second]),
+        priority,
+        k,
+    )
+
+
+def decide_by_counts(
+    sizes: Mapping[GroupKey, int],
+    distance: Callable[[GroupKey, GroupKey], int],
+    priority: Sequence[GroupKey],
+    k: int = K_ANONYMITY,
+) -> dict[GroupKey, Decision]:
+    """The same rules given only each group's size and the size of the symmetric difference of two
+    groups (``distance``), so that a caller holding thousands of figures over the same groups can
+    compute both cheaply (see :mod:`cyberdelta.benchmark.compute`)."""
     decisions: dict[GroupKey, Decision] = {}
-    published: list[frozenset[Hashable]] = []
+    published: list[GroupKey] = []
     for key in priority:
-        members = groups[key]
-        if len(members) < k:
+        if sizes[key] < k:
             decisions[key] = Decision(False, "too-few")
-        elif not _safe_against(members, published, k):
+        elif not all(distance(key, other) == 0 or distance(key, other) >= k for other in published):
             decisions[key] = Decision(False, "differencing")
         else:
             decisions[key] = Decision(True, "published")
-            published.append(members)
+            published.append(key)
     return decisions
 
 

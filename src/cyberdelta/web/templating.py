@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse
 
 from cyberdelta import i18n
 from cyberdelta.auth.csrf import csrf_token
+from cyberdelta.intel.timestamps import format_date_us
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -28,6 +29,7 @@ def make_templates() -> Jinja2Templates:
     env.globals["pick"] = i18n.pick
     env.globals["current_language"] = i18n.current_language
     env.globals["csrf_token"] = csrf_token
+    env.filters["intel_date"] = format_date_us
     return Jinja2Templates(env=env)
 
 

@@ -1,7 +1,7 @@
 """Assessment tables (issue #5): risk profile, cycle, assessment, response, evidence, plan, events, jobs.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-23 16:09:23.906365
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 import cyberdelta.db.base
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

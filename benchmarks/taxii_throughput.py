@@ -1,0 +1,316 @@
+"""TAXII 2.1 throughput: ingest indicators in envelopes, then page through them with ``added_after``.
+
+    .venv/bin/python benchmarks/taxii_throughput.py [--objects 100000] [--envelope 1000]
+        [--full-objects 2000] [--medallion-objects 2000] [--backends sqlite,postgresql] [--no-medallion]
+
+Runs the same workload against:
+
+* our server (``cyberdelta serve`` in its own process, on a loopback port) persisting to SQLite and
+  to PostgreSQL, once with ``CYBERDELTA_INTEL_VALIDATION=structural`` and once with ``full`` (the
+  OASIS stix2-validator on every object; slower, so run on ``--full-objects``);
+* the OASIS reference server medallion with its memory backend, installed from PyPI into
+  ``benchmarks/.medallion-venv`` by this script. Its memory backend compares every new object with
+  every stored one and walks its whole data tree for every manifest update and every page, so it
+  slows down as the collection grows; it runs on ``--medallion-objects`` (2,000 by default: at
+  10,000 one run took more than five minutes on the benchmark machine).
+
+Reads use ``limit=1000`` (the page size both servers are configured for) and ``added_after`` set
+to the previous page's ``X-TAXII-Date-Added-Last``. Prints objects per second and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+import venv
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import orjson
+import requests
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cyberdelta.auth.permissions import Permission  # noqa: E402
+from cyberdelta.auth.tokens import create_api_token  # noqa: E402
+from cyberdelta.db.engine import make_engine, make_session_factory, transaction  # noqa: E402
+from cyberdelta.intel import service  # noqa: E402
+from cyberdelta.intel.tlp import Tlp  # noqa: E402
+from cyberdelta.tenancy.service import create_organisation  # noqa: E402
+
+POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+TAXII = "application/taxii+json;version=2.1"
+MEDALLION_VENV = ROOT / "benchmarks" / ".medallion-venv"
+MEDALLION_VERSION = "3.0.0"
+PAGE = 1000
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def envelopes(total: int, size: int) -> list[bytes]:
+    """Pre-serialised envelopes of distinct indicators (serialisation is not what is measured)."""
+    bodies = []
+    for start in range(0, total, size):
+        objects = []
+        for number in range(start, min(total, start + size)):
+            objects.append(
+                {
+                    "type": "indicator",
+                    "spec_version": "2.1",
+                    "id": f"indicator--{uuid.uuid4()}",
+                    "created": "2026-11-01T00:00:00.000Z",
+                    "modified": "2026-11-01T00:00:00.000Z",
+                    "name": f"bench {number}",
+                    "pattern": f"[ipv4-addr:value = '10.{number >> 16 & 255}.{number >> 8 & 255}.{number & 255}']",  # noqa: E501
+                    "pattern_type": "stix",
+                    "valid_from": "2026-11-01T00:00:00Z",
+                }
+            )
+        bodies.append(json.dumps({"objects": objects}).encode())
+    return bodies
+
+
+def wait_for(url: str, auth: object = None) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, headers={"Accept": TAXII}, auth=auth, timeout=2).status_code < 500:  # type: ignore[arg-type]
+                return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not start")
+
+
+def workload(objects_url: str, auth: object, bodies: list[bytes], expected: int) -> tuple[float, float]:
+    """Seconds to ingest every envelope, and seconds to read everything back page by page."""
+    http = requests.Session()
+    http.auth = auth  # type: ignore[assignment]
+    headers = {"Accept": TAXII, "Content-Type": TAXII}
+    started = time.perf_counter()
+    for body in bodies:
+        response = http.post(objects_url, data=body, headers=headers, timeout=600)
+        if response.status_code != 202 or orjson.loads(response.content).get("failure_count"):
+            raise RuntimeError(f"ingest failed: {response.status_code} {response.text[:300]}")
+    ingest = time.perf_counter() - started
+    started = time.perf_counter()
+    read, added_after = 0, None
+    while True:
+        params = {"limit": str(PAGE)}
+        if added_after:
+            params["added_after"] = added_after
+        response = http.get(objects_url, params=params, headers={"Accept": TAXII}, timeout=600)
+        page = orjson.loads(response.content).get("objects", [])
+        if not page:
+            break
+        read += len(page)
+        added_after = response.headers["X-TAXII-Date-Added-Last"]
+    elapsed = time.perf_counter() - started
+    if read != expected:
+        raise RuntimeError(f"read {read} objects back, expected {expected}")
+    http.close()
+    return ingest, elapsed
+
+
+@contextmanager
+def database(backend: str) -> Iterator[str]:
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        return
+    name = f"cyberdelta_bench_{secrets.token_hex(4)}"
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield POSTGRES.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def run_ours(backend: str, validation: str, bodies: list[bytes], total: int) -> tuple[float, float]:
+    with database(backend) as url, tempfile.TemporaryDirectory() as data_dir:
+        port = free_port()
+        environment = {
+            **os.environ,
+            "CYBERDELTA_DATABASE_URL": url,
+            "CYBERDELTA_DATA_DIR": data_dir,
+            "CYBERDELTA_SECRET_KEY": secrets.token_urlsafe(48),
+            "CYBERDELTA_INTEL_VALIDATION": validation,
+        }
+        command = [str(Path(sys.executable).parent / "cyberdelta"), "serve", "--port", str(port)]
+        server = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL)
+        try:
+            base = f"http://127.0.0.1:{port}/taxii2/"
+            wait_for(base)
+            engine = make_engine(url)
+            with transaction(make_session_factory(engine)) as session:
+                organisation = create_organisation(
+                    session, slug="bench-exchange", kind="exchange", name_ja="ベンチ", name_en="Bench"
+                )
+                collection = service.create_collection(session, title="bench", default_tlp=Tlp.GREEN)
+                _token, raw = create_api_token(
+                    session,
+                    organisation_id=organisation.id,
+                    name="bench",
+                    permissions=[Permission.INTEL_READ, Permission.INTEL_WRITE],
+                    created_by_user_id=None,
+                    expires_in_days=None,
+                )
+                collection_id = collection.id
+            engine.dispose()
+            return workload(
+                f"{base}intel/collections/{collection_id}/objects/", ("bench", raw), bodies, total
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def medallion_python() -> Path:
+    python = MEDALLION_VENV / "bin" / "python"
+    if not python.exists():
+        venv.EnvBuilder(with_pip=True).create(MEDALLION_VENV)
+    check = subprocess.run([python, "-c", "import medallion"], capture_output=True, check=False)
+    if check.returncode != 0:
+        subprocess.run(
+            [
+                python,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                f"medallion=={MEDALLION_VERSION}",
+            ],
+            check=True,
+        )
+    return python
+
+
+def run_medallion(bodies: list[bytes], total: int) -> tuple[float, float]:
+    python = medallion_python()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    collection_id = str(uuid.uuid4())
+    data = {
+        "/discovery": {"title": "medallion", "default": f"{base}bench/", "api_roots": [f"{base}bench/"]},
+        "bench": {
+            "information": {"title": "bench", "versions": [TAXII], "max_content_length": 1 << 30},
+            "status": [],
+            "collections": [
+                {
+                    "id": collection_id,
+                    "title": "bench",
+                    "can_read": True,
+                    "can_write": True,
+                    "media_types": ["application/stix+json;version=2.1"],
+                    "objects": [],
+                    "manifest": [],
+                }
+            ],
+        },
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        data_file, config_file = Path(folder) / "data.json", Path(folder) / "config.json"
+        data_file.write_text(json.dumps(data))
+        config_file.write_text(
+            json.dumps(
+                {
+                    "backend": {
+                        "module": "medallion.backends.memory_backend",
+                        "module_class": "MemoryBackend",
+                        "filename": str(data_file),
+                    },
+                    "users": {"bench": "bench-password"},
+                    "taxii": {"max_page_size": PAGE},
+                }
+            )
+        )
+        command = [
+            str(python),
+            "-m",
+            "medallion.scripts.run",
+            "--port",
+            str(port),
+            "--log-level",
+            "ERROR",
+            str(config_file),
+        ]
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            auth = ("bench", "bench-password")
+            wait_for(f"{base}taxii2/", auth)
+            return workload(f"{base}bench/collections/{collection_id}/objects/", auth, bodies, total)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def rates(label: str, total: int, timings: tuple[float, float]) -> tuple[float, float]:
+    ingest, read = total / timings[0], total / timings[1]
+    print(
+        f"{label:<34} {total:>7} objects  ingest {timings[0]:7.2f} s = {ingest:9,.0f}/s"
+        f"  paged read {timings[1]:7.2f} s = {read:9,.0f}/s",
+        flush=True,
+    )
+    return ingest, read
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--objects", type=int, default=100_000)
+    parser.add_argument("--envelope", type=int, default=1000)
+    parser.add_argument("--full-objects", type=int, default=2_000)
+    parser.add_argument("--medallion-objects", type=int, default=2_000)
+    parser.add_argument("--backends", default="sqlite,postgresql", help="comma-separated: sqlite,postgresql")
+    parser.add_argument("--no-medallion", action="store_true")
+    arguments = parser.parse_args()
+    backends = [name.strip() for name in arguments.backends.split(",") if name.strip()]
+    print(f"machine: {os.cpu_count()} CPU(s); envelopes of {arguments.envelope}; pages of {PAGE}", flush=True)
+    results: dict[str, tuple[float, float]] = {}
+    bodies = envelopes(arguments.objects, arguments.envelope)
+    for backend in backends:
+        label = f"CyberDelta {backend} structural"
+        results[label] = rates(
+            label, arguments.objects, run_ours(backend, "structural", bodies, arguments.objects)
+        )
+    full_bodies = envelopes(arguments.full_objects, arguments.envelope)
+    for backend in backends:
+        label = f"CyberDelta {backend} full (stix2-validator)"
+        timings = run_ours(backend, "full", full_bodies, arguments.full_objects)
+        results[label] = rates(label, arguments.full_objects, timings)
+    if arguments.no_medallion:
+        return
+    medallion_bodies = envelopes(arguments.medallion_objects, arguments.envelope)
+    reference = rates(
+        f"medallion {MEDALLION_VERSION} memory",
+        arguments.medallion_objects,
+        run_medallion(medallion_bodies, arguments.medallion_objects),
+    )
+    print("ratios against medallion (ingest rate ×, paged read rate ×):")
+    for label, (ingest, read) in results.items():
+        print(f"  {label:<34} ingest {ingest / reference[0]:8.1f}×   paged read {read / reference[1]:8.1f}×")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Tables of the intelligence hub: TAXII 2.1 collections, stored STIX 2.1 objects, status resources.
+
+Objects are stored once per (collection, id, modified) version with the original JSON kept as text,
+so that a TAXII read returns the bytes without re-parsing them. Timestamps used for ordering and
+paging are integers (microseconds since the Unix epoch): they sort identically on SQLite and
+PostgreSQL and keep the microsecond precision STIX 2.1 §3.2 allows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cyberdelta.db.base import Base, JSONValue, utcnow
+
+
+class IntelCollection(Base):
+    """A TAXII 2.1 collection (§5.2) and its sharing settings.
+
+    ``default_tlp`` marks objects that arrive without a TLP marking (TLP 2.0). ``public_read`` lets
+    anonymous clients read the collection (they still receive TLP:CLEAR objects only);
+    ``members_read``/``members_write`` open it to every organisation whose role grants intel:read /
+    intel:write; otherwise :class:`IntelCollectionAccess` rows grant access per organisation.
+    """
+
+    __tablename__ = "intel_collection"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    alias: Mapped[str | None] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    default_tlp: Mapped[str] = mapped_column(String(20), default="amber")
+    public_read: Mapped[bool] = mapped_column(Boolean, default=False)
+    members_read: Mapped[bool] = mapped_column(Boolean, default=True)
+    members_write: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IntelCollectionAccess(Base):
+    """Read/write on one collection granted to one organisation (TAXII 2.1 §5.2 can_read/can_write)."""
+
+    __tablename__ = "intel_collection_access"
+    __table_args__ = (UniqueConstraint("collection_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    collection_id: Mapped[str] = mapped_column(ForeignKey("intel_collection.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    can_read: Mapped[bool] = mapped_column(Boolean, default=True)
+    can_write: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class IntelObject(Base):
+    """One version of one STIX 2.1 object in one collection.
+
+    ``tlp`` is the resolved TLP 2.0 level; ``publisher_organisation_id`` is the organisation shown as
+    publisher (the ISAC when published anonymously); ``recipients`` lists the organisation ids a
+    TLP:RED (or further-shared TLP:AMBER+STRICT) object is addressed to. ``is_latest`` is maintained on
+    write so that the default ``match[version]=last`` read is an index scan.
+    """
+
+    __tablename__ = "intel_object"
+    __table_args__ = (
+        # Also serves lookups by (collection, STIX id): no separate index, one B-tree less per insert.
+        UniqueConstraint("collection_id", "stix_id", "modified_us"),
+        Index("ix_intel_object_collection_added", "collection_id", "date_added_us", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    collection_id: Mapped[str] = mapped_column(ForeignKey("intel_collection.id", ondelete="CASCADE"))
+    stix_id: Mapped[str] = mapped_column(String(120))
+    stix_type: Mapped[str] = mapped_column(String(250))
+    spec_version: Mapped[str] = mapped_column(String(10))
+    modified_us: Mapped[int] = mapped_column(BigInteger)
+    version: Mapped[str] = mapped_column(String(40))
+    date_added_us: Mapped[int] = mapped_column(BigInteger)
+    is_latest: Mapped[bool] = mapped_column(Boolean)
+    tlp: Mapped[str] = mapped_column(String(20))
+    publisher_organisation_id: Mapped[int | None] = mapped_column(Integer)
+    recipients: Mapped[str] = mapped_column(Text, default="")
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text)
+
+
+class IntelStatus(Base):
+    """A TAXII 2.1 status resource (§4.3.1): the outcome of one POST of an envelope."""
+
+    __tablename__ = "intel_status"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    collection_id: Mapped[str] = mapped_column(ForeignKey("intel_collection.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    request_timestamp_us: Mapped[int] = mapped_column(BigInteger)
+    total_count: Mapped[int] = mapped_column(Integer)
+    success_count: Mapped[int] = mapped_column(Integer)
+    failure_count: Mapped[int] = mapped_column(Integer)
+    pending_count: Mapped[int] = mapped_column(Integer)
+    successes: Mapped[list[Any]] = mapped_column(JSONValue)
+    failures: Mapped[list[Any]] = mapped_column(JSONValue)

@@ -1,0 +1,145 @@
+"""Publishing on behalf of an organisation: recipients, anonymity and the audit trail (issue #7 §3-4).
+
+匿名 anonymous publishing: an exchange may publish with its identity replaced by the ISAC's. The
+stored object then names the ISAC's STIX identity as ``created_by_ref`` and the ISAC as publisher;
+the true publisher appears only in the audit entry of the publication.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cyberdelta.audit import service as audit
+from cyberdelta.intel.caller import Caller
+from cyberdelta.intel.models import IntelCollection, IntelStatus
+from cyberdelta.intel.store import ANONYMOUS_PROPERTY, Publication, add_objects
+from cyberdelta.intel.validation import OBSERVABLE_TYPES
+from cyberdelta.tenancy.models import Organisation, OrganisationKind
+
+# STIX 2.1 §2.9: UUIDv5 namespace for identifiers derived from names; ours for organisation identities.
+IDENTITY_NAMESPACE = uuid.UUID("8a1b9f0e-52f4-5f0c-9a8e-6c7d2b3e4f51")
+
+
+def identity_id(organisation: Organisation) -> str:
+    """The stable STIX identity id of an organisation (same slug, same id, on every deployment)."""
+    return f"identity--{uuid.uuid5(IDENTITY_NAMESPACE, 'cyberdelta:' + organisation.slug)}"
+
+
+def identity(organisation: Organisation) -> dict[str, Any]:
+    """STIX 2.1 §4.5 identity object of an organisation."""
+    return {
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": identity_id(organisation),
+        "created": "2026-01-01T00:00:00.000Z",
+        "modified": "2026-01-01T00:00:00.000Z",
+        "name": organisation.name_en,
+        "identity_class": "organization",
+        "sectors": ["financial-services"],
+    }
+
+
+def isac(session: Session) -> Organisation | None:
+    """The ISAC that lends its identity to anonymous publications (the first registered one)."""
+    return session.scalar(
+        select(Organisation).where(Organisation.kind == OrganisationKind.ISAC.value).order_by(Organisation.id)
+    )
+
+
+def resolve_slugs(session: Session, slugs: Sequence[str]) -> Mapping[str, int]:
+    rows = session.execute(
+        select(Organisation.slug, Organisation.id).where(Organisation.slug.in_(list(slugs)))
+    )
+    return {str(slug): int(identifier) for slug, identifier in rows}
+
+
+def publication_for(session: Session, caller: Caller, *, full_validation: bool) -> Publication:
+    """How ``caller`` publishes: as itself, or anonymously through the ISAC when an object asks."""
+    cover = isac(session)
+    publication = Publication(
+        organisation_id=caller.organisation_id,
+        full_validation=full_validation,
+        resolve_recipients=lambda slugs: resolve_slugs(session, slugs),
+    )
+    if cover is not None:
+        cover_id, cover_ref = cover.id, identity_id(cover)
+
+        def anonymise(stix_object: dict[str, Any]) -> int | None:
+            stix_object.pop(ANONYMOUS_PROPERTY, None)
+            if stix_object.get("type") not in OBSERVABLE_TYPES:  # SCOs have no created_by_ref (§3.1)
+                stix_object["created_by_ref"] = cover_ref
+            return cover_id
+
+        publication.anonymise = anonymise
+    return publication
+
+
+def record_publication(
+    session: Session,
+    caller: Caller,
+    collection: IntelCollection,
+    status: IntelStatus,
+    publication: Publication,
+    request_id: str | None,
+) -> None:
+    """The audit entry of one publication: the only place that links an anonymous object to its author."""
+    audit.record(
+        session,
+        action="intel.publish",
+        actor_user_id=caller.user_id,
+        organisation_id=caller.organisation_id,
+        object_type="intel_status",
+        object_id=status.id,
+        request_id=request_id,
+        details={
+            "collection": collection.id,
+            "success_count": status.success_count,
+            "failure_count": status.failure_count,
+            "anonymised": list(publication.anonymised),
+        },
+    )
+
+
+def publish(
+    session: Session,
+    caller: Caller,
+    collection: IntelCollection,
+    objects: Sequence[object],
+    *,
+    full_validation: bool,
+    anonymous: bool = False,
+    request_id: str | None = None,
+) -> IntelStatus:
+    """Validate and store objects for ``caller`` and record the publication in the audit trail."""
+    publication = publication_for(session, caller, full_validation=full_validation)
+    publication.anonymous_all = anonymous
+    status = add_objects(session, collection, objects, publication)
+    record_publication(session, caller, collection, status, publication, request_id)
+    return status
+
+
+def import_objects(
+    session: Session,
+    collection_reference: str,
+    organisation_slug: str,
+    objects: Sequence[object],
+    *,
+    full_validation: bool,
+) -> IntelStatus:
+    """Store imported objects as published by an organisation (the CLI and import page use this)."""
+    from cyberdelta.intel.service import CollectionError, find_collection
+    from cyberdelta.intel.tlp import Reader
+
+    collection = find_collection(session, collection_reference)
+    if collection is None:
+        raise CollectionError(f"collection: no collection {collection_reference!r}")
+    organisation = session.scalar(select(Organisation).where(Organisation.slug == organisation_slug))
+    if organisation is None:
+        raise CollectionError(f"organisation: no organisation {organisation_slug!r}")
+    caller = Caller(reader=Reader(organisation.id, organisation.kind), read=True, write=True)
+    return publish(session, caller, collection, objects, full_validation=full_validation)

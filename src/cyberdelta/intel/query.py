@@ -1,0 +1,157 @@
+"""Reading the store: TAXII 2.1 filtering (§3.5), pagination (§3.4) and the TLP 2.0 visibility rule.
+
+Paging is keyset paging on ``(date_added, row id)``: a page never costs more than an index range
+scan, however deep the client has paged (``OFFSET`` would rescan every earlier row).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, Select, and_, delete, false, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from cyberdelta.intel.models import IntelObject
+from cyberdelta.intel.store import refresh_latest
+from cyberdelta.intel.tlp import Reader, visible_clause
+
+
+class FilterError(ValueError):
+    """A TAXII query parameter that cannot be understood; the message names the parameter."""
+
+
+@dataclass(frozen=True)
+class ObjectFilter:
+    """The TAXII 2.1 §3.5 match filters and §3.4 paging parameters of one request."""
+
+    ids: Sequence[str] = ()
+    types: Sequence[str] = ()
+    versions: Sequence[str] = ("last",)
+    version_times_us: Sequence[int] = ()
+    spec_versions: Sequence[str] = ()
+    added_after_us: int | None = None
+    limit: int = 1000
+    after_row: tuple[int, int] | None = None
+
+
+@dataclass
+class Row:
+    """One stored version, as a read returns it."""
+
+    row_id: int
+    stix_id: str
+    version: str
+    date_added_us: int
+    body: str
+    tlp: str
+
+
+@dataclass
+class Page:
+    rows: list[Row] = field(default_factory=list)
+    more: bool = False
+    next_token: str | None = None
+
+
+def encode_next(row: Row) -> str:
+    """The opaque ``next`` value of TAXII 2.1 §3.4: the last row's keyset position."""
+    return f"{row.date_added_us}.{row.row_id}"
+
+
+def decode_next(value: str) -> tuple[int, int]:
+    added, _, row_id = value.partition(".")
+    if not (added.isdigit() and row_id.isdigit()):
+        raise FilterError("next: not a value this server returned")
+    return int(added), int(row_id)
+
+
+def _version_clause(collection_id: str, query: ObjectFilter) -> ColumnElement[bool] | None:
+    """``match[version]`` of TAXII 2.1 §3.5.1: ``last`` (default), ``first``, ``all`` or timestamps."""
+    if "all" in query.versions:
+        return None
+    clauses: list[ColumnElement[bool]] = []
+    if "last" in query.versions:
+        clauses.append(IntelObject.is_latest.is_(True))
+    if "first" in query.versions:
+        earlier = aliased(IntelObject)
+        first = (
+            select(func.min(earlier.modified_us))
+            .where(earlier.collection_id == collection_id, earlier.stix_id == IntelObject.stix_id)
+            .scalar_subquery()
+        )
+        clauses.append(IntelObject.modified_us == first)
+    if query.version_times_us:
+        clauses.append(IntelObject.modified_us.in_(list(query.version_times_us)))
+    return or_(*clauses) if clauses else false()
+
+
+def _filtered(
+    collection_id: str, reader: Reader, query: ObjectFilter
+) -> Select[int, str, str, int, str, str]:
+    statement = select(
+        IntelObject.id,
+        IntelObject.stix_id,
+        IntelObject.version,
+        IntelObject.date_added_us,
+        IntelObject.body,
+        IntelObject.tlp,
+    ).where(
+        IntelObject.collection_id == collection_id,
+        visible_clause(
+            reader, IntelObject.tlp, IntelObject.publisher_organisation_id, IntelObject.recipients
+        ),
+    )
+    if query.ids:
+        statement = statement.where(IntelObject.stix_id.in_(list(query.ids)))
+    if query.types:
+        statement = statement.where(IntelObject.stix_type.in_(list(query.types)))
+    if query.spec_versions:
+        statement = statement.where(IntelObject.spec_version.in_(list(query.spec_versions)))
+    if query.added_after_us is not None:
+        statement = statement.where(IntelObject.date_added_us > query.added_after_us)
+    if query.after_row is not None:
+        added, row_id = query.after_row
+        statement = statement.where(
+            or_(
+                IntelObject.date_added_us > added,
+                and_(IntelObject.date_added_us == added, IntelObject.id > row_id),
+            )
+        )
+    versions = _version_clause(collection_id, query)
+    if versions is not None:
+        statement = statement.where(versions)
+    return statement
+
+
+def read_page(session: Session, collection_id: str, reader: Reader, query: ObjectFilter) -> Page:
+    """One page of the versions the reader may see, oldest ``date_added`` first."""
+    statement = (
+        _filtered(collection_id, reader, query)
+        .order_by(IntelObject.date_added_us, IntelObject.id)
+        .limit(query.limit + 1)
+    )
+    rows = [Row(a, b, c, d, e, f) for a, b, c, d, e, f in session.execute(statement)]
+    page = Page(rows=rows[: query.limit], more=len(rows) > query.limit)
+    if page.more:
+        page.next_token = encode_next(page.rows[-1])
+    return page
+
+
+def delete_versions(
+    session: Session, collection_id: str, reader: Reader, query: ObjectFilter, *, any_publisher: bool
+) -> int:
+    """Delete the matching versions of one object (TAXII 2.1 §5.7) that the caller may delete.
+
+    Without ``any_publisher`` (intel:admin) only versions published by the caller's organisation go.
+    """
+    statement = _filtered(collection_id, reader, query).with_only_columns(IntelObject.id)
+    if not any_publisher:
+        statement = statement.where(IntelObject.publisher_organisation_id == reader.organisation_id)
+    doomed = list(session.scalars(statement))
+    if not doomed:
+        return 0
+    session.execute(delete(IntelObject).where(IntelObject.id.in_(doomed)))
+    for stix_id in set(query.ids):
+        refresh_latest(session, collection_id, stix_id)
+    return len(doomed)

@@ -1,0 +1,253 @@
+"""The STIX object store behind TAXII 2.1 "Add Objects" (§5.5) and the hub's own forms.
+
+One call stores one envelope in the caller's transaction: every object is validated
+(:mod:`cyberdelta.intel.validation`), invalid ones are reported as failures in the status resource
+(TAXII 2.1 §4.3.1) and the valid ones stored with one bulk INSERT. Versions are kept by ``modified``
+(STIX 2.1 §3.6): re-sending a version already stored is a success that stores nothing new.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import orjson
+from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from cyberdelta.intel.models import IntelCollection, IntelObject, IntelStatus
+from cyberdelta.intel.timestamps import format_us, now_us, parse_us
+from cyberdelta.intel.tlp import Tlp, encode_recipients, level_of
+from cyberdelta.intel.validation import problem
+
+OBJECT_TABLE = cast(Table, IntelObject.__table__)
+RECIPIENTS_PROPERTY = "x_cyberdelta_recipients"
+ANONYMOUS_PROPERTY = "x_cyberdelta_anonymous"
+# SQLite allows 32,766 bound parameters per statement; IN lists stay far below that.
+IN_CHUNK = 900
+SEARCHABLE = ("name", "description", "pattern", "value", "address", "chain", "content", "hashes", "aliases")
+
+
+@dataclass
+class Publication:
+    """Who publishes and how: the organisation, recipient resolution and anonymity (issue #7 §3-4).
+
+    ``resolve_recipients`` maps organisation slugs named in ``x_cyberdelta_recipients`` to ids
+    (unknown slugs are a failure of that object). ``anonymise`` rewrites an object published with
+    ``x_cyberdelta_anonymous: true`` (or every object, with ``anonymous_all``) so that the ISAC
+    appears as its creator; it returns the organisation id to record as publisher.
+    """
+
+    organisation_id: int | None
+    full_validation: bool = True
+    resolve_recipients: Callable[[Sequence[str]], Mapping[str, int]] = lambda slugs: {}
+    anonymise: Callable[[dict[str, Any]], int | None] | None = None
+    anonymous_all: bool = False
+    anonymised: list[str] = field(default_factory=list)
+
+
+def _version_us(stix_object: Mapping[str, Any], fallback: int) -> int:
+    """TAXII 2.1 §3.4.2: an object's version is ``modified``, else ``created``, else ``date_added``."""
+    for name in ("modified", "created"):
+        if name in stix_object:
+            return parse_us(stix_object[name])
+    return fallback
+
+
+def _search_text(stix_object: Mapping[str, Any]) -> str:
+    parts: list[str] = []
+    for name in SEARCHABLE:
+        value = stix_object.get(name)
+        if isinstance(value, str):
+            parts.append(value)
+        elif isinstance(value, dict):
+            parts.extend(str(item) for item in value.values())
+        elif isinstance(value, list):
+            parts.extend(str(item) for item in value)
+    return "\n".join(parts).lower()
+
+
+def add_objects(
+    session: Session,
+    collection: IntelCollection,
+    objects: Sequence[object],
+    publication: Publication,
+) -> IntelStatus:
+    """Validate and store an envelope's objects; return the completed status resource."""
+    started = now_us()
+    default_tlp = Tlp(collection.default_tlp)
+    failures: list[dict[str, Any]] = []
+    successes: list[dict[str, Any]] = []
+    accepted: dict[tuple[str, int], tuple[dict[str, Any], str | None]] = {}
+    named: set[str] = set()
+    for stix_object in objects:
+        reason = problem(stix_object, full=publication.full_validation)
+        if reason is not None or not isinstance(stix_object, dict):
+            failures.append(_detail(stix_object, reason or "not an object"))
+            continue
+        slugs = stix_object.get(RECIPIENTS_PROPERTY, [])
+        if not isinstance(slugs, list) or not all(isinstance(slug, str) for slug in slugs):
+            failures.append(
+                _detail(stix_object, f"{RECIPIENTS_PROPERTY}: must be a list of organisation slugs")
+            )
+            continue
+        wants_anonymity = publication.anonymous_all or stix_object.get(ANONYMOUS_PROPERTY) is True
+        if wants_anonymity and publication.anonymise is None:
+            failures.append(
+                _detail(stix_object, f"{ANONYMOUS_PROPERTY}: no ISAC is registered to publish for you")
+            )
+            continue
+        named.update(slugs)
+        # Objects are stored as received; only anonymised ones are re-serialised below.
+        accepted[(stix_object["id"], _version_us(stix_object, started))] = (stix_object, None)
+    resolved = publication.resolve_recipients(sorted(named)) if named else {}
+    existing = _existing_versions(session, collection.id, {key[0] for key in accepted})
+    latest = {stix_id: max(versions) for stix_id, versions in existing.items()}
+    base = max(started, _last_date_added(session, collection.id) + 1)
+    rows: list[dict[str, Any]] = []
+    for (stix_id, version_us), (stix_object, _unused) in accepted.items():
+        slugs = stix_object.get(RECIPIENTS_PROPERTY, [])
+        unknown = [slug for slug in slugs if slug not in resolved]
+        if unknown:
+            failures.append(
+                _detail(stix_object, f"{RECIPIENTS_PROPERTY}: unknown organisation {unknown[0]!r}")
+            )
+            continue
+        version_text = format_us(version_us)
+        successes.append({"id": stix_id, "version": version_text})
+        if version_us in existing.get(stix_id, ()):
+            continue
+        publisher = publication.organisation_id
+        body_object = stix_object
+        if (
+            publication.anonymous_all or stix_object.get(ANONYMOUS_PROPERTY) is True
+        ) and publication.anonymise:
+            body_object = dict(stix_object)
+            publisher = publication.anonymise(body_object)
+            publication.anonymised.append(stix_id)
+        latest[stix_id] = max(latest.get(stix_id, version_us), version_us)
+        rows.append(
+            {
+                "collection_id": collection.id,
+                "stix_id": stix_id,
+                "stix_type": stix_object["type"],
+                "spec_version": stix_object.get("spec_version", "2.1"),
+                "modified_us": version_us,
+                "version": version_text,
+                "date_added_us": base + len(rows),
+                "is_latest": False,
+                "tlp": level_of(stix_object, default_tlp).value,
+                "publisher_organisation_id": publisher,
+                "recipients": encode_recipients(resolved[slug] for slug in slugs),
+                "search_text": _search_text(stix_object),
+                "body": orjson.dumps(body_object).decode(),
+            }
+        )
+    for row in rows:
+        row["is_latest"] = latest[row["stix_id"]] == row["modified_us"]
+    superseded = [
+        stix_id for stix_id, versions in existing.items() if versions and latest[stix_id] > max(versions)
+    ]
+    if rows:
+        _bulk_insert(session, rows)
+    for start in range(0, len(superseded), IN_CHUNK):
+        session.execute(
+            update(IntelObject)
+            .where(
+                IntelObject.collection_id == collection.id,
+                IntelObject.stix_id.in_(superseded[start : start + IN_CHUNK]),
+                IntelObject.is_latest.is_(True),
+                IntelObject.date_added_us < base,
+            )
+            .values(is_latest=False)
+        )
+    status = IntelStatus(
+        id=str(uuid.uuid4()),
+        collection_id=collection.id,
+        organisation_id=publication.organisation_id,
+        status="complete",
+        request_timestamp_us=started,
+        total_count=len(objects),
+        success_count=len(successes),
+        failure_count=len(failures),
+        pending_count=0,
+        successes=successes,
+        failures=failures,
+    )
+    session.add(status)
+    session.flush()
+    return status
+
+
+def _bulk_insert(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert an envelope's rows in one round trip, inside the session's transaction.
+
+    PostgreSQL gets ``COPY ... FROM STDIN`` (one streamed statement instead of one INSERT per row);
+    SQLite gets the driver's ``executemany`` of a Core INSERT (no ORM identity map for the rows).
+    """
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(insert(OBJECT_TABLE), rows)
+        return
+    columns = list(rows[0])
+    driver = connection.connection.driver_connection
+    with driver.cursor() as cursor:  # type: ignore[union-attr]
+        statement = f"COPY {OBJECT_TABLE.name} ({', '.join(columns)}) FROM STDIN"
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in columns])
+
+
+def _detail(stix_object: object, message: str) -> dict[str, Any]:
+    """A TAXII 2.1 §4.3.1 status detail (id, version, message) for a refused object."""
+    identifier = stix_object.get("id") if isinstance(stix_object, dict) else None
+    version = None
+    if isinstance(stix_object, dict):
+        version = stix_object.get("modified") or stix_object.get("created")
+    return {
+        "id": identifier if isinstance(identifier, str) else "",
+        "version": version if isinstance(version, str) else "",
+        "message": message,
+    }
+
+
+def _existing_versions(session: Session, collection_id: str, stix_ids: set[str]) -> dict[str, set[int]]:
+    found: dict[str, set[int]] = {}
+    ordered = sorted(stix_ids)
+    for start in range(0, len(ordered), IN_CHUNK):
+        chunk = ordered[start : start + IN_CHUNK]
+        statement = select(IntelObject.stix_id, IntelObject.modified_us).where(
+            IntelObject.collection_id == collection_id, IntelObject.stix_id.in_(chunk)
+        )
+        for stix_id, modified_us in session.execute(statement):
+            found.setdefault(stix_id, set()).add(modified_us)
+    return found
+
+
+def _last_date_added(session: Session, collection_id: str) -> int:
+    """The newest ``date_added`` in the collection, so that every new object gets a later one.
+
+    Strictly increasing ``date_added`` values make ``added_after`` paging (TAXII 2.1 §3.4.1) exact.
+    """
+    value = session.scalar(
+        select(func.max(IntelObject.date_added_us)).where(IntelObject.collection_id == collection_id)
+    )
+    return int(value or 0)
+
+
+def refresh_latest(session: Session, collection_id: str, stix_id: str) -> None:
+    """Recompute ``is_latest`` for one object after versions were deleted."""
+    newest = session.scalar(
+        select(func.max(IntelObject.modified_us)).where(
+            IntelObject.collection_id == collection_id, IntelObject.stix_id == stix_id
+        )
+    )
+    if newest is None:
+        return
+    session.execute(
+        update(IntelObject)
+        .where(IntelObject.collection_id == collection_id, IntelObject.stix_id == stix_id)
+        .values(is_latest=IntelObject.modified_us == newest)
+    )

@@ -1,0 +1,220 @@
+"""Supervisor pages (issue #6 items 1–2): open a cycle, follow its collection, read one submission
+(audited), accept it or return it with comments per control; and the exchange's list of its cycles.
+
+Writes run in a transaction of their own so that the benchmark job, queued after an acceptance,
+starts only once the acceptance is committed (a worker may run it at once).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from cyberdelta.assessment import service as assessment_service
+from cyberdelta.assessment.errors import AssessmentError, NotFoundError
+from cyberdelta.assessment.models import Cycle
+from cyberdelta.assessment.web import Reader as AssessmentReader
+from cyberdelta.assessment.web import Writer, organisation_of
+from cyberdelta.assessment.workflow import Action, TransitionError
+from cyberdelta.auth.dependencies import require
+from cyberdelta.auth.permissions import Permission
+from cyberdelta.auth.principal import Principal
+from cyberdelta.benchmark.jobs import enqueue_recompute
+from cyberdelta.catalog.service import ensure_builtin_catalog
+from cyberdelta.db.base import utcnow
+from cyberdelta.db.engine import transaction
+from cyberdelta.i18n import gettext as _
+from cyberdelta.supervision import service
+from cyberdelta.supervision.service import SupervisionError
+from cyberdelta.tenancy.models import Organisation
+from cyberdelta.web.deps import SessionDep, SettingsDep
+from cyberdelta.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Supervisor = Annotated[Principal, Depends(require(Permission.ASSESSMENT_REVIEW))]
+SupervisorReader = Annotated[Principal, Depends(require(Permission.ASSESSMENT_REVIEW, step_up=False))]
+PAGE_SIZE = 100
+STATES = ("not_started", "draft", "in_review", "submitted", "returned", "accepted")
+
+
+def _cycle(session: SessionDep, cycle_id: int) -> Cycle:
+    cycle = session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise HTTPException(status_code=404, detail=_("The page was not found."))
+    return cycle
+
+
+@router.get("/supervision/cycles", response_class=HTMLResponse)
+def cycles_page(request: Request, session: SessionDep, principal: SupervisorReader) -> HTMLResponse:
+    version = ensure_builtin_catalog(session)
+    return render(
+        request,
+        "supervision/cycles.html",
+        {
+            "cycles": [
+                (c, service.schedule_of(session, c.id)) for c in session.query(Cycle).order_by(Cycle.id)
+            ],
+            "exchanges": service.exchanges(session),
+            "version_id": version.id,
+            "error": None,
+        },
+    )
+
+
+def _parse_date(field: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise SupervisionError(field, _("a date as YYYY-MM-DD is required")) from None
+
+
+@router.post("/supervision/cycles", response_class=HTMLResponse)
+def open_cycle(
+    request: Request,
+    principal: Supervisor,
+    name: Annotated[str, Form()],
+    opens_on: Annotated[str, Form()],
+    closes_on: Annotated[str, Form()],
+    catalog_version_id: Annotated[int, Form()],
+    participants: Annotated[list[int] | None, Form()] = None,
+    remind_days_before: Annotated[int, Form()] = 14,
+) -> Response:
+    try:
+        with transaction(request.app.state.session_factory) as own:
+            cycle = service.open_cycle(
+                own,
+                name=name,
+                catalog_version_id=catalog_version_id,
+                opens_on=_parse_date("opens_on", opens_on),
+                closes_on=_parse_date("closes_on", closes_on),
+                participant_ids=participants or [],
+                remind_days_before=remind_days_before,
+                user_id=principal.user_id,
+            )
+            cycle_id = cycle.id
+    except SupervisionError as error:
+        return render(request, "error.html", {"status": 422, "message": str(error)}, status_code=422)
+    return RedirectResponse(f"/supervision/cycles/{cycle_id}", status_code=303)
+
+
+@router.get("/supervision/cycles/{cycle_id}", response_class=HTMLResponse)
+def dashboard_page(
+    request: Request,
+    session: SessionDep,
+    principal: SupervisorReader,
+    cycle_id: int,
+    state: str | None = None,
+    flag: str | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> HTMLResponse:
+    """Counts over every participant; the table filtered by state or flag, 100 rows a page."""
+    if state is not None and state not in STATES:
+        raise HTTPException(
+            status_code=422, detail=_("state: choose one of %(states)s", states=", ".join(STATES))
+        )
+    if flag is not None and flag not in ("overdue", "remind"):
+        raise HTTPException(status_code=422, detail=_("flag: choose overdue or remind"))
+    cycle = _cycle(session, cycle_id)
+    rows = service.dashboard(session, cycle, utcnow().date())
+    counts = {name: sum(1 for row in rows if row.state == name) for name in STATES}
+    flags = {"overdue": sum(row.overdue for row in rows), "remind": sum(row.remind for row in rows)}
+    shown = [
+        row for row in rows if (state is None or row.state == state) and (flag is None or getattr(row, flag))
+    ]
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    return render(
+        request,
+        "supervision/dashboard.html",
+        {
+            "cycle": cycle,
+            "schedule": service.schedule_of(session, cycle.id),
+            "rows": shown[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+            "counts": counts,
+            "flags": flags,
+            "state": state,
+            "flag": flag,
+            "page": page,
+            "pages": pages,
+            "total": len(shown),
+        },
+    )
+
+
+@router.get("/supervision/assessments/{assessment_id}", response_class=HTMLResponse)
+def submission_page(request: Request, principal: SupervisorReader, assessment_id: int) -> HTMLResponse:
+    """Read-only view of one submission; the read itself is committed to the audit trail."""
+    try:
+        with transaction(request.app.state.session_factory) as own:
+            assessment = service.read_submission(own, assessment_id, user_id=principal.user_id)
+            view = assessment_service.view_of(own, assessment)
+            responses = assessment_service.responses_of(own, assessment)
+            summary = assessment_service.summary(own, assessment, view)
+            context = {
+                "assessment": assessment,
+                "organisation": own.get(Organisation, assessment.organisation_id),
+                "view": view,
+                "responses": responses,
+                "summary": summary,
+            }
+            return render(request, "supervision/submission.html", context)
+    except NotFoundError:
+        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
+
+
+@router.post("/supervision/assessments/{assessment_id}/review")
+async def review(
+    request: Request, settings: SettingsDep, principal: Supervisor, assessment_id: int
+) -> Response:
+    form = await request.form()
+    action = str(form.get("action", ""))
+    comment = str(form.get("comment", ""))
+    control_comments = {
+        str(key)[len("control:") :]: str(value)
+        for key, value in form.items()
+        if str(key).startswith("control:")
+    }
+    if action not in (Action.ACCEPT.value, Action.RETURN.value):
+        raise HTTPException(status_code=422, detail=_("action: choose accept or return"))
+    try:
+        with transaction(request.app.state.session_factory) as own:
+            assessment = service.review(
+                own,
+                assessment_id,
+                Action(action),
+                user_id=principal.user_id,
+                comment=comment,
+                control_comments=control_comments,
+            )
+            cycle_id = assessment.cycle_id
+    except NotFoundError:
+        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
+    except SupervisionError as error:
+        raise HTTPException(status_code=422, detail=str(error)) from None
+    except (TransitionError, AssessmentError) as error:
+        raise HTTPException(status_code=409, detail=str(error)) from None
+    if action == Action.ACCEPT.value:
+        enqueue_recompute(settings, cycle_id)
+    return RedirectResponse(f"/supervision/cycles/{cycle_id}", status_code=303)
+
+
+@router.get("/cycles", response_class=HTMLResponse)
+def my_cycles(request: Request, session: SessionDep, principal: AssessmentReader) -> HTMLResponse:
+    """The exchange's cycles, its state in each, and the supervisor's comments on returned revisions."""
+    organisation_id = organisation_of(principal)
+    items = []
+    for cycle, schedule in service.cycles_for(session, organisation_id):
+        latest = assessment_service.latest_assessment(session, organisation_id, cycle.id)
+        items.append((cycle, schedule, latest, service.comments_for(session, organisation_id, cycle.id)))
+    return render(request, "supervision/my_cycles.html", {"items": items})
+
+
+@router.post("/cycles/{cycle_id}/start")
+def start_in_cycle(session: SessionDep, principal: Writer, cycle_id: int) -> Response:
+    organisation_id = organisation_of(principal)
+    if cycle_id not in {cycle.id for cycle, _schedule in service.cycles_for(session, organisation_id)}:
+        raise HTTPException(status_code=404, detail=_("The page was not found."))
+    assessment = assessment_service.start_assessment(session, organisation_id, _cycle(session, cycle_id))
+    return RedirectResponse(f"/assessment/{assessment.id}", status_code=303)

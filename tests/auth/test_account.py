@@ -1,0 +1,41 @@
+"""A member's passkeys: named, renamed, revoked (never the last one); other users' answer 404."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from cyberdelta.auth.models import Passkey
+from cyberdelta.auth.permissions import Role
+from cyberdelta.db.engine import transaction
+from cyberdelta.tenancy.models import OrganisationKind
+from tests.accounts_factories import make_member, make_organisation, sign_in_client
+
+
+def test_passkeys_are_renamed_and_revoked_but_never_the_last(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    with transaction(session_factory) as session:
+        exchange = make_organisation(session, OrganisationKind.EXCHANGE)
+        user = make_member(session, exchange, Role.VIEWER)
+        laptop = Passkey(user_id=user.id, credential_id="laptop", public_key=b"k", name="Laptop")
+        phone = Passkey(user_id=user.id, credential_id="phone", public_key=b"k", name="Phone")
+        session.add_all([laptop, phone])
+    sign_in_client(client, user, exchange)
+    client.cookies.set("cd_lang", "en")
+    assert "Laptop" in client.get("/account").text
+
+    renamed = client.post(f"/account/passkeys/{laptop.id}/rename", data={"name": "仕事用ノート"})
+    assert renamed.status_code == 200 and "仕事用ノート" in renamed.text
+    empty = client.post(f"/account/passkeys/{laptop.id}/rename", data={"name": "  "})
+    assert empty.status_code == 400 and "name:" in empty.text
+
+    assert client.post(f"/account/passkeys/{phone.id}/revoke").status_code == 200
+    last = client.post(f"/account/passkeys/{laptop.id}/revoke")
+    assert last.status_code == 400 and "passkey:" in last.text
+    with transaction(session_factory) as session:
+        rows = {
+            row.credential_id: (row.name, row.revoked_at is None) for row in session.scalars(select(Passkey))
+        }
+    assert rows == {"laptop": ("仕事用ノート", True), "phone": ("Phone", False)}

@@ -1,0 +1,68 @@
+"""``cyberdelta intel`` commands run as real processes against the test database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from cyberdelta.db.engine import transaction
+from cyberdelta.intel import service
+from cyberdelta.intel.models import IntelCollection, IntelCollectionAccess
+from cyberdelta.settings import Settings
+from cyberdelta.tenancy.models import OrganisationKind
+from tests.accounts_factories import make_organisation
+from tests.intel.attack_factories import misp_event
+from tests.test_cli import run_cli
+
+
+def test_create_list_and_import(
+    settings: Settings, session_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    with transaction(session_factory) as session:
+        make_organisation(session, OrganisationKind.EXCHANGE, slug="exchange-a")
+    created = run_cli(
+        settings, "intel", "collection-create", "Crypto feed", "--alias", "crypto", "--default-tlp", "green"
+    )
+    assert created.returncode == 0, created.stderr
+    listed = run_cli(settings, "intel", "collections")
+    assert "crypto" in listed.stdout and "green" in listed.stdout
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps(misp_event()))
+    imported = run_cli(
+        settings, "intel", "import", str(event), "--collection", "crypto", "--organisation", "exchange-a"
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert "Imported 5 objects, refused 0." in imported.stdout
+
+
+def test_grant_closes_a_collection_to_all_but_the_named_organisation(
+    settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    with transaction(session_factory) as session:
+        make_organisation(session, OrganisationKind.ISAC, slug="crypto-isac")
+        collection = service.create_collection(session, title="ISAC only", alias="isac-only")
+    granted = run_cli(settings, "intel", "grant", "isac-only", "crypto-isac", "--write", "--no-members")
+    assert granted.returncode == 0, granted.stderr
+    with session_factory() as session:
+        found = session.get(IntelCollection, collection.id)
+        assert found is not None and not found.members_read and not found.members_write
+        [access] = session.scalars(select(IntelCollectionAccess)).all()
+        assert (access.can_read, access.can_write) == (True, True)
+    unknown = run_cli(settings, "intel", "grant", "isac-only", "nobody")
+    assert unknown.returncode == 1 and "organisation:" in unknown.stderr
+
+
+def test_user_errors_are_messages_not_tracebacks(settings: Settings, tmp_path: Path) -> None:
+    bad_tlp = run_cli(settings, "intel", "collection-create", "x", "--default-tlp", "purple")
+    assert bad_tlp.returncode == 1
+    assert "default-tlp" in bad_tlp.stderr and "Traceback" not in bad_tlp.stderr
+    junk = tmp_path / "junk.json"
+    junk.write_text("[1, 2]")
+    refused = run_cli(
+        settings, "intel", "import", str(junk), "--collection", "c", "--organisation", "o", lang="ja"
+    )
+    assert refused.returncode == 1
+    assert "file:" in refused.stderr and "Traceback" not in refused.stderr

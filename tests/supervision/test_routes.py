@@ -1,0 +1,120 @@
+"""One cycle over real HTTP (both databases): the supervisor opens it, exchanges submit, one is
+returned with a comment per control and resubmits, all are accepted, and the acceptance's
+background job recomputes the benchmarks that each exchange then sees."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from cyberdelta.assessment import transitions
+from cyberdelta.assessment.models import Assessment, Cycle
+from cyberdelta.audit.models import AuditEntry
+from cyberdelta.auth.permissions import Role
+from cyberdelta.benchmark.models import BenchmarkFigure
+from cyberdelta.catalog.service import ensure_builtin_catalog
+from cyberdelta.db.engine import transaction
+from cyberdelta.tenancy.models import Organisation, OrganisationKind
+from tests.accounts_factories import make_member, make_organisation, sign_in_client
+from tests.supervision.conftest import World
+from tests.supervision.helpers import submit
+
+
+def supervisor(factory: sessionmaker[Session], client: TestClient) -> None:
+    with transaction(factory) as session:
+        organisation = make_organisation(session, OrganisationKind.SUPERVISOR, name_en="Demo Supervisor")
+        user = make_member(session, organisation, Role.INSPECTOR)
+        session.expunge_all()
+    sign_in_client(client, user, organisation)
+
+
+def exchange_client(app: object, factory: sessionmaker[Session], organisation_id: int) -> TestClient:
+    client = TestClient(app, base_url="http://testserver")  # type: ignore[arg-type]
+    with transaction(factory) as session:
+        organisation = session.get(Organisation, organisation_id)
+        assert organisation is not None
+        user = make_member(session, organisation, Role.SECURITY_OFFICER)
+        session.expunge_all()
+    sign_in_client(client, user, organisation)
+    return client
+
+
+def test_one_cycle_from_opening_to_accepted_benchmarks(
+    client: TestClient, session_factory: sessionmaker[Session], world: World
+) -> None:
+    participants = world.organisations[:6]
+    supervisor(session_factory, client)
+    with transaction(session_factory) as session:
+        version_id = ensure_builtin_catalog(session).id
+    form = {
+        "name": "2027",
+        "opens_on": "2027-04-01",
+        "catalog_version_id": version_id,
+        "participants": participants,
+    }
+    bad = client.post("/supervision/cycles", data=form | {"closes_on": "soon"})
+    assert bad.status_code == 422 and "closes_on" in bad.text
+    opened = client.post(
+        "/supervision/cycles",
+        data={"name": "2027", "opens_on": "2027-04-01", "closes_on": "2027-06-30",
+              "catalog_version_id": version_id, "participants": participants},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert opened.status_code == 303
+    cycle_id = int(opened.headers["location"].rsplit("/", 1)[1])
+
+    firm = exchange_client(client.app, session_factory, participants[0])
+    assert "2027" in firm.get("/cycles").text
+    started = firm.post(f"/cycles/{cycle_id}/start", follow_redirects=False)
+    assert started.status_code == 303
+    ids = {
+        org: submit(session_factory, org, cycle_id, 1 + index % 4) for index, org in enumerate(participants)
+    }
+    dashboard = client.get(f"/supervision/cycles/{cycle_id}")
+    assert dashboard.status_code == 200 and dashboard.text.count("state-submitted") >= 6
+
+    returned_id = ids[participants[0]]
+    page = client.get(f"/supervision/assessments/{returned_id}")
+    assert page.status_code == 200 and 'name="control:gv-1.1"' in page.text
+    empty = client.post(f"/supervision/assessments/{returned_id}/review", data={"action": "return"})
+    assert empty.status_code == 422 and "comment" in empty.text
+    back = client.post(
+        f"/supervision/assessments/{returned_id}/review",
+        data={"action": "return", "control:gv-1.1": "Attach the approved policy."},
+        follow_redirects=False,
+    )
+    assert back.status_code == 303
+    assert "Attach the approved policy." in firm.get("/cycles").text
+    with transaction(session_factory) as session:
+        old = session.get(Assessment, returned_id)
+        assert old is not None and old.state == "returned"
+        fresh = transitions.reopen(session, old, user_id=None)
+        assert fresh.revision == 2
+    ids[participants[0]] = submit(session_factory, participants[0], cycle_id, 2)
+
+    for assessment_id in ids.values():
+        accepted = client.post(f"/supervision/assessments/{assessment_id}/review", data={"action": "accept"})
+        assert accepted.status_code == 200
+    again = client.post(f"/supervision/assessments/{ids[participants[1]]}/review", data={"action": "accept"})
+    assert again.status_code == 409
+
+    with transaction(session_factory) as session:
+        cycle = session.get(Cycle, cycle_id)
+        assert cycle is not None
+        overall = session.scalar(
+            select(BenchmarkFigure).where(
+                BenchmarkFigure.cycle_id == cycle_id,
+                BenchmarkFigure.scope == "overall",
+                BenchmarkFigure.peer_group == "all",
+            )
+        )
+        assert overall is not None and overall.published and overall.count == 6
+        reads = session.scalars(
+            select(AuditEntry.object_id).where(AuditEntry.action == "assessment.read_by_supervisor")
+        )
+        assert list(reads) == [str(returned_id)]
+    position = firm.get(f"/api/v1/benchmark/position?cycle={cycle_id}").json()
+    assert position["included"] and position["standings"][0]["peers"]["count"] == 6
+    assert 0 < position["standings"][0]["percentile_rank"] <= 100
+    assert "2027" in firm.get(f"/benchmark?cycle={cycle_id}").text
