@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -27,6 +28,26 @@ _STYLE: dict[Any, Any] = {
 }
 
 
+_STYLE_ATTRIBUTE = re.compile(r' style="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
+
+
+def _presentation_attributes(svg: str) -> str:
+    """Inline ``style`` attributes and ``<style>`` elements become SVG presentation attributes
+    (SVG 1.1 §6.4), because the pages' Content-Security-Policy allows no inline style; the
+    drawing looks the same in the page and in the PDF."""
+
+    def attributes(match: re.Match[str]) -> str:
+        pairs = []
+        for declaration in match.group(1).split(";"):
+            name, _colon, value = declaration.partition(":")
+            if name.strip() and value.strip():
+                pairs.append(f' {name.strip()}="{value.strip().replace(chr(34), chr(39))}"')
+        return "".join(pairs)
+
+    return _STYLE_ATTRIBUTE.sub(attributes, _STYLE_ELEMENT.sub("", svg))
+
+
 def _svg(figure: Figure, element_id: str) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
@@ -35,7 +56,8 @@ def _svg(figure: Figure, element_id: str) -> str:
     # matplotlib numbers element ids per figure; prefix them so two charts in one page never clash.
     text = text.replace(' id="', f' id="{element_id}-')
     text = text.replace("url(#", f"url(#{element_id}-").replace('href="#', f'href="#{element_id}-')
-    return text.replace("<svg ", f'<svg id="{element_id}" role="img" ', 1)
+    text = _presentation_attributes(text)
+    return text.replace("<svg ", f'<svg id="{element_id}" role="img" stroke-linejoin="round" ', 1)
 
 
 def radar_chart(
