@@ -104,4 +104,18 @@ EXPECTED: dict[tuple[str, str], Permission | str] = {
     ("POST", "/intel/report"): P.INTEL_WRITE,
     ("GET", "/intel/lesson"): P.INTEL_WRITE,
     ("POST", "/intel/lesson"): P.INTEL_WRITE,
+    # Benchmarks and supervision (issue #6)
+    ("GET", "/benchmark"): P.BENCHMARK_READ,
+    ("GET", "/benchmark/industry"): P.BENCHMARK_INDUSTRY,
+    ("GET", "/benchmark/industry/{cycle_id}.csv"): P.BENCHMARK_INDUSTRY,
+    ("GET", "/benchmark/industry/{cycle_id}.xlsx"): P.BENCHMARK_INDUSTRY,
+    ("GET", "/api/v1/benchmark/position"): P.BENCHMARK_READ,
+    ("GET", "/api/v1/benchmark/figures"): P.BENCHMARK_INDUSTRY,
+    ("GET", "/supervision/cycles"): P.ASSESSMENT_REVIEW,
+    ("POST", "/supervision/cycles"): P.ASSESSMENT_REVIEW,
+    ("GET", "/supervision/cycles/{cycle_id}"): P.ASSESSMENT_REVIEW,
+    ("GET", "/supervision/assessments/{assessment_id}"): P.ASSESSMENT_REVIEW,
+    ("POST", "/supervision/assessments/{assessment_id}/review"): P.ASSESSMENT_REVIEW,
+    ("GET", "/cycles"): P.ASSESSMENT_READ,
+    ("POST", "/cycles/{cycle_id}/start"): P.ASSESSMENT_WRITE,
 }

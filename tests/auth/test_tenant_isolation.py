@@ -38,6 +38,9 @@ OBJECTS = {
     "item_id",
     "job_id",
 }
+# Ids of objects that belong to no single organisation: an assessment cycle is opened by the
+# supervisor for many exchanges (a non-participant's start answers 404: tests/supervision).
+SHARED = {"cycle_id"}
 
 
 @dataclass
@@ -134,7 +137,7 @@ def test_another_organisations_objects_answer_404_and_stay_untouched(
         for e in endpoints(app)
         if "_id}" in e.path
         and EXPECTED[(e.method, e.path)] != "public"
-        and not any(n in e.path for n in OBJECTS)
+        and not any(n in e.path for n in OBJECTS | SHARED)
     ]
     assert not unknown, f"routes with an object id this test does not know: {unknown}"
     assert len(routes) >= 7

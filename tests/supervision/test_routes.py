@@ -68,6 +68,9 @@ def test_one_cycle_from_opening_to_accepted_benchmarks(
     assert "2027" in firm.get("/cycles").text
     started = firm.post(f"/cycles/{cycle_id}/start", follow_redirects=False)
     assert started.status_code == 303
+    outsider = exchange_client(client.app, session_factory, world.organisations[8])
+    assert "2027" not in outsider.get("/cycles").text
+    assert outsider.post(f"/cycles/{cycle_id}/start").status_code == 404
     ids = {
         org: submit(session_factory, org, cycle_id, 1 + index % 4) for index, org in enumerate(participants)
     }

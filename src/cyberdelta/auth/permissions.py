@@ -43,6 +43,7 @@ class Permission(enum.StrEnum):
     ASSESSMENT_SIGN_OFF = "assessment:sign_off"
     ASSESSMENT_REVIEW = "assessment:review"
     BENCHMARK_READ = "benchmark:read"
+    BENCHMARK_INDUSTRY = "benchmark:industry"  # the industry view and exports (issue #6), not for exchanges
     DATA_EXPORT = "data:export"
 
 
@@ -58,8 +59,12 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
         Role.CONTRIBUTOR: _EXCHANGE_BASE | {P.ASSESSMENT_WRITE},
         Role.EXECUTIVE_APPROVER: _EXCHANGE_BASE | {P.ASSESSMENT_SIGN_OFF, P.BENCHMARK_READ},
         Role.VIEWER: _EXCHANGE_BASE,
-        Role.ANALYST: frozenset({P.INTEL_READ, P.INTEL_WRITE, P.INTEL_ADMIN, P.BENCHMARK_READ}),
-        Role.INSPECTOR: frozenset({P.INTEL_READ, P.ASSESSMENT_REVIEW, P.BENCHMARK_READ}),
+        Role.ANALYST: frozenset(
+            {P.INTEL_READ, P.INTEL_WRITE, P.INTEL_ADMIN, P.BENCHMARK_READ, P.BENCHMARK_INDUSTRY}
+        ),
+        Role.INSPECTOR: frozenset(
+            {P.INTEL_READ, P.ASSESSMENT_REVIEW, P.BENCHMARK_READ, P.BENCHMARK_INDUSTRY}
+        ),
         # The operator manages tenants and catalogs but sees no assessment content (DESIGN §1).
         Role.PLATFORM_ADMIN: frozenset(
             {

@@ -1,8 +1,8 @@
 """Benchmark pages and API (issue #6 items 3–6): "where you stand" for an exchange, the industry
 view and aggregate exports for the supervisor and SRO/ISAC analysts.
 
-Exchanges never reach the industry view (it lists peer groups and controls, not firms, but the
-issue gives it to supervisor and analysts); non-exchanges have no position of their own.
+The industry view needs ``benchmark:industry`` (supervisor inspectors and SRO/ISAC analysts, not
+exchanges); a position needs ``benchmark:read`` and an exchange (others have none: 404).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from cyberdelta.assessment.models import Cycle
 from cyberdelta.auth.dependencies import require
 from cyberdelta.auth.permissions import Permission
 from cyberdelta.auth.principal import Principal
+from cyberdelta.auth.schemas import error_responses
 from cyberdelta.benchmark import exports, peer_groups, service
 from cyberdelta.benchmark.models import BenchmarkFigure
 from cyberdelta.i18n import gettext as _
@@ -25,25 +26,16 @@ from cyberdelta.web.deps import SessionDep
 from cyberdelta.web.templating import render
 
 pages = APIRouter(prefix="/benchmark", include_in_schema=False)
-api = APIRouter(prefix="/api/v1/benchmark", tags=["benchmark"])
+api = APIRouter(prefix="/api/v1/benchmark", tags=["benchmark"], responses=error_responses(401, 403, 404))
 Reader = Annotated[Principal, Depends(require(Permission.BENCHMARK_READ))]
+Industry = Annotated[Principal, Depends(require(Permission.BENCHMARK_INDUSTRY))]
 
 
 def _exchange(principal: Principal) -> int:
+    """The acting exchange; any other organisation has no position, so there is nothing to show (404)."""
     if principal.organisation_kind != OrganisationKind.EXCHANGE or principal.organisation_id is None:
-        raise HTTPException(status_code=403, detail=_("Only an exchange has a position of its own."))
+        raise HTTPException(status_code=404, detail=_("Only an exchange has a position of its own."))
     return principal.organisation_id
-
-
-def _analyst(principal: Principal) -> None:
-    if principal.organisation_kind not in (
-        OrganisationKind.SUPERVISOR,
-        OrganisationKind.SRO,
-        OrganisationKind.ISAC,
-    ):
-        raise HTTPException(
-            status_code=403, detail=_("The industry view is for the supervisor and analysts.")
-        )
 
 
 def _cycle(session: Session, cycle_id: int | None) -> Cycle:
@@ -90,9 +82,8 @@ def where_you_stand_page(
 
 @pages.get("/industry", response_class=HTMLResponse)
 def industry_page(
-    request: Request, session: SessionDep, principal: Reader, cycle: int | None = None
+    request: Request, session: SessionDep, principal: Industry, cycle: int | None = None
 ) -> HTMLResponse:
-    _analyst(principal)
     view = service.industry_view(session, _cycle(session, cycle))
     return render(
         request,
@@ -106,8 +97,7 @@ def industry_page(
 
 
 @pages.get("/industry/{cycle_id}.csv")
-def industry_csv(session: SessionDep, principal: Reader, cycle_id: int) -> Response:
-    _analyst(principal)
+def industry_csv(session: SessionDep, principal: Industry, cycle_id: int) -> Response:
     cycle = _cycle(session, cycle_id)
     return Response(
         service.export_csv(session, cycle),
@@ -117,8 +107,7 @@ def industry_csv(session: SessionDep, principal: Reader, cycle_id: int) -> Respo
 
 
 @pages.get("/industry/{cycle_id}.xlsx")
-def industry_xlsx(session: SessionDep, principal: Reader, cycle_id: int) -> Response:
-    _analyst(principal)
+def industry_xlsx(session: SessionDep, principal: Industry, cycle_id: int) -> Response:
     cycle = _cycle(session, cycle_id)
     return Response(
         exports.workbook_bytes(session, cycle),
@@ -174,9 +163,8 @@ def position_api(
 
 
 @api.get("/figures")
-def figures_api(session: SessionDep, principal: Reader, cycle: int | None = None) -> dict[str, Any]:
+def figures_api(session: SessionDep, principal: Industry, cycle: int | None = None) -> dict[str, Any]:
     """Every aggregate of a cycle (supervisor and analysts); suppressed cells carry only their reason."""
-    _analyst(principal)
     chosen = _cycle(session, cycle)
     return {
         "cycle": chosen.name,

@@ -176,14 +176,12 @@ async def review(
         for key, value in form.items()
         if str(key).startswith("control:")
     }
-    if action not in (Action.ACCEPT.value, Action.RETURN.value):
-        raise HTTPException(status_code=422, detail=_("action: choose accept or return"))
     try:
         with transaction(request.app.state.session_factory) as own:
             assessment = service.review(
                 own,
                 assessment_id,
-                Action(action),
+                action,
                 user_id=principal.user_id,
                 comment=comment,
                 control_comments=control_comments,

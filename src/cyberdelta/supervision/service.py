@@ -231,16 +231,18 @@ def read_submission(session: Session, assessment_id: int, *, user_id: int | None
 def review(
     session: Session,
     assessment_id: int,
-    action: Action,
+    action_name: str,
     *,
     user_id: int | None,
     comment: str = "",
     control_comments: Mapping[str, str] | None = None,
 ) -> Assessment:
-    """Accept, or return with a general comment and comments per control (shown to the firm)."""
-    if action not in (Action.ACCEPT, Action.RETURN):
-        raise SupervisionError("action", _("choose accept or return"))
+    """Accept, or return with a general comment and comments per control (shown to the firm).
+    An assessment the supervisor may not see answers :class:`NotFoundError` before anything else."""
     assessment = transitions.submitted_for_review(session, assessment_id)
+    if action_name not in (Action.ACCEPT.value, Action.RETURN.value):
+        raise SupervisionError("action", _("choose accept or return"))
+    action = Action(action_name)
     comments = {key: text.strip() for key, text in (control_comments or {}).items() if text.strip()}
     if action is Action.RETURN:
         if not comment.strip() and not comments:
