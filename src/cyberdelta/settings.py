@@ -40,10 +40,11 @@ class Settings(BaseSettings):
     default_language: Language = "ja"
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     base_url: str = "http://127.0.0.1:8000"
-    # Background jobs (report rendering): "thread" runs a huey worker thread inside the app process,
-    # "external" leaves them to `huey_consumer cyberdelta.assessment.jobs.huey_app`, "immediate"
-    # runs them in the request (huey's documented immediate mode).
-    jobs_mode: Literal["thread", "external", "immediate"] = "thread"
+    # Background jobs (report rendering, benchmark recomputation): "thread" runs a huey worker
+    # thread inside each app process, all of them sharing one SqliteHuey queue in data_dir (its
+    # dequeue is atomic, and job progress lives in the database); "immediate" runs them in the
+    # request (huey's documented immediate mode).
+    jobs_mode: Literal["thread", "immediate"] = "thread"
     # Sessions and passkeys (issue #4). Secure cookies need https, except on a browser's localhost.
     cookie_secure: bool = True
     session_idle_minutes: int = Field(default=30, gt=0)
