@@ -72,7 +72,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     everyone = [Depends(public)]
     app.include_router(pages.router, dependencies=everyone)
     app.include_router(catalog_routes.pages, dependencies=everyone)
-    app.include_router(catalog_routes.api, dependencies=everyone, responses=error_responses(404))
+    # A presented but invalid API token is refused (401, RFC 6750 §3.1) even on public routes.
+    app.include_router(catalog_routes.api, dependencies=everyone, responses=error_responses(401, 404))
     for router in auth_routers():
         app.include_router(router)
     app.include_router(taxii_routes.router)
@@ -90,7 +91,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     for router in (benchmark_routes.pages, benchmark_routes.api, supervision_routes.router):
         app.include_router(router)
 
-    @app.get("/api/v1/health", tags=["system"], dependencies=everyone)
+    @app.get("/api/v1/health", tags=["system"], dependencies=everyone, responses=error_responses(401))
     def health() -> dict[str, str]:
         """Liveness check."""
         return {"status": "ok", "version": __version__}
