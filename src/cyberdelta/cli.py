@@ -100,6 +100,7 @@ def serve(
     config = settings()
     engine = prepared_engine(config)
     out.print(_("Serving CyberDelta on http://%(host)s:%(port)s", host=host, port=port))
+    out.print(_("Open %(url)s in a browser.", url=config.base_url))
     uvicorn.run(create_app(config, engine=engine), host=host, port=port, proxy_headers=False)
 
 
