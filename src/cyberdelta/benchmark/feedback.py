@@ -16,11 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cyberdelta.assessment.catalog_view import catalog_view
-from cyberdelta.assessment.models import Assessment, Cycle, Response
+from cyberdelta.assessment.models import Cycle
 from cyberdelta.benchmark import peer_groups
-from cyberdelta.benchmark.compute import COUNTED_STATES
 from cyberdelta.benchmark.models import BenchmarkFigure, BenchmarkPosition
-from cyberdelta.benchmark.service import industry_view, where_you_stand
+from cyberdelta.benchmark.service import industry_view, own_maturities, where_you_stand
 from cyberdelta.i18n import language
 from cyberdelta.reports.pdf import html_to_pdf
 from cyberdelta.settings import Language
@@ -53,16 +52,7 @@ def peers_do_better(session: Session, cycle: Cycle, organisation_id: int) -> lis
             )
         )
     }
-    rows = session.execute(
-        select(Response.control_id, Response.maturity)
-        .join(Assessment, Assessment.id == Response.assessment_id)
-        .where(
-            Assessment.organisation_id == organisation_id,
-            Assessment.cycle_id == cycle.id,
-            Assessment.state.in_(COUNTED_STATES),
-            Response.maturity.is_not(None),
-        )
-    ).all()
+    rows = own_maturities(session, cycle, organisation_id)
     result = []
     for control_id, maturity in rows:
         figure = medians.get(control_id)

@@ -152,14 +152,8 @@ def _own_positions(session: Session, cycle_id: int, organisation_id: int) -> dic
     }
 
 
-def _bottom_quartile(
-    session: Session,
-    cycle: Cycle,
-    organisation_id: int,
-    view: CatalogView,
-    index: dict[tuple[str, str, str], BenchmarkFigure],
-) -> list[WeakControl]:
-
+def own_maturities(session: Session, cycle: Cycle, organisation_id: int) -> list[tuple[str, int]]:
+    """The firm's own answered maturities in the cycle's counted assessment, by control id."""
     rows = session.execute(
         select(Response.control_id, Response.maturity)
         .join(Assessment, Assessment.id == Response.assessment_id)
@@ -170,6 +164,18 @@ def _bottom_quartile(
             Response.maturity.is_not(None),
         )
     ).all()
+    return [(control_id, maturity) for control_id, maturity in rows if maturity is not None]
+
+
+def _bottom_quartile(
+    session: Session,
+    cycle: Cycle,
+    organisation_id: int,
+    view: CatalogView,
+    index: dict[tuple[str, str, str], BenchmarkFigure],
+) -> list[WeakControl]:
+
+    rows = own_maturities(session, cycle, organisation_id)
     weak = []
     for control_id, maturity in rows:
         figure = index.get(("control", control_id, peer_groups.ALL))
