@@ -17,7 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _population import build, database
+from _databases import database
+from _population import build
 
 from cyberdelta.assessment.models import Cycle
 from cyberdelta.benchmark.compute import recompute

@@ -11,25 +11,20 @@ real one unchanged. Prints parse+validate, store and export times for each backe
 from __future__ import annotations
 
 import json
-import secrets
 import sys
-import tempfile
 import time
 from pathlib import Path
-
-from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _databases import database  # noqa: E402
 from tests.factories import large_catalog  # noqa: E402
 
 from cyberdelta.catalog import service  # noqa: E402
 from cyberdelta.catalog.oscal_document import read_catalog  # noqa: E402
 from cyberdelta.db.engine import make_engine, make_session_factory  # noqa: E402
 from cyberdelta.db.migrate import upgrade  # noqa: E402
-
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
 def measure(url: str, data: bytes) -> dict[str, float]:
@@ -59,18 +54,10 @@ def main() -> None:
     data = json.dumps(document, ensure_ascii=False, indent=2).encode()
     controls = 20 * 4 * 4 * 4
     print(f"catalog: {controls} controls and enhancements, {len(data) / 1e6:.1f} MB of JSON")
-    with tempfile.TemporaryDirectory() as folder:
-        results = {"sqlite": measure(f"sqlite:///{Path(folder) / 'bench.sqlite3'}", data)}
-    if "--postgres" in sys.argv:
-        name = f"cyberdelta_bench_{secrets.token_hex(4)}"
-        admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            results["postgresql"] = measure(POSTGRES.rsplit("/", 1)[0] + f"/{name}", data)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    results: dict[str, dict[str, float]] = {}
+    for backend in ["sqlite", "postgresql"] if "--postgres" in sys.argv else ["sqlite"]:
+        with database(backend) as url:
+            results[backend] = measure(url, data)
     for backend, figures in results.items():
         for label, seconds in figures.items():
             print(f"{backend:10s} {label:42s} {seconds:6.2f} s")

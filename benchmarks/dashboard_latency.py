@@ -26,7 +26,8 @@ import uvicorn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _population import build, database
+from _databases import database
+from _population import build
 
 from cyberdelta.app import create_app
 from cyberdelta.assessment.models import Cycle

@@ -31,16 +31,15 @@ import tempfile
 import time
 import uuid
 import venv
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
 import requests
-from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _databases import database  # noqa: E402
 
 from cyberdelta.auth.permissions import Permission  # noqa: E402
 from cyberdelta.auth.tokens import create_api_token  # noqa: E402
@@ -49,7 +48,6 @@ from cyberdelta.intel import service  # noqa: E402
 from cyberdelta.intel.tlp import Tlp  # noqa: E402
 from cyberdelta.tenancy.service import create_organisation  # noqa: E402
 
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TAXII = "application/taxii+json;version=2.1"
 MEDALLION_VENV = ROOT / "benchmarks" / ".medallion-venv"
 MEDALLION_VERSION = "3.0.0"
@@ -125,24 +123,6 @@ def workload(objects_url: str, auth: object, bodies: list[bytes], expected: int)
         raise RuntimeError(f"read {read} objects back, expected {expected}")
     http.close()
     return ingest, elapsed
-
-
-@contextmanager
-def database(backend: str) -> Iterator[str]:
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        return
-    name = f"cyberdelta_bench_{secrets.token_hex(4)}"
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield POSTGRES.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def run_ours(backend: str, validation: str, bodies: list[bytes], total: int) -> tuple[float, float]:
