@@ -5,8 +5,9 @@
     python3 dev.py test    set up, then ruff, mypy --strict and the whole pytest suite
 
 Both create ``.venv`` on first use and reinstall only when pyproject.toml or
-constraints.txt change. The test command installs Debian's Chromium with apt-get
-when it is missing (browser tests drive it through Playwright).
+constraints.txt change. The test command installs Debian's Chromium and poppler-utils with apt-get
+when they are missing (browser tests drive Chromium through Playwright; pdftoppm rasterises a
+report page to look at its chart).
 """
 
 from __future__ import annotations
@@ -62,15 +63,20 @@ def ensure_venv() -> None:
     STAMP.write_text(fingerprint)
 
 
-def ensure_chromium() -> None:
-    if shutil.which("chromium"):
+# Debian packages the test suite drives: the browser, and poppler's pdftoppm to look at PDF pages.
+SYSTEM_PACKAGES = {"chromium": "chromium", "pdftoppm": "poppler-utils"}
+
+
+def ensure_system_packages() -> None:
+    missing = [package for command, package in SYSTEM_PACKAGES.items() if not shutil.which(command)]
+    if not missing:
         return
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        sys.exit("Chromium is missing: install Debian's package with `apt-get install -y chromium`.")
+        sys.exit(f"Missing Debian packages: install them with `apt-get install -y {' '.join(missing)}`.")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     wait = "DPkg::Lock::Timeout=600"
     run("apt-get", "-o", wait, "update", "-qq", env=env)
-    run("apt-get", "-o", wait, "install", "-y", "-qq", "chromium", "fonts-noto-cjk", env=env)
+    run("apt-get", "-o", wait, "install", "-y", "-qq", *missing, "fonts-noto-cjk", env=env)
 
 
 def serve() -> None:
@@ -86,7 +92,7 @@ def serve() -> None:
 
 def test(extra: list[str]) -> None:
     ensure_venv()
-    ensure_chromium()
+    ensure_system_packages()
     run(BIN / "ruff", "check", "src", "tests", "benchmarks", "scripts", "dev.py")
     run(BIN / "ruff", "format", "--check", "src", "tests", "benchmarks", "scripts", "dev.py")
     run(BIN / "mypy")

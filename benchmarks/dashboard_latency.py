@@ -74,7 +74,7 @@ def measure(url: str, orgs: int, requests: int) -> None:
             session, slug="bench-fsa", kind="supervisor", name_ja="ベンチ監督当局", name_en="Bench Supervisor"
         ).id
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(database_url=url, data_dir=Path(folder), secret_key="b" * 48, cookie_secure=False)  # type: ignore[arg-type]
+        settings = Settings(database_url=url, data_dir=Path(folder), secret_key="b" * 48, cookie_secure=False)
         app = create_app(settings, engine=engine)
         cookie = sessions.cookie_name(settings)
         inspector = sign_in(factory, settings, supervisor, "inspector")

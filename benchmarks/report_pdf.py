@@ -60,7 +60,7 @@ def main() -> None:
             with transaction(factory) as session:
                 found = service.get_assessment(session, organisation.id, assessment.id)
                 started = time.perf_counter()
-                pdf = report.render_pdf(session, found, code)  # type: ignore[arg-type]
+                pdf = report.render_pdf(session, found, code)
                 elapsed = time.perf_counter() - started
             print(f"report_pdf[{code}]: {controls} controls, {len(pdf) / 1024:.0f} KiB, {elapsed:.2f} s")
         engine.dispose()

@@ -132,7 +132,7 @@ def settings(database_url: str, engine: Engine, tmp_path: Path) -> Settings:
     return Settings(
         database_url=database_url,
         data_dir=tmp_path / "data",
-        secret_key=TEST_SECRET,  # type: ignore[arg-type]
+        secret_key=TEST_SECRET,
         default_language="ja",
         cookie_secure=False,  # the test servers speak plain http
     )

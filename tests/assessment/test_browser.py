@@ -142,8 +142,12 @@ def radar_drawn(pdf_path: Path, folder: Path) -> bool:
         ["pdftoppm", "-f", "2", "-l", "2", "-r", "60", "-png", str(pdf_path), str(folder / "p")], check=True
     )
     image = Image.open(next(folder.glob("p*.png"))).convert("RGB")
-    pixels = image.get_flattened_data()
-    near = sum(1 for r, g, b in pixels if abs(r - 217) < 25 and abs(g - 72) < 25 and abs(b - 15) < 25)
+    red, green, blue = (list(band.getdata()) for band in image.split())
+    near = sum(
+        1
+        for r, g, b in zip(red, green, blue, strict=True)
+        if abs(r - 217) < 25 and abs(g - 72) < 25 and abs(b - 15) < 25
+    )
     return near > 50
 
 

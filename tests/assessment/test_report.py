@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
+from pypdf.generic import DictionaryObject
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.assessment import evidence, report
@@ -40,11 +41,7 @@ def test_pdf_in_japanese_has_cover_scores_charts_gaps_and_appendix(
     ):
         assert expected in text, expected
     assert steps[-1] == 100 and steps == sorted(steps)
-    fonts = {
-        str(font.get("/BaseFont"))
-        for page in PdfReader(BytesIO(pdf)).pages
-        for font in (page["/Resources"].get("/Font") or {}).values()  # type: ignore[union-attr]
-    }
+    fonts = {name for page in PdfReader(BytesIO(pdf)).pages for name in font_names(page)}
     assert any("NotoSansCJKjp" in name or "Noto" in name for name in fonts), fonts
 
 
@@ -60,3 +57,15 @@ def test_the_html_report_carries_the_radar_chart_and_heat_map_in_english(
             html = report.render_report_html(session, found)
     assert '<svg id="radar-chart"' in html and '<svg id="heat-map"' in html
     assert "Delta Exchange" in html and "Baseline gaps" in html and "Crypto-asset specific" in html
+
+
+def font_names(page: PageObject) -> set[str]:
+    """The /BaseFont of every font a PDF page's resources declare."""
+    resources = page["/Resources"].get_object()
+    assert isinstance(resources, DictionaryObject)
+    fonts = resources.get("/Font")
+    if fonts is None:
+        return set()
+    declared = fonts.get_object()
+    assert isinstance(declared, DictionaryObject)
+    return {str(font.get_object().get("/BaseFont")) for font in declared.values()}

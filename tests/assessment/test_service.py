@@ -4,6 +4,7 @@ tenant isolation, Excel import all-or-nothing."""
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -23,7 +24,7 @@ from tests.accounts_factories import make_organisation
 
 
 def save(
-    factory: sessionmaker[Session], assessment: Assessment, control: str, version: int, **fields: object
+    factory: sessionmaker[Session], assessment: Assessment, control: str, version: int, **fields: Any
 ) -> int:
     with transaction(factory) as session:
         found = service.get_assessment(session, assessment.organisation_id, assessment.id)
@@ -33,7 +34,7 @@ def save(
             control,
             ResponseInput(**fields),
             expected_version=version,
-            user_id=None,  # type: ignore[arg-type]
+            user_id=None,
         )
         return row.version
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from io import BytesIO
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -36,7 +37,7 @@ def export(rows: dict[str, Row] | None = None) -> bytes:
     return write_workbook(KEY, VERSION, "テスト取引所", CONTROLS, rows or {})
 
 
-def edit(data: bytes, changes: dict[tuple[str, str], object]) -> bytes:
+def edit(data: bytes, changes: dict[tuple[str, str], Any]) -> bytes:
     book = load_workbook(BytesIO(data))
     for (sheet, cell), value in changes.items():
         book[sheet][cell] = value

@@ -60,7 +60,8 @@ def test_an_exchange_sees_nothing_of_any_other_exchange(
             select(Organisation).where(Organisation.id.in_(world.organisations[1:]))
         ).all()
         forbidden_words = [word for org in others for word in (org.name_ja, org.name_en, org.slug)]
-        their_values, mine = set(), set()
+        their_values: set[str] = set()
+        mine: set[str] = set()
         for row in session.scalars(select(BenchmarkPosition)):
             scores = {repr(pair[0]) for keys in row.ranks.values() for pair in keys.values()}
             (mine if row.organisation_id == me else their_values).update(scores)
