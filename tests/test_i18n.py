@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
 
 from cyberdelta import i18n
 
@@ -76,3 +77,15 @@ def test_accept_language_negotiation(header: str, expected: str | None) -> None:
 def test_search_folding_unifies_full_and_half_width_and_case() -> None:
     assert i18n.fold("ＧＶ－１．１") == i18n.fold("gv-1.1")
     assert i18n.fold("ｳｫﾚｯﾄ") == i18n.fold("ウォレット")
+
+
+def test_a_message_has_one_japanese_rendering_across_capability_catalogs() -> None:
+    """The capability .po files are merged; the same English id must not read two ways in Japanese."""
+    renderings: dict[str, dict[str, str]] = {}
+    for path in sorted((SOURCE / "locales" / "ja" / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as handle:
+            for entry in read_po(handle, locale="ja"):
+                if entry.id and isinstance(entry.id, str) and entry.string:
+                    renderings.setdefault(entry.id, {})[path.name] = str(entry.string)
+    conflicting = {message: files for message, files in renderings.items() if len(set(files.values())) > 1}
+    assert not conflicting, "\n".join(f"{message!r}: {files}" for message, files in conflicting.items())
