@@ -40,7 +40,7 @@ def test_quick_report_then_search_the_feed(
     assert "2 件のオブジェクトを公開しました。" in page.get_by_role("status").first.inner_text()
 
     page.get_by_label("アドレス・ドメイン・ハッシュ・キーワード").fill(ADDRESS[:10])
-    page.get_by_role("button", name="絞り込む").click()
+    page.get_by_role("button", name="絞り込み").click()
     rows = page.locator("table.feed tbody tr")
     assert rows.count() == 2
     assert (
