@@ -24,9 +24,9 @@ from cyberdelta.db.base import utcnow
 HEAD_ID = 1
 
 
-def canonical(entry: AuditEntry) -> bytes:
-    """The bytes that are hashed: every field but ``id`` and ``entry_hash``."""
-    fields = {
+def _hashed_fields(entry: AuditEntry) -> dict[str, Any]:
+    """Every field of an entry but ``id`` and ``entry_hash``: what the chain hash covers."""
+    return {
         "sequence": entry.sequence,
         "occurred_at": _timestamp(entry.occurred_at),
         "action": entry.action,
@@ -38,6 +38,11 @@ def canonical(entry: AuditEntry) -> bytes:
         "details": entry.details,
         "previous_hash": entry.previous_hash,
     }
+
+
+def canonical(entry: AuditEntry) -> bytes:
+    """The bytes that are hashed: every field but ``id`` and ``entry_hash``."""
+    fields = _hashed_fields(entry)
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
@@ -167,19 +172,7 @@ def entries(
 
 
 def as_json(entry: AuditEntry) -> dict[str, Any]:
-    return {
-        "sequence": entry.sequence,
-        "occurred_at": _timestamp(entry.occurred_at),
-        "action": entry.action,
-        "actor_user_id": entry.actor_user_id,
-        "organisation_id": entry.organisation_id,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "request_id": entry.request_id,
-        "details": entry.details,
-        "previous_hash": entry.previous_hash,
-        "entry_hash": entry.entry_hash,
-    }
+    return {**_hashed_fields(entry), "entry_hash": entry.entry_hash}
 
 
 def export_lines(session: Session) -> Iterator[str]:

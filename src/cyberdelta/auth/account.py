@@ -6,6 +6,7 @@ assertion within the step-up window. A passkey of another user answers 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Form, HTTPException, Request
@@ -15,6 +16,7 @@ from cyberdelta.audit.web import log
 from cyberdelta.auth import passkeys, recovery, sessions
 from cyberdelta.auth.challenges import CeremonyError
 from cyberdelta.auth.dependencies import SignedInPrincipal, SteppedUpPrincipal
+from cyberdelta.auth.models import Passkey
 from cyberdelta.auth.schemas import MAX_ROW_ID, RowId
 from cyberdelta.i18n import gettext as _
 from cyberdelta.tenancy import service as tenancy
@@ -117,41 +119,45 @@ def rename_passkey(
     passkey_id: RowId,
     name: Annotated[str, Form(max_length=200)],
 ) -> Response:
-    try:
-        found = passkeys.rename(session, _user(session, principal).id, passkey_id, name)
-    except CeremonyError as error:
-        return _account_page(request, session, principal, error=str(error))
-    if found is None:
-        raise HTTPException(status_code=404, detail=_("The page was not found."))
-    log(
+    user_id = _user(session, principal).id
+    return _change_passkey(
         request,
         session,
+        principal,
         "auth.passkey_renamed",
-        principal=principal,
-        object_type="passkey",
-        object_id=found.id,
+        lambda: passkeys.rename(session, user_id, passkey_id, name),
     )
-    return RedirectResponse("/account", status_code=303)
 
 
 @router.post("/passkeys/{passkey_id}/revoke")
 def revoke_passkey(
     request: Request, session: SessionDep, principal: SteppedUpPrincipal, passkey_id: RowId
 ) -> Response:
+    user_id = _user(session, principal).id
+    return _change_passkey(
+        request,
+        session,
+        principal,
+        "auth.passkey_revoked",
+        lambda: passkeys.revoke(session, user_id, passkey_id),
+    )
+
+
+def _change_passkey(
+    request: Request,
+    session: SessionDep,
+    principal: SignedInPrincipal,
+    action: str,
+    change: Callable[[], Passkey | None],
+) -> Response:
+    """Apply a change to one of the member's own passkeys: 404 when it is not theirs, audited."""
     try:
-        found = passkeys.revoke(session, _user(session, principal).id, passkey_id)
+        found = change()
     except CeremonyError as error:
         return _account_page(request, session, principal, error=str(error))
     if found is None:
         raise HTTPException(status_code=404, detail=_("The page was not found."))
-    log(
-        request,
-        session,
-        "auth.passkey_revoked",
-        principal=principal,
-        object_type="passkey",
-        object_id=found.id,
-    )
+    log(request, session, action, principal=principal, object_type="passkey", object_id=found.id)
     return RedirectResponse("/account", status_code=303)
 
 
