@@ -145,7 +145,7 @@ def grants(session: Session, collection: IntelCollection) -> list[tuple[Organisa
         .where(IntelCollectionAccess.collection_id == collection.id)
         .order_by(Organisation.slug)
     )
-    return [(organisation, access) for organisation, access in rows.tuples()]
+    return [(organisation, access) for organisation, access in rows]
 
 
 def all_collections(session: Session) -> list[IntelCollection]:
