@@ -39,8 +39,9 @@ OBJECTS = {
     "job_id",
 }
 # Ids of objects that belong to no single organisation: an assessment cycle is opened by the
-# supervisor for many exchanges (a non-participant's start answers 404: tests/supervision).
-SHARED = {"cycle_id"}
+# supervisor for many exchanges (a non-participant's start answers 404: tests/supervision). A TAXII
+# collection serves the whole hub; only intel:admin administers it (tests/intel/test_admin_pages.py).
+SHARED = {"cycle_id", "collection_id"}
 
 
 @dataclass

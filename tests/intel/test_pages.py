@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cyberdelta.auth.permissions import Role
 from cyberdelta.db.engine import transaction
 from cyberdelta.intel.models import IntelObject
+from cyberdelta.intel.publishing import identity_id
 from cyberdelta.intel.tlp import TLP2_MARKING_IDS, Tlp
 from cyberdelta.intel.wallet import wallet_id
 from cyberdelta.tenancy.service import get_organisation
@@ -155,3 +156,75 @@ def test_pages_speak_english_too(client: TestClient, session_factory: sessionmak
     english = client.get("/intel/report", headers={"Accept-Language": "en"}).text
     assert "Report an address or domain" in english
     assert "Report an address or domain" not in japanese
+
+
+def test_a_reporter_who_saw_the_address_publishes_a_sighting_counted_in_the_feed(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    hub = make_hub(session_factory)
+    signed_in(client, session_factory, hub.publisher_id, Role.SECURITY_OFFICER)
+    form = client.get("/intel/report").text
+    assert 'name="seen_in"' in form and 'name="first_seen"' in form and 'name="count"' in form
+    response = report(client, hub, seen_in="withdrawal-request", first_seen="2026-01-05", count="3")
+    assert response.status_code == 303  # type: ignore[attr-defined]
+    assert response.headers["location"] == "/intel?published=4"  # type: ignore[attr-defined]
+    objects = client.get(
+        f"{ROOT}/collections/{hub.collection_id}/objects/", headers=taxii_headers(hub.other_exchange)
+    ).json()["objects"]
+    by_type = {item["type"]: item for item in objects}
+    sighting = by_type["sighting"]
+    with session_factory() as session:
+        publisher = get_organisation(session, hub.publisher_id)
+        assert publisher is not None
+    assert sighting["sighting_of_ref"] == by_type["indicator"]["id"]
+    assert sighting["where_sighted_refs"] == [identity_id(publisher)] == [by_type["identity"]["id"]]
+    assert sighting["first_seen"] == "2026-01-05T00:00:00.000Z" and sighting["count"] == 3
+    assert sighting["first_seen"] <= sighting["last_seen"]
+    assert sighting["object_marking_refs"] == [TLP2_MARKING_IDS[Tlp.AMBER]]
+    # A second exchange saw it too: the indicator in the feed counts both sightings.
+    signed_in(client, session_factory, hub.other_id, Role.SECURITY_OFFICER)
+    indicator_id = by_type["indicator"]["id"]
+    second = {
+        "type": "sighting",
+        "spec_version": "2.1",
+        "id": "sighting--6d3c5a41-1d0b-4c55-9d4e-2f1f3a9b8c70",
+        "created": "2026-11-02T00:00:00.000Z",
+        "modified": "2026-11-02T00:00:00.000Z",
+        "sighting_of_ref": indicator_id,
+    }
+    client.post(
+        f"{ROOT}/collections/{hub.collection_id}/objects/",
+        json=envelope([second]),
+        headers=taxii_headers(hub.other_exchange),
+    )
+    feed = client.get("/intel", params={"q": ADDRESS[:12]}, headers={"Accept-Language": "en"}).text
+    assert 'data-sightings="2"' in feed and "Sighted by 2 reports" in feed
+    assert "Seen in a withdrawal request" in feed and "Seen 3 times since 2026-01-05" in feed
+
+
+def test_an_anonymous_sighting_names_the_isac_and_bad_sighting_fields_store_nothing(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    hub = make_hub(session_factory)
+    signed_in(client, session_factory, hub.publisher_id, Role.SECURITY_OFFICER)
+    assert report(client, hub, seen_in="withdrawal-request", first_seen="2999-01-01").status_code == 422  # type: ignore[attr-defined]
+    zero = report(client, hub, seen_in="withdrawal-request", count="0")
+    assert zero.status_code == 422 and "count" in zero.text  # type: ignore[attr-defined]
+    assert report(client, hub, seen_in="on-the-moon").status_code == 422  # type: ignore[attr-defined]
+    assert report(client, hub, seen_in="deposit", first_seen="yesterday").status_code == 422  # type: ignore[attr-defined]
+    assert count(session_factory) == 0
+    domain = report(client, hub, kind="domain", value="login-bitfl0w.example", seen_in="phishing-mail",
+                    anonymous="yes")  # fmt: skip
+    assert domain.status_code == 303  # type: ignore[attr-defined]
+    sightings = client.get(
+        f"{ROOT}/collections/{hub.collection_id}/objects/",
+        params={"match[type]": "sighting"},
+        headers=taxii_headers(hub.other_exchange),
+    ).json()["objects"]
+    with session_factory() as session:
+        isac = get_organisation(session, hub.isac_id)
+        assert isac is not None
+        publishers = set(session.scalars(select(IntelObject.publisher_organisation_id)))
+    assert sightings[0]["where_sighted_refs"] == [identity_id(isac)]
+    assert sightings[0]["created_by_ref"] == identity_id(isac)
+    assert publishers == {hub.isac_id}

@@ -19,6 +19,8 @@ PAGES = {
     "/intel": Permission.INTEL_READ,
     "/intel/report": Permission.INTEL_WRITE,
     "/intel/lesson": Permission.INTEL_WRITE,
+    "/intel/import": Permission.INTEL_WRITE,
+    "/intel/collections": Permission.INTEL_ADMIN,
 }
 
 

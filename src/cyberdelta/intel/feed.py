@@ -1,7 +1,8 @@
 """The hub's pages read from here: the feed of shared objects, filtered and searched (issue #7 §6).
 
 The same TLP rule as TAXII applies (:func:`~cyberdelta.intel.tlp.visible_clause`); only the latest
-version of each object is listed, newest first.
+version of each object is listed, newest first. Each indicator shows how many sightings (STIX 2.1
+§5.2) the reader may see point at it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from cyberdelta.intel.models import IntelCollection, IntelObject
@@ -37,10 +38,11 @@ class FeedItem:
     date_added_us: int
     collection_title: str
     content: dict[str, Any]
+    sightings: int = 0
 
     @property
     def title(self) -> str:
-        for name in ("name", "address", "value", "abstract"):
+        for name in ("name", "address", "value", "abstract", "description"):
             value = self.content.get(name)
             if isinstance(value, str) and value:
                 return value
@@ -91,7 +93,45 @@ def feed(session: Session, reader: Reader, collection_ids: Sequence[str], query:
         needle = f"%{_escape_like(query.text.strip().lower())}%"
         statement = statement.where(IntelObject.search_text.like(needle, escape="\\"))
     statement = statement.order_by(IntelObject.date_added_us.desc(), IntelObject.id.desc()).limit(query.limit)
-    return [
+    items = [
         FeedItem(stix_id, stix_type, tlp, added, title, orjson.loads(body))
         for stix_id, stix_type, tlp, added, title, body in session.execute(statement)
     ]
+    counts = sighting_counts(
+        session, reader, collection_ids, [item.stix_id for item in items if item.stix_type == "indicator"]
+    )
+    for item in items:
+        item.sightings = counts.get(item.stix_id, 0)
+    return items
+
+
+def sighting_counts(
+    session: Session, reader: Reader, collection_ids: Sequence[str], indicator_ids: Sequence[str]
+) -> dict[str, int]:
+    """How many sightings visible to ``reader`` name each indicator as ``sighting_of_ref``.
+
+    Bodies are stored as compact JSON (orjson), so ``"sighting_of_ref":"<id>"`` appears verbatim.
+    """
+    wanted = sorted(set(indicator_ids))
+    if not wanted or not collection_ids:
+        return {}
+    statement = select(IntelObject.body).where(
+        IntelObject.collection_id.in_(list(collection_ids)),
+        IntelObject.stix_type == "sighting",
+        IntelObject.is_latest.is_(True),
+        visible_clause(
+            reader, IntelObject.tlp, IntelObject.publisher_organisation_id, IntelObject.recipients
+        ),
+        or_(
+            *(
+                IntelObject.body.contains(f'"sighting_of_ref":"{stix_id}"', autoescape=True)
+                for stix_id in wanted
+            )
+        ),
+    )
+    counts: dict[str, int] = {}
+    for (body,) in session.execute(statement):
+        target = orjson.loads(body).get("sighting_of_ref")
+        if isinstance(target, str):
+            counts[target] = counts.get(target, 0) + 1
+    return counts

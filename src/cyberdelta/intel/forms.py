@@ -2,7 +2,9 @@
 
 A quick report of a malicious wallet address gives the ``x-crypto-wallet-address`` observable and an
 indicator whose STIX pattern (§9) matches it; a phishing domain gives a ``domain-name`` observable
-(§6.4, id from its ``value``) and an indicator. A lesson learned is a STIX ``report`` (§4.16).
+(§6.4, id from its ``value``) and an indicator. When the reporter saw it themselves ("in a withdrawal
+request"), a ``sighting`` (§5.2) of that indicator names the reporter's identity in
+``where_sighted_refs``. A lesson learned is a STIX ``report`` (§4.16).
 """
 
 from __future__ import annotations
@@ -10,14 +12,25 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from typing import Any
 
+from cyberdelta.i18n import gettext as _
 from cyberdelta.intel.timestamps import format_us, now_us
 from cyberdelta.intel.tlp import TLP2_MARKING_IDS, Tlp
 from cyberdelta.intel.wallet import STIX_SCO_NAMESPACE, WalletAddressError, address_pattern, wallet_address
 
 DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$")
 MAX_NOTE = 4000
+MAX_COUNT = 999_999_999  # STIX 2.1 §5.2: count is at most 999,999,999
+# Where the reporter saw the indicator; the English text becomes the sighting's description.
+SEEN_IN: Mapping[str, str] = {
+    "withdrawal-request": "Seen in a withdrawal request",
+    "deposit": "Seen as the source of a deposit",
+    "phishing-mail": "Seen in a phishing e-mail",
+    "website": "Seen on a website or social media",
+}
 
 
 class FormError(ValueError):
@@ -103,3 +116,63 @@ def lesson(title: str, body: str, tlp: Tlp, author: dict[str, Any]) -> list[dict
         "object_refs": [author["id"]],
     }
     return [author, _marked(report, tlp)]
+
+
+def _first_seen(text: str, today: date) -> date:
+    if not text.strip():
+        return today
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise FormError("first_seen", _("%(value)s is not a date (YYYY-MM-DD)", value=repr(text))) from None
+    if day > today:
+        raise FormError("first_seen", _("must not be in the future"))
+    return day
+
+
+def _count(text: str) -> int:
+    try:
+        number = int(text.strip() or "1")
+    except ValueError:
+        raise FormError("count", _("%(value)s is not a whole number", value=repr(text))) from None
+    if not 1 <= number <= MAX_COUNT:
+        raise FormError("count", _("must be between 1 and %(max)s", max=MAX_COUNT))
+    return number
+
+
+def sighting(
+    indicator: Mapping[str, Any],
+    seen_in: str,
+    first_seen: str,
+    count: str,
+    where: Mapping[str, Any],
+    tlp: Tlp,
+) -> dict[str, Any]:
+    """STIX 2.1 §5.2 sighting of ``indicator`` seen ``count`` times since ``first_seen`` at ``where``.
+
+    ``where`` is the identity of the reporter (the ISAC's when published anonymously); it goes into
+    ``where_sighted_refs``. ``last_seen`` is now, so ``first_seen <= last_seen`` always holds.
+    """
+    if seen_in not in SEEN_IN:
+        raise FormError("seen_in", _("choose where you saw it"))
+    now = now_us()
+    today = datetime.fromtimestamp(now / 1_000_000, UTC).date()
+    first = _first_seen(first_seen, today)
+    stamp = format_us(now)
+    return _marked(
+        {
+            "type": "sighting",
+            "spec_version": "2.1",
+            "id": f"sighting--{uuid.uuid4()}",
+            "created": stamp,
+            "modified": stamp,
+            "description": f"{SEEN_IN[seen_in]}: {indicator.get('name', indicator['id'])}",
+            "first_seen": f"{first.isoformat()}T00:00:00.000Z",
+            "last_seen": stamp,
+            "count": _count(count),
+            "sighting_of_ref": indicator["id"],
+            "where_sighted_refs": [where["id"]],
+            "x_cyberdelta_seen_in": seen_in,
+        },
+        tlp,
+    )

@@ -20,6 +20,7 @@ from typing import Any
 
 import orjson
 
+from cyberdelta.i18n import gettext as _
 from cyberdelta.intel.tlp import TLP2_MARKING_IDS, Tlp
 from cyberdelta.intel.wallet import SCO_TYPE, WalletAddressError, normalise
 
@@ -53,16 +54,37 @@ class ImportFormatError(ValueError):
 
 def read_objects(data: bytes) -> list[object]:
     """The STIX objects in a STIX bundle, a TAXII envelope or a MISP event export."""
+    return read_document(data)[1]
+
+
+def _bundle_format(objects: list[object]) -> str:
+    """Which tool a STIX bundle comes from, judged by its custom properties (for the import page)."""
+    for item in objects:
+        if not isinstance(item, dict):
+            continue
+        if any(key.startswith("x_mitre_") for key in item) or str(item.get("type", "")).startswith(
+            "x-mitre-"
+        ):
+            return "attack"
+        if any(key.startswith("x_opencti_") for key in item):
+            return "opencti"
+    return "stix"
+
+
+def read_document(data: bytes) -> tuple[str, list[object]]:
+    """The format (``stix``, ``opencti``, ``attack`` or ``misp``) and the STIX objects of a file."""
     try:
         document = orjson.loads(data)
     except orjson.JSONDecodeError as error:
-        raise ImportFormatError(f"file: not valid JSON ({error})") from None
+        raise ImportFormatError(_("file: not valid JSON (%(reason)s)", reason=str(error))) from None
     if isinstance(document, dict) and isinstance(document.get("objects"), list):
         objects: list[object] = document["objects"]
-        return objects
+        return _bundle_format(objects), objects
     if isinstance(document, dict) and isinstance(document.get("Event"), dict):
-        return misp_event(document["Event"])
-    raise ImportFormatError("file: expected a STIX bundle (type, objects) or a MISP event (Event)")
+        return "misp", misp_event(document["Event"])
+    raise ImportFormatError(
+        _("file: expected a STIX bundle (type, objects) or a MISP event (Event) at the top level")
+    )
 
 
 def _timestamp(value: object) -> str:
@@ -116,7 +138,7 @@ def misp_event(event: Mapping[str, Any]) -> list[object]:
     """One MISP event as a STIX report with its indicators (MISP core format, Event and Attribute)."""
     event_uuid = event.get("uuid")
     if not isinstance(event_uuid, str):
-        raise ImportFormatError("Event.uuid: missing")
+        raise ImportFormatError(_("Event.uuid: missing"))
     tags = [str(tag.get("name", "")).lower() for tag in event.get("Tag", []) if isinstance(tag, dict)]
     levels = [TLP_TAGS[tag] for tag in tags if tag in TLP_TAGS]
     markings = [TLP2_MARKING_IDS[levels[-1]]] if levels else []

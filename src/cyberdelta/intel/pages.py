@@ -1,5 +1,7 @@
-"""Pages of the hub (issue #7 §6): the feed with filters and search, the quick report form and the
-lesson-learned form. Server-rendered in Japanese and English; the same TLP rules as TAXII apply.
+"""Pages of the hub (issue #7 §6): the feed with filters and search, the quick report form (with an
+optional sighting, STIX 2.1 §5.2) and the lesson-learned form. Server-rendered in Japanese and
+English; the same TLP rules as TAXII apply. The import page and the collection administration live
+in :mod:`~cyberdelta.intel.import_pages` and :mod:`~cyberdelta.intel.admin_pages`.
 """
 
 from __future__ import annotations
@@ -14,17 +16,18 @@ from cyberdelta.auth.dependencies import require
 from cyberdelta.auth.permissions import Permission
 from cyberdelta.auth.principal import Principal
 from cyberdelta.i18n import gettext as _
-from cyberdelta.intel import service
+from cyberdelta.intel import admin_pages, import_pages, service
 from cyberdelta.intel.authentication import caller_for
 from cyberdelta.intel.caller import Caller
 from cyberdelta.intel.feed import FeedQuery, feed
-from cyberdelta.intel.forms import FormError, lesson, quick_report
+from cyberdelta.intel.forms import FormError, lesson, quick_report, sighting
 from cyberdelta.intel.models import IntelCollection
 from cyberdelta.intel.publishing import identity, isac, publish
 from cyberdelta.intel.timestamps import EPOCH
 from cyberdelta.intel.tlp import ORDER, Tlp
 from cyberdelta.intel.validation import problem
 from cyberdelta.intel.wallet import CHAINS
+from cyberdelta.tenancy.models import Organisation
 from cyberdelta.tenancy.service import get_organisation
 from cyberdelta.web.deps import SessionDep, SettingsDep
 from cyberdelta.web.templating import render
@@ -35,6 +38,8 @@ Writer = Annotated[Principal, Depends(require(Permission.INTEL_WRITE))]
 TYPES = ("indicator", "x-crypto-wallet-address", "domain-name", "sighting", "report", "threat-actor",
          "intrusion-set", "attack-pattern", "malware")  # fmt: skip
 Field = Annotated[str, Form()]
+router.include_router(import_pages.router)
+router.include_router(admin_pages.router)
 
 
 def _since(text: str) -> int | None:
@@ -75,6 +80,16 @@ def _writable(session: SessionDep, caller: Caller) -> list[IntelCollection]:
     return [item for item, _read, can_write in service.visible_collections(session, caller) if can_write]
 
 
+def seen_choices() -> list[tuple[str, str]]:
+    """Where a reporter may have seen what they report (the keys of :data:`forms.SEEN_IN`)."""
+    return [
+        ("withdrawal-request", _("in a withdrawal request")),
+        ("deposit", _("as the source of a deposit")),
+        ("phishing-mail", _("in a phishing e-mail")),
+        ("website", _("on a website or social media")),
+    ]
+
+
 def _form_context(
     session: SessionDep, caller: Caller, values: dict[str, Any], error: FormError | None
 ) -> dict[str, Any]:
@@ -82,6 +97,7 @@ def _form_context(
         "collections": _writable(session, caller),
         "chains": CHAINS,
         "levels": ORDER,
+        "seen": seen_choices(),
         "values": values,
         "error": error,
     }
@@ -103,7 +119,7 @@ def _tlp(value: str) -> Tlp:
 @router.get("/report")
 def report_form(request: Request, session: SessionDep, principal: Writer) -> Response:
     """Quick report of a malicious wallet address or phishing domain: few fields, safe defaults."""
-    values = {"kind": "address", "chain": "ethereum", "tlp": Tlp.AMBER.value}
+    values = {"kind": "address", "chain": "ethereum", "tlp": Tlp.AMBER.value, "count": "1"}
     return render(request, "intel/report.html", _form_context(session, caller_for(principal), values, None))
 
 
@@ -120,13 +136,25 @@ def report_submit(
     note: Field = "",
     collection: Field = "",
     anonymous: Field = "",
+    seen_in: Field = "",
+    first_seen: Field = "",
+    count: Field = "1",
 ) -> Response:
+    """Publish the observable and its indicator, plus a sighting when the reporter saw it."""
     caller = caller_for(principal)
     values = {"kind": kind, "chain": chain, "value": value, "tlp": tlp, "note": note}
-    values.update(collection=collection, anonymous=anonymous)
+    values.update(collection=collection, anonymous=anonymous, seen_in=seen_in, first_seen=first_seen)
+    values.update(count=count)
     try:
         target = _target(session, caller, collection)
-        objects = quick_report(kind, chain, value, _tlp(tlp), note)
+        level = _tlp(tlp)
+        objects = quick_report(kind, chain, value, level, note)
+        if seen_in:
+            author = _author(session, principal, anonymous=bool(anonymous))
+            objects += [
+                identity(author),
+                sighting(objects[1], seen_in, first_seen, count, identity(author), level),
+            ]
         return _publish(session, settings, caller, target, objects, anonymous=bool(anonymous))
     except FormError as error:
         context = _form_context(session, caller, values, error)
@@ -156,15 +184,21 @@ def lesson_submit(
     values = {"title": title, "body": body, "tlp": tlp, "collection": collection, "anonymous": anonymous}
     try:
         target = _target(session, caller, collection)
-        author = isac(session) if anonymous else get_organisation(session, principal.organisation_id or 0)
-        if author is None:
-            raise FormError("anonymous", _("no ISAC is registered to publish for you"))
+        author = _author(session, principal, anonymous=bool(anonymous))
         objects = lesson(title, body, _tlp(tlp), identity(author))
         return _publish(session, settings, caller, target, objects, anonymous=bool(anonymous))
     except FormError as error:
         return render(
             request, "intel/lesson.html", _form_context(session, caller, values, error), status_code=422
         )
+
+
+def _author(session: SessionDep, principal: Principal, *, anonymous: bool) -> Organisation:
+    """Who is named as author or sighter: the ISAC when publishing anonymously, else oneself."""
+    author = isac(session) if anonymous else get_organisation(session, principal.organisation_id or 0)
+    if author is None:
+        raise FormError("anonymous", _("no ISAC is registered to publish for you"))
+    return author
 
 
 def _publish(

@@ -6,18 +6,72 @@ Reading and writing objects lives in :mod:`~cyberdelta.intel.store` and
 
 from __future__ import annotations
 
+import re
 import uuid
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from cyberdelta.i18n import gettext as _
 from cyberdelta.intel.caller import Caller
 from cyberdelta.intel.models import IntelCollection, IntelCollectionAccess, IntelStatus
 from cyberdelta.intel.tlp import Tlp
+from cyberdelta.tenancy.models import Organisation
+
+ALIAS = re.compile(r"^[a-z0-9][a-z0-9-]{0,98}[a-z0-9]$")
+MAX_TITLE = 200
+MAX_DESCRIPTION = 4000
 
 
 class CollectionError(ValueError):
     """A collection setting that cannot be used; the message names the field."""
+
+
+@dataclass(frozen=True)
+class CollectionSettings:
+    """What an administrator may change on a collection (TAXII 2.1 §5.2 title and description,
+    the TLP 2.0 default marking and who may read or write)."""
+
+    title: str
+    description: str = ""
+    default_tlp: Tlp = Tlp.AMBER
+    public_read: bool = False
+    members_read: bool = True
+    members_write: bool = True
+
+
+def check_settings(values: CollectionSettings) -> None:
+    """Refuse settings that cannot be stored; the message starts with the field name."""
+    if not values.title.strip():
+        raise CollectionError(_("title: must not be empty"))
+    if len(values.title.strip()) > MAX_TITLE:
+        raise CollectionError(_("title: at most %(max)s characters", max=MAX_TITLE))
+    if len(values.description) > MAX_DESCRIPTION:
+        raise CollectionError(_("description: at most %(max)s characters", max=MAX_DESCRIPTION))
+
+
+def update_collection(
+    session: Session, collection: IntelCollection, values: CollectionSettings
+) -> dict[str, object]:
+    """Apply new settings; return the changed fields as {field: [old, new]} for the audit trail."""
+    check_settings(values)
+    wanted: dict[str, object] = {
+        "title": values.title.strip(),
+        "description": values.description.strip(),
+        "default_tlp": Tlp(values.default_tlp).value,
+        "public_read": values.public_read,
+        "members_read": values.members_read,
+        "members_write": values.members_write,
+    }
+    changes: dict[str, object] = {}
+    for name, value in wanted.items():
+        old = getattr(collection, name)
+        if old != value:
+            changes[name] = [old, value]
+            setattr(collection, name, value)
+    session.flush()
+    return changes
 
 
 def create_collection(
@@ -31,15 +85,18 @@ def create_collection(
     members_read: bool = True,
     members_write: bool = True,
 ) -> IntelCollection:
-    if not title.strip():
-        raise CollectionError("title: must not be empty")
+    check_settings(CollectionSettings(title=title, description=description))
+    if alias is not None and ALIAS.match(alias) is None:
+        raise CollectionError(
+            _("alias: %(alias)s must be 2-100 lowercase letters, digits and hyphens", alias=repr(alias))
+        )
     if alias is not None and session.scalar(select(IntelCollection).where(IntelCollection.alias == alias)):
-        raise CollectionError(f"alias: {alias!r} is already used by another collection")
+        raise CollectionError(_("alias: %(alias)s is already used by another collection", alias=repr(alias)))
     collection = IntelCollection(
         id=str(uuid.uuid4()),
         alias=alias,
         title=title.strip(),
-        description=description,
+        description=description.strip(),
         default_tlp=Tlp(default_tlp).value,
         public_read=public_read,
         members_read=members_read,
@@ -67,6 +124,33 @@ def grant(
     access.can_write = can_write
     session.flush()
     return access
+
+
+def revoke(session: Session, collection: IntelCollection, organisation_id: int) -> bool:
+    """Remove one organisation's grant on a collection; False when it had none."""
+    result = session.execute(
+        delete(IntelCollectionAccess).where(
+            IntelCollectionAccess.collection_id == collection.id,
+            IntelCollectionAccess.organisation_id == organisation_id,
+        )
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def grants(session: Session, collection: IntelCollection) -> list[tuple[Organisation, IntelCollectionAccess]]:
+    """The per-organisation grants of a collection with their organisations, by slug."""
+    rows = session.execute(
+        select(Organisation, IntelCollectionAccess)
+        .join(IntelCollectionAccess, IntelCollectionAccess.organisation_id == Organisation.id)
+        .where(IntelCollectionAccess.collection_id == collection.id)
+        .order_by(Organisation.slug)
+    )
+    return [(organisation, access) for organisation, access in rows]
+
+
+def all_collections(session: Session) -> list[IntelCollection]:
+    """Every collection, oldest first (the administrators' list)."""
+    return list(session.scalars(select(IntelCollection).order_by(IntelCollection.created_at)))
 
 
 def _grant_for(session: Session, collection: IntelCollection, caller: Caller) -> IntelCollectionAccess | None:
