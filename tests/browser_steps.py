@@ -5,6 +5,7 @@ authenticator, passkey ceremonies, and the exchange's Excel round trip.
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 import uvicorn
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -107,6 +109,17 @@ def sign_off_with_step_up(page: Any, workspace: str) -> None:
     ceremony(page, "[data-passkey='get']", workspace)
     with page.expect_navigation():
         page.locator("#action-sign_off").click()
+
+
+def answer_by_hand(page: Any, workspace: str, domain: str, maturity: int) -> None:
+    """Click a maturity of the domain's first control in the workspace and wait until it is saved."""
+    page.goto(f"{workspace}/domains/{domain}")
+    section = page.locator("section.control").first
+    section.locator(f"input[name='maturity'][value='{maturity}']").check()
+    status = section.locator(".save-status")
+    status.filter(has_text="保存しました").wait_for()
+    # htmx settles attributes a moment after it swaps the text: wait for the class, don't read it once.
+    expect(status).not_to_have_class(re.compile(r"\berror\b"))
 
 
 def fill_workbook(
