@@ -9,35 +9,34 @@ Japanese domain names, and the radar chart is drawn on the page.
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
-import threading
-import time
-from collections.abc import Iterator
-from datetime import timedelta
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from openpyxl import load_workbook
 from PIL import Image
 from playwright.sync_api import expect
 from pypdf import PdfReader
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.app import create_app
 from cyberdelta.assessment.models import Assessment, EvidenceUse
-from cyberdelta.auth.models import AuthSession
 from cyberdelta.auth.permissions import Role
-from cyberdelta.db.base import utcnow
 from cyberdelta.db.engine import transaction
 from cyberdelta.settings import Settings
 from cyberdelta.tenancy import invitations
 from cyberdelta.tenancy.models import OrganisationKind
-from tests.accounts_factories import LIVE_APPS, make_member, make_organisation, sign_in_page
+from tests.accounts_factories import make_member, make_organisation, sign_in_page
+from tests.browser_steps import (
+    enrol_passkey,
+    expire_step_up,
+    import_workbook,
+    new_page,
+    origin,
+    sign_off_with_step_up,
+)
+
+__all__ = ["origin"]  # the fixture
 
 pytestmark = pytest.mark.browser
 DOMAIN_NAMES_JA = [
@@ -47,53 +46,6 @@ DOMAIN_NAMES_JA = [
     "サードパーティリスク管理",
 ]
 RADAR_ORANGE = (217, 72, 15)
-
-
-@pytest.fixture
-def origin(settings: Settings, engine: Any) -> Iterator[str]:
-    """The app on ``http://localhost:PORT`` (a secure context, so WebAuthn works)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://localhost:{port}"
-    app = create_app(settings.model_copy(update={"base_url": url}), engine=engine)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline, "the test server did not start"
-        time.sleep(0.02)
-    LIVE_APPS[url] = app
-    yield url
-    LIVE_APPS.pop(url, None)
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-def new_page(chromium: Any, origin: str, authenticator: bool = False) -> Any:
-    context = chromium.new_context(base_url=origin, locale="ja-JP", accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    if authenticator:
-        cdp = context.new_cdp_session(page)
-        cdp.send("WebAuthn.enable")
-        options = {
-            "protocol": "ctap2",
-            "transport": "internal",
-            "hasResidentKey": True,
-            "hasUserVerification": True,
-            "isUserVerified": True,
-            "automaticPresenceSimulation": True,
-        }
-        cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})
-    return page
-
-
-def ceremony(page: Any, button: str, arrive: str) -> None:
-    page.wait_for_selector("html[data-passkey-ready]", state="attached")
-    page.locator(button).click()
-    page.wait_for_url(arrive)
 
 
 def answer_domain_by_hand(page: Any) -> None:
@@ -120,20 +72,6 @@ def answer_domain_by_hand(page: Any) -> None:
         # htmx settles attributes a moment after it swaps the text (its settle delay), so wait
         # for the class rather than reading it once.
         expect(status).not_to_have_class(re.compile(r"\berror\b"))
-
-
-def fill_workbook(data: bytes) -> bytes:
-    book = load_workbook(BytesIO(data))
-    for sheet in book.worksheets:
-        if sheet.title in ("Instructions", "_meta", "DE"):
-            continue
-        for number in range(3, sheet.max_row + 1):
-            if sheet[f"A{number}"].value:
-                sheet[f"D{number}"] = 2 + number % 3
-                sheet[f"G{number}"] = "=SUM(1,2) ではなく文章"
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def radar_drawn(pdf_path: Path, folder: Path) -> bool:
@@ -185,14 +123,7 @@ def test_a_whole_assessment_through_the_pages(
     page.wait_for_url("**/domains/de**")
     assert "インシデント対応計画書" in page.locator("section.control").first.inner_text()
 
-    page.goto(workspace)
-    with page.expect_download() as download:
-        page.get_by_role("link", name="ワークブック（.xlsx）をダウンロード").click()
-    filled = tmp_path / "filled.xlsx"
-    filled.write_bytes(fill_workbook(Path(download.value.path()).read_bytes()))
-    page.locator("#import-file").set_input_files(str(filled))
-    page.locator("#import-button").click()
-    assert "件の回答を取り込みました" in page.locator("#import-ok").inner_text()
+    import_workbook(page, workspace, tmp_path)
     page.goto(workspace)
     assert "140 / 140" in page.content(), page.locator("main").inner_text()[:1500]
     with page.expect_navigation():
@@ -201,17 +132,9 @@ def test_a_whole_assessment_through_the_pages(
 
     # --- the executive approver: passkey enrolment, then a fresh step-up at sign-off -------
     approver = new_page(chromium, origin, authenticator=True)
-    approver.goto(invite_url)
-    approver.fill("#passkey-name", "役員のPC")
-    ceremony(approver, "[data-passkey='create']", f"{origin}/account")
-    with transaction(session_factory) as session:
-        session.execute(update(AuthSession).values(stepped_up_at=utcnow() - timedelta(minutes=6)))
-    approver.goto(workspace)
-    approver.locator("#action-sign_off").click()
-    approver.wait_for_url("**/auth/step-up**")
-    ceremony(approver, "[data-passkey='get']", workspace)
-    with approver.expect_navigation():
-        approver.locator("#action-sign_off").click()
+    enrol_passkey(approver, origin, invite_url)
+    expire_step_up(session_factory)
+    sign_off_with_step_up(approver, workspace)
     assert approver.locator("#state").inner_text() == "提出済み"
     assert "に承認" in approver.content()
     with transaction(session_factory) as session:

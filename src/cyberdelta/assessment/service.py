@@ -130,10 +130,15 @@ def parse_profile(values: dict[str, Any]) -> InherentRiskProfile:
     return InherentRiskProfile(**parsed)
 
 
+def profile_answers(profile: InherentRiskProfile) -> dict[str, Any]:
+    """The profile as stored JSON (bands as their text)."""
+    answers = {name: getattr(profile, name) for name in PROFILE_FIELDS}
+    return {k: (v.value if isinstance(v, Band) else v) for k, v in answers.items()}
+
+
 def save_profile(session: Session, organisation_id: int, profile: InherentRiskProfile) -> None:
     """Store the answers and refresh the targets of the organisation's editable assessments."""
-    answers = {name: getattr(profile, name) for name in PROFILE_FIELDS}
-    answers = {k: (v.value if isinstance(v, Band) else v) for k, v in answers.items()}
+    answers = profile_answers(profile)
     row = session.scalar(select(RiskProfile).where(RiskProfile.organisation_id == organisation_id))
     if row is None:
         session.add(RiskProfile(organisation_id=organisation_id, answers=answers))

@@ -34,7 +34,8 @@ def events_of(session: Session, assessment: Assessment) -> list[WorkflowEvent]:
 
 
 def snapshot(session: Session, assessment: Assessment) -> dict[str, Any]:
-    """Everything the signed-off submission says, frozen as JSON."""
+    """Everything the signed-off submission says, frozen as JSON, including the inherent-risk
+    profile as it was at sign-off (benchmark peer groups are taken from it, DESIGN §6)."""
     result = service.summary(session, assessment)
     responses = service.responses_of(session, assessment)
     evidence = evidence_by_response(session, assessment)
@@ -42,6 +43,7 @@ def snapshot(session: Session, assessment: Assessment) -> dict[str, Any]:
         "scores": result.domains,
         "overall": result.overall,
         "targets": assessment.targets,
+        "profile": service.profile_answers(service.get_profile(session, assessment.organisation_id)),
         "responses": {
             control_id: {
                 "maturity": row.maturity,

@@ -23,12 +23,18 @@ from cyberdelta.assessment import scoring
 from cyberdelta.assessment.catalog_view import CatalogView, catalog_view
 from cyberdelta.assessment.models import Assessment, Cycle, Response, RiskProfile
 from cyberdelta.assessment.workflow import State
-from cyberdelta.benchmark import peer_groups, privacy, statistics
+from cyberdelta.benchmark import peer_groups, privacy, statistics, versions
 from cyberdelta.benchmark.models import BenchmarkFigure, BenchmarkPosition
 from cyberdelta.db.base import utcnow
 
 COUNTED_STATES = (State.SUBMITTED.value, State.ACCEPTED.value)
 OVERALL = "overall"
+RANKED_SCOPES = (OVERALL, "domain")
+# Year-over-year figures of a cycle whose catalog version differs from the previous cycle's: the
+# overall and domain distributions over the comparable controls only, of this cycle (``yoy-new``)
+# and of the previous one (``yoy-old``), both stored with this cycle (benchmark.versions).
+YOY_NEW = "yoy-new"
+YOY_OLD = "yoy-old"
 
 
 @dataclass
@@ -40,9 +46,21 @@ class FirmResult:
     gaps: dict[tuple[str, str], bool] = field(default_factory=dict)
 
 
-def load_population(session: Session, cycle: Cycle, view: CatalogView | None = None) -> dict[int, FirmResult]:
-    """Every counted firm's overall, domain and control values (one query for all answers)."""
-    view = view or catalog_view(session, cycle.catalog_version_id)
+@dataclass(frozen=True)
+class Submission:
+    """One counted firm in a cycle: its peer groups and its applicable answered maturities."""
+
+    groups: list[str]
+    answers: dict[str, int]
+
+
+def load_submissions(session: Session, cycle: Cycle) -> dict[int, Submission]:
+    """Every counted firm's latest counted revision (one query for all answers).
+
+    Peer groups come from the inherent-risk profile frozen in the submission's sign-off snapshot,
+    so a firm that changes its profile later stays in the groups it was assessed in; a snapshot
+    from before the profile was frozen (or none, as in the demo data) falls back to the firm's
+    current profile."""
     rows = session.execute(
         select(
             Assessment.organisation_id,
@@ -61,19 +79,40 @@ def load_population(session: Session, cycle: Cycle, view: CatalogView | None = N
     for org, revision, control_id, maturity, not_applicable in rows:
         if revision == latest[org] and maturity is not None and not not_applicable:
             answers[org][control_id] = maturity
-    profiles: dict[int, dict[str, Any]] = dict(
+    frozen: dict[int, dict[str, Any]] = {}
+    for org, revision, profile in session.execute(
+        select(Assessment.organisation_id, Assessment.revision, Assessment.snapshot["profile"]).where(
+            Assessment.cycle_id == cycle.id, Assessment.state.in_(COUNTED_STATES)
+        )
+    ).all():
+        if latest.get(org) == revision and isinstance(profile, dict):
+            frozen[org] = profile
+    current: dict[int, dict[str, Any]] = dict(
         session.execute(
             select(RiskProfile.organisation_id, RiskProfile.answers).where(
-                RiskProfile.organisation_id.in_(list(latest))
+                RiskProfile.organisation_id.in_([org for org in latest if org not in frozen])
             )
         ).all()
     )
-    specs = view.specs
+    return {
+        org: Submission(
+            groups=peer_groups.groups_of(frozen.get(org) or current.get(org) or {}),
+            answers=answers.get(org, {}),
+        )
+        for org in latest
+    }
+
+
+def score(
+    submissions: Mapping[int, Submission], view: CatalogView, controls: frozenset[str] | None = None
+) -> dict[int, FirmResult]:
+    """Overall, domain and control values per firm (DESIGN §5), over ``controls`` when given."""
+    specs = [spec for spec in view.specs if controls is None or spec.control_id in controls]
     weights = {domain.code: domain.weight for domain in view.domains}
     population: dict[int, FirmResult] = {}
-    for org in latest:
-        firm_answers = answers.get(org, {})
-        firm = FirmResult(groups=peer_groups.groups_of(profiles.get(org) or {}))
+    for org, submission in submissions.items():
+        firm_answers = submission.answers
+        firm = FirmResult(groups=submission.groups)
         # The same means as scoring.domain_scores (DESIGN §5), accumulated in one pass per firm.
         pairs: dict[str, list[tuple[float, float]]] = {domain: [] for domain in weights}
         domain_gap: dict[str, bool] = defaultdict(bool)
@@ -88,15 +127,20 @@ def load_population(session: Session, cycle: Cycle, view: CatalogView | None = N
                 firm.gaps[("control", spec.control_id)] = gap
                 domain_gap[spec.domain] |= gap
         scores = {domain: scoring.weighted_mean(items) for domain, items in pairs.items()}
-        for domain, score in scores.items():
-            if score is not None:
-                firm.values[("domain", domain)] = score
+        for domain, value in scores.items():
+            if value is not None:
+                firm.values[("domain", domain)] = value
                 firm.gaps[("domain", domain)] = domain_gap[domain]
         overall = scoring.overall_score(scores, weights)
         if overall is not None:
             firm.values[(OVERALL, OVERALL)] = overall
         population[org] = firm
     return population
+
+
+def load_population(session: Session, cycle: Cycle, view: CatalogView | None = None) -> dict[int, FirmResult]:
+    """Every counted firm's overall, domain and control values."""
+    return score(load_submissions(session, cycle), view or catalog_view(session, cycle.catalog_version_id))
 
 
 @dataclass(frozen=True)
@@ -165,7 +209,7 @@ def compute(cycle_id: int, population: Mapping[int, FirmResult]) -> Outcome:
                     "p90": dist.p90,
                     "gap_share": statistics.share(flags) if flags else None,
                 }
-                if scope != "control":
+                if scope in RANKED_SCOPES:
                     _ranks(ranks, group, key, orgs, values, group_values)
             figures.append(row)
     positions = [
@@ -193,17 +237,61 @@ def _ranks(
         ranks[org].setdefault(group, {})[key] = [value, 100.0 * (below + 0.5 * equal) / total]
 
 
+def previous_cycle(session: Session, cycle: Cycle) -> Cycle | None:
+    return session.scalar(select(Cycle).where(Cycle.id < cycle.id).order_by(Cycle.id.desc()).limit(1))
+
+
+def next_cycle(session: Session, cycle: Cycle) -> Cycle | None:
+    return session.scalar(select(Cycle).where(Cycle.id > cycle.id).order_by(Cycle.id).limit(1))
+
+
+def yoy_figures(session: Session, cycle: Cycle, previous: Cycle) -> list[dict[str, Any]]:
+    """Overall and domain figures over the controls comparable between the two cycles' catalog
+    versions, for this cycle and the previous one (both under the privacy rules as any figure);
+    none when every control compares as it is (then the ordinary figures are comparable)."""
+    mapping = versions.version_mapping(session, previous.catalog_version_id, cycle.catalog_version_id)
+    if mapping.identical:
+        return []
+    view = catalog_view(session, cycle.catalog_version_id)
+    rows: list[dict[str, Any]] = []
+    for scope, source in ((YOY_NEW, cycle), (YOY_OLD, previous)):
+        population = {
+            org: FirmResult(
+                groups=firm.groups,
+                values={(scope, k): v for (kind, k), v in firm.values.items() if kind in RANKED_SCOPES},
+                gaps={(scope, k): gap for (kind, k), gap in firm.gaps.items() if kind in RANKED_SCOPES},
+            )
+            for org, firm in score(load_submissions(session, source), view, mapping.comparable).items()
+        }
+        rows += compute(cycle.id, population).figures
+    return rows
+
+
+def _insert_figures(session: Session, rows: list[dict[str, Any]]) -> None:
+    for column in ("count", "p10", "p25", "median", "p75", "p90", "gap_share"):
+        for row in rows:
+            row.setdefault(column, None)
+    if rows:
+        session.execute(insert(BenchmarkFigure), rows)
+
+
 def recompute(session: Session, cycle: Cycle) -> Outcome:
-    """Replace the cycle's stored figures and positions with freshly computed ones."""
+    """Replace the cycle's stored figures and positions with freshly computed ones, and the
+    year-over-year figures of the following cycle, which compare with this one."""
     outcome = compute(cycle.id, load_population(session, cycle))
+    previous = previous_cycle(session, cycle)
     session.execute(delete(BenchmarkPosition).where(BenchmarkPosition.cycle_id == cycle.id))
     session.execute(delete(BenchmarkFigure).where(BenchmarkFigure.cycle_id == cycle.id))
-    for column in ("count", "p10", "p25", "median", "p75", "p90", "gap_share"):
-        for row in outcome.figures:
-            row.setdefault(column, None)
-    if outcome.figures:
-        session.execute(insert(BenchmarkFigure), outcome.figures)
+    _insert_figures(session, outcome.figures + (yoy_figures(session, cycle, previous) if previous else []))
     if outcome.positions:
         session.execute(insert(BenchmarkPosition), outcome.positions)
+    following = next_cycle(session, cycle)
+    if following is not None:
+        session.execute(
+            delete(BenchmarkFigure).where(
+                BenchmarkFigure.cycle_id == following.id, BenchmarkFigure.scope.in_((YOY_NEW, YOY_OLD))
+            )
+        )
+        _insert_figures(session, yoy_figures(session, following, cycle))
     session.flush()
     return outcome

@@ -150,7 +150,9 @@ def position_api(
                 "score": item.score,
                 "percentile_rank": item.rank,
                 "previous_score": item.previous_score,
+                "change": item.own_change,
                 "peer_median_change": item.median_change,
+                "comparable_controls": item.comparison.comparable if item.comparison else None,
                 "peers": _figure_json(item.figure),
             }
             for item in result.standings

@@ -18,17 +18,22 @@ from sqlalchemy.orm import Session
 from cyberdelta.assessment.catalog_view import CatalogView, catalog_view
 from cyberdelta.assessment.models import Assessment, Cycle, Response
 from cyberdelta.benchmark import peer_groups
-from cyberdelta.benchmark.compute import COUNTED_STATES, OVERALL
+from cyberdelta.benchmark.compute import (
+    COUNTED_STATES,
+    OVERALL,
+    YOY_NEW,
+    YOY_OLD,
+    Submission,
+    previous_cycle,
+    score,
+)
 from cyberdelta.benchmark.models import BenchmarkFigure, BenchmarkPosition
+from cyberdelta.benchmark.versions import DomainMapping, VersionMapping, version_mapping
 from cyberdelta.i18n import gettext as _
 
 
 def cycles(session: Session) -> list[Cycle]:
     return list(session.scalars(select(Cycle).order_by(Cycle.id)))
-
-
-def previous_cycle(session: Session, cycle: Cycle) -> Cycle | None:
-    return session.scalar(select(Cycle).where(Cycle.id < cycle.id).order_by(Cycle.id.desc()).limit(1))
 
 
 def figures(
@@ -55,8 +60,10 @@ class Standing:
     score: float | None
     rank: float | None
     figure: BenchmarkFigure | None  # None: the group has no figure at all (no peer answered)
-    previous_score: float | None
+    previous_score: float | None  # the previous cycle's score over the comparable controls
+    own_change: float | None  # over the controls comparable between the two cycles' catalogs
     median_change: float | None
+    comparison: DomainMapping | None  # None: no previous cycle
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,56 @@ class WhereYouStand:
     included: bool
     standings: list[Standing]
     bottom_quartile: list[WeakControl]
+    mapping: VersionMapping | None  # controls mapped to the previous cycle's catalog version
+
+
+def _comparison(session: Session, cycle: Cycle) -> tuple[Cycle | None, VersionMapping | None]:
+    previous = previous_cycle(session, cycle)
+    if previous is None:
+        return None, None
+    return previous, version_mapping(session, previous.catalog_version_id, cycle.catalog_version_id)
+
+
+Indexed = dict[tuple[str, str], BenchmarkFigure]
+
+
+def _yoy_indexes(
+    session: Session,
+    cycle: Cycle,
+    previous: Cycle | None,
+    mapping: VersionMapping | None,
+    groups: tuple[str, ...],
+) -> tuple[Indexed, Indexed]:
+    """(key, group) → the figure of this and of the previous cycle that compare with each other:
+    the ordinary figures when the catalog versions compare fully, otherwise the figures over the
+    comparable controls stored with this cycle (``yoy-new`` / ``yoy-old``)."""
+    if previous is None or mapping is None:
+        return {}, {}
+
+    def by_key(cycle_id: int, scopes: tuple[str, ...]) -> Indexed:
+        rows = figures(session, cycle_id, groups=groups)
+        return {(row.key, row.peer_group): row for row in rows if row.scope in scopes}
+
+    if mapping.identical:
+        return by_key(cycle.id, (OVERALL, "domain")), by_key(previous.id, (OVERALL, "domain"))
+    return by_key(cycle.id, (YOY_NEW,)), by_key(cycle.id, (YOY_OLD,))
+
+
+def _median_change(new: BenchmarkFigure | None, old: BenchmarkFigure | None) -> float | None:
+    if new is None or old is None or not new.published or not old.published:
+        return None
+    return _difference(new.median, old.median)
+
+
+def _own_scores(
+    session: Session, cycle: Cycle, organisation_id: int, view: CatalogView, controls: frozenset[str] | None
+) -> dict[str, float]:
+    """The organisation's own overall/domain scores in its counted submission, over ``controls``."""
+    answers = dict(own_maturities(session, cycle, organisation_id))
+    if not answers:
+        return {}
+    firm = score({organisation_id: Submission([], answers)}, view, controls)[organisation_id]
+    return {key: value for (scope, key), value in firm.values.items() if scope in (OVERALL, "domain")}
 
 
 def where_you_stand(session: Session, cycle: Cycle, organisation_id: int, group: str) -> WhereYouStand:
@@ -84,32 +141,28 @@ def where_you_stand(session: Session, cycle: Cycle, organisation_id: int, group:
     its change since the previous cycle beside the change of the group's median."""
     view = catalog_view(session, cycle.catalog_version_id)
     own = _own_positions(session, cycle.id, organisation_id)
-    wanted = (group, peer_groups.ALL)
-    index = _index(figures(session, cycle.id, groups=wanted))
-    previous = previous_cycle(session, cycle)
-    old_own = _own_positions(session, previous.id, organisation_id) if previous else {}
-    old_index = _index(figures(session, previous.id, groups=(group,))) if previous else {}
+    index = _index(figures(session, cycle.id, groups=(group, peer_groups.ALL)))
+    previous, mapping = _comparison(session, cycle)
+    new_yoy, old_yoy = _yoy_indexes(session, cycle, previous, mapping, (group,))
+    comparable = None if mapping is None or mapping.identical else mapping.comparable
+    own_new = _own_scores(session, cycle, organisation_id, view, comparable) if previous else {}
+    own_old = _own_scores(session, previous, organisation_id, view, comparable) if previous else {}
     standings = []
     keys = [(OVERALL, OVERALL)] + [("domain", domain.code) for domain in view.domains]
     for scope, key in keys:
-        title = _domain_title(view, key)
-        figure = index.get((scope, key, group))
         position = own.get((group, key))
-        old_figure = old_index.get((scope, key, group))
-        change = None
-        if figure and figure.published and old_figure and old_figure.published:
-            change = _difference(figure.median, old_figure.median)
         own_score = own.get((peer_groups.ALL, key))
-        old_score = old_own.get((peer_groups.ALL, key))
         standings.append(
             Standing(
                 key=key,
-                title=title,
+                title=_domain_title(view, key),
                 score=own_score.score if own_score else None,
                 rank=position.percentile_rank if position else None,
-                figure=figure,
-                previous_score=old_score.score if old_score else None,
-                median_change=change,
+                figure=index.get((scope, key, group)),
+                previous_score=own_old.get(key),
+                own_change=_difference(own_new.get(key), own_old.get(key)),
+                median_change=_median_change(new_yoy.get((key, group)), old_yoy.get((key, group))),
+                comparison=_domain_comparison(mapping, key),
             )
         )
     return WhereYouStand(
@@ -118,6 +171,24 @@ def where_you_stand(session: Session, cycle: Cycle, organisation_id: int, group:
         included=bool(own),
         standings=standings,
         bottom_quartile=_bottom_quartile(session, cycle, organisation_id, view, index) if own else [],
+        mapping=mapping,
+    )
+
+
+def _domain_comparison(mapping: VersionMapping | None, key: str) -> DomainMapping | None:
+    """A domain's mapping; for the overall score, the whole catalog's."""
+    if mapping is None:
+        return None
+    if key != OVERALL:
+        return mapping.domains.get(key)
+    parts = mapping.domains.values()
+    return DomainMapping(
+        code=OVERALL,
+        comparable=sum(part.comparable for part in parts),
+        total=sum(part.total for part in parts),
+        changed=sum(part.changed for part in parts),
+        added=sum(part.added for part in parts),
+        withdrawn=sum(part.withdrawn for part in parts),
     )
 
 
@@ -204,7 +275,9 @@ class IndustryView:
     cells: dict[tuple[str, str], BenchmarkFigure]  # (domain key, group) → figure
     weakest: list[tuple[str, str, BenchmarkFigure]]  # (label, title, figure) lowest medians
     frequent_gaps: list[tuple[str, str, BenchmarkFigure]]
-    trend: dict[str, float | None]  # domain key → change of the all-exchanges median
+    trend: dict[str, float | None]  # domain key → change of the all-exchanges median (comparable)
+    comparisons: dict[str, DomainMapping | None]  # domain key → its catalog-version mapping
+    mapping: VersionMapping | None  # None: no previous cycle
 
 
 def industry_view(session: Session, cycle: Cycle, limit: int = 10) -> IndustryView:
@@ -223,14 +296,13 @@ def industry_view(session: Session, cycle: Cycle, limit: int = 10) -> IndustryVi
     gaps = sorted(
         (row for row in published if row.gap_share), key=lambda row: (-(row.gap_share or 0.0), row.key)
     )[:limit]
-    previous = previous_cycle(session, cycle)
-    old = {(row.key, row.peer_group): row for row in figures(session, previous.id)} if previous else {}
     domains = [(OVERALL, _domain_title(view, OVERALL))] + [(d.code, d.display) for d in view.domains]
-    trend: dict[str, float | None] = {}
-    for key, _title in domains:
-        new_cell, old_cell = cells.get((key, peer_groups.ALL)), old.get((key, peer_groups.ALL))
-        both = new_cell and old_cell and new_cell.published and old_cell.published
-        trend[key] = _difference(new_cell.median, old_cell.median) if both and new_cell and old_cell else None
+    previous, mapping = _comparison(session, cycle)
+    new_yoy, old_yoy = _yoy_indexes(session, cycle, previous, mapping, (peer_groups.ALL,))
+    trend = {
+        key: _median_change(new_yoy.get((key, peer_groups.ALL)), old_yoy.get((key, peer_groups.ALL)))
+        for key, _title in domains
+    }
     return IndustryView(
         cycle=cycle,
         groups=peer_groups.all_groups(),
@@ -239,6 +311,8 @@ def industry_view(session: Session, cycle: Cycle, limit: int = 10) -> IndustryVi
         weakest=[named(row) for row in weakest],
         frequent_gaps=[named(row) for row in gaps],
         trend=trend,
+        comparisons={key: _domain_comparison(mapping, key) for key, _title in domains},
+        mapping=mapping,
     )
 
 
@@ -247,7 +321,8 @@ EXPORT_COLUMNS = ("cycle", "peer_group", "scope", "key", "status", "count", "p10
 
 
 def export_rows(session: Session, cycle: Cycle) -> list[list[object]]:
-    """The aggregate table as rows; a suppressed cell has its status and no number."""
+    """The aggregate table as rows; a suppressed cell has its status and no number. The
+    year-over-year figures over comparable controls (scopes ``yoy-new``/``yoy-old``) are included."""
     result: list[list[object]] = []
     for row in figures(session, cycle.id):
         numbers: list[object] = (
