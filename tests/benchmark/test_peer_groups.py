@@ -57,10 +57,10 @@ def test_a_profile_changed_after_acceptance_leaves_the_firm_in_its_original_grou
     with transaction(session_factory) as session:
         set_custody(session, firms[0], Band.SMALL)
     with transaction(session_factory) as session:
-        cycle = session.get(Cycle, cycle_id)
-        assert cycle is not None
-        recompute(session, cycle)
-        assert "custody:large" in load_submissions(session, cycle)[firms[0]].groups
+        reloaded = session.get(Cycle, cycle_id)
+        assert reloaded is not None
+        recompute(session, reloaded)
+        assert "custody:large" in load_submissions(session, reloaded)[firms[0]].groups
         assert "custody:large" in positions(session, cycle_id, firms[0])
         assert "custody:small" not in positions(session, cycle_id, firms[0])
 
