@@ -127,7 +127,7 @@ def reminded_on(session: Session, cycle_id: int) -> dict[int, date]:
         .where(ReminderSent.cycle_id == cycle_id)
         .group_by(ReminderSent.organisation_id)
     )
-    return dict(rows.tuples())
+    return {row[0]: row[1] for row in rows}
 
 
 def _message(settings: Settings, due: Due, user: User, today: date) -> EmailMessage:
