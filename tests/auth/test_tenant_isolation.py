@@ -39,8 +39,9 @@ OBJECTS = {
     "job_id",
 }
 # Ids of objects that belong to no single organisation: an assessment cycle is opened by the
-# supervisor for many exchanges (a non-participant's start answers 404: tests/supervision).
-SHARED = {"cycle_id"}
+# supervisor for many exchanges (a non-participant's start answers 404: tests/supervision); a
+# feedback run is the supervisor's batch over a whole cycle (supervisor only: tests/benchmark).
+SHARED = {"cycle_id", "run_id"}
 
 
 @dataclass

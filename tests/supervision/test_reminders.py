@@ -149,11 +149,17 @@ def test_the_supervisor_sends_reminders_now_and_the_dashboard_shows_when(
     with transaction(session_factory) as session:
         [firm] = firms(session, 1)
         make_member(session, firm, Role.CONTRIBUTOR, "writer@firm.example")
-        cycle = open_cycle(session, "now", [firm.id], today - timedelta(days=30), today + timedelta(days=5)).id
+        cycle = open_cycle(
+            session, "now", [firm.id], today - timedelta(days=30), today + timedelta(days=5)
+        ).id
         fsa = make_organisation(session, OrganisationKind.SUPERVISOR)
         inspector = make_member(session, fsa, Role.INSPECTOR)
         session.expunge_all()
-    for configured, status, text in ((settings, 503, "CYBERDELTA_SMTP_HOST"), (with_smtp(settings, port), 200, "1 exchanges were reminded")):  # fmt: skip
+    runs = (
+        (settings, 503, "CYBERDELTA_SMTP_HOST"),
+        (with_smtp(settings, port), 200, "1 exchanges were reminded"),
+    )
+    for configured, status, text in runs:
         with TestClient(create_app(configured, engine=engine), base_url="http://testserver") as client:
             sign_in_client(client, inspector, fsa)
             client.cookies.set("cd_lang", "en")

@@ -21,6 +21,7 @@ from datetime import date
 from email.message import EmailMessage
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cyberdelta.assessment.models import Assessment, Cycle
@@ -189,26 +190,35 @@ def send_reminders(
         except (smtplib.SMTPException, OSError) as error:
             outcome.failed.append((due, f"{type(error).__name__}: {error}"))
             continue
-        session.add(
-            ReminderSent(
-                cycle_id=due.cycle.id,
-                organisation_id=due.organisation.id,
-                kind=KIND,
-                closes_on=due.schedule.closes_on,
-                sent_on=today,
-                recipients=len(members),
-                sent_by_user_id=user_id,
-            )
-        )
-        record(
-            session,
-            action="cycle.reminder_sent",
-            actor_user_id=user_id,
-            organisation_id=due.organisation.id,
-            object_type="assessment_cycle",
-            object_id=str(due.cycle.id),
-            details={"closes_on": due.schedule.closes_on.isoformat(), "recipients": len(members), "via": via},
-        )
-        session.flush()
+        try:
+            with session.begin_nested():  # another sender may have recorded it at the same moment
+                _record(session, due, len(members), today, user_id, via)
+        except IntegrityError:
+            continue
         outcome.sent.append((due, len(members)))
     return outcome
+
+
+def _record(session: Session, due: Due, count: int, today: date, user_id: int | None, via: str) -> None:
+    session.add(
+        ReminderSent(
+            cycle_id=due.cycle.id,
+            organisation_id=due.organisation.id,
+            kind=KIND,
+            closes_on=due.schedule.closes_on,
+            sent_on=today,
+            recipients=count,
+            sent_by_user_id=user_id,
+        )
+    )
+    session.flush()
+    record(
+        session,
+        action="cycle.reminder_sent",
+        actor_user_id=user_id,
+        organisation_id=due.organisation.id,
+        object_type="assessment_cycle",
+        object_id=str(due.cycle.id),
+        details={"closes_on": due.schedule.closes_on.isoformat(), "recipients": count, "via": via},
+    )
+    session.flush()
