@@ -179,6 +179,7 @@ def benchmark_feedback(
 
     from cyberdelta.assessment.models import Cycle
     from cyberdelta.benchmark.feedback import write_all
+    from cyberdelta.tenancy.models import Organisation
 
     code = i18n.parse_language(language)
     if code is None:
@@ -188,6 +189,7 @@ def benchmark_feedback(
         found = session.get(Cycle, cycle)
         if found is None:
             raise UserError(_("cycle: unknown cycle %(id)s", id=cycle))
+        failures: list[tuple[Organisation, str]] = []
         with Progress(console=out) as bar:
             task = bar.add_task(_("Feedback reports"), total=None)
             written = write_all(
@@ -196,8 +198,20 @@ def benchmark_feedback(
                 out_dir,
                 code,
                 lambda done, total: bar.update(task, completed=done, total=total),
+                failures,
             )
     out.print(_("%(count)s reports written to %(path)s.", count=len(written), path=str(out_dir)))
+    for organisation, message in failures:
+        name = escape(i18n.pick(organisation.name_en, organisation.name_ja))
+        err.print(
+            _(
+                "The report of %(organisation)s could not be created: %(error)s",
+                organisation=name,
+                error=escape(message),
+            )
+        )
+    if failures:
+        sys.exit(1)
 
 
 @cycle_app.command("remind")
