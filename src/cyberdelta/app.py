@@ -28,6 +28,7 @@ from cyberdelta.auth.csrf import CsrfCookieMiddleware
 from cyberdelta.auth.dependencies import SignInRequiredError, StepUpRequiredError, public
 from cyberdelta.auth.routes import auth_routers
 from cyberdelta.auth.schemas import error_responses
+from cyberdelta.benchmark import feedback_pages
 from cyberdelta.benchmark import routes as benchmark_routes
 from cyberdelta.catalog import routes as catalog_routes
 from cyberdelta.db.engine import make_engine, make_session_factory
@@ -88,7 +89,12 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     ):
         app.include_router(router)
     # Benchmarks and supervision (issue #6) declare their permission per route as well.
-    for router in (benchmark_routes.pages, benchmark_routes.api, supervision_routes.router):
+    for router in (
+        benchmark_routes.pages,
+        benchmark_routes.api,
+        feedback_pages.router,
+        supervision_routes.router,
+    ):
         app.include_router(router)
 
     @app.get("/api/v1/health", tags=["system"], dependencies=everyone, responses=error_responses(401))

@@ -47,6 +47,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(intel_app, name="intel")
 benchmark_app = typer.Typer(help="Industry benchmarks of the self-assessments.", no_args_is_help=True)
 app.add_typer(benchmark_app, name="benchmark")
+cycle_app = typer.Typer(help="Assessment cycles of the supervisor.", no_args_is_help=True)
+app.add_typer(cycle_app, name="cycle")
 
 out = Console()
 err = Console(stderr=True)
@@ -177,6 +179,7 @@ def benchmark_feedback(
 
     from cyberdelta.assessment.models import Cycle
     from cyberdelta.benchmark.feedback import write_all
+    from cyberdelta.tenancy.models import Organisation
 
     code = i18n.parse_language(language)
     if code is None:
@@ -186,6 +189,7 @@ def benchmark_feedback(
         found = session.get(Cycle, cycle)
         if found is None:
             raise UserError(_("cycle: unknown cycle %(id)s", id=cycle))
+        failures: list[tuple[Organisation, str]] = []
         with Progress(console=out) as bar:
             task = bar.add_task(_("Feedback reports"), total=None)
             written = write_all(
@@ -194,8 +198,66 @@ def benchmark_feedback(
                 out_dir,
                 code,
                 lambda done, total: bar.update(task, completed=done, total=total),
+                failures,
             )
     out.print(_("%(count)s reports written to %(path)s.", count=len(written), path=str(out_dir)))
+    for organisation, message in failures:
+        name = escape(i18n.pick(organisation.name_en, organisation.name_ja))
+        err.print(
+            _(
+                "The report of %(organisation)s could not be created: %(error)s",
+                organisation=name,
+                error=escape(message),
+            )
+        )
+    if failures:
+        sys.exit(1)
+
+
+@cycle_app.command("remind")
+def cycle_remind(
+    today: Annotated[
+        str | None, typer.Option(help="Date to act as today, YYYY-MM-DD (default: today, UTC).")
+    ] = None,
+) -> None:
+    """E-mail the deadline reminders now due in every open cycle, once per participant and deadline
+    (run it daily, e.g. from cron)."""
+    from datetime import date
+
+    from cyberdelta.db.base import utcnow
+    from cyberdelta.supervision.reminders import ReminderError, send_reminders
+
+    try:
+        day = date.fromisoformat(today) if today else utcnow().date()
+    except ValueError:
+        raise UserError(_("today: a date as YYYY-MM-DD is required")) from None
+    config = settings()
+    engine = prepared_engine(config)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            outcome = send_reminders(session, config, day, via="cli")
+    except ReminderError as error:
+        raise UserError(str(error)) from None
+    for due, count in outcome.sent:
+        out.print(
+            _("%(cycle)s: %(organisation)s reminded (%(count)s members).", cycle=escape(due.cycle.name),
+              organisation=escape(i18n.pick(due.organisation.name_en, due.organisation.name_ja)), count=count)
+        )  # fmt: skip
+    for due in outcome.no_recipients:
+        err.print(
+            _("%(cycle)s: %(organisation)s has no member who can work on the assessment; nothing sent.",
+              cycle=escape(due.cycle.name),
+              organisation=escape(i18n.pick(due.organisation.name_en, due.organisation.name_ja)))
+        )  # fmt: skip
+    for due, message in outcome.failed:
+        err.print(
+            _("%(cycle)s: the reminder to %(organisation)s failed: %(error)s", cycle=escape(due.cycle.name),
+              organisation=escape(i18n.pick(due.organisation.name_en, due.organisation.name_ja)),
+              error=escape(message))
+        )  # fmt: skip
+    out.print(_("%(count)s reminders sent.", count=len(outcome.sent)))
+    if outcome.failed:
+        sys.exit(1)
 
 
 @assessment_app.command("report")

@@ -124,6 +124,11 @@ EXPECTED: dict[tuple[str, str], Permission | str] = {
     ("GET", "/supervision/cycles/{cycle_id}"): P.ASSESSMENT_REVIEW,
     ("GET", "/supervision/assessments/{assessment_id}"): P.ASSESSMENT_REVIEW,
     ("POST", "/supervision/assessments/{assessment_id}/review"): P.ASSESSMENT_REVIEW,
+    ("POST", "/supervision/cycles/{cycle_id}/reminders"): P.ASSESSMENT_REVIEW,
+    ("GET", "/benchmark/feedback/{cycle_id}"): P.ASSESSMENT_REVIEW,
+    ("POST", "/benchmark/feedback/{cycle_id}/runs"): P.ASSESSMENT_REVIEW,
+    ("GET", "/benchmark/feedback/runs/{run_id}"): P.ASSESSMENT_REVIEW,
+    ("GET", "/benchmark/feedback/runs/{run_id}/files/{name}"): P.ASSESSMENT_REVIEW,
     ("GET", "/cycles"): P.ASSESSMENT_READ,
     ("POST", "/cycles/{cycle_id}/start"): P.ASSESSMENT_WRITE,
 }

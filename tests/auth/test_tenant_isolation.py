@@ -39,9 +39,10 @@ OBJECTS = {
     "job_id",
 }
 # Ids of objects that belong to no single organisation: an assessment cycle is opened by the
-# supervisor for many exchanges (a non-participant's start answers 404: tests/supervision). A TAXII
+# supervisor for many exchanges (a non-participant's start answers 404: tests/supervision); a
+# feedback run is the supervisor's batch over a whole cycle (supervisor only: tests/benchmark). A TAXII
 # collection serves the whole hub; only intel:admin administers it (tests/intel/test_admin_pages.py).
-SHARED = {"cycle_id", "collection_id"}
+SHARED = {"cycle_id", "run_id", "collection_id"}
 
 
 @dataclass

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.assessment.models import Cycle
 from cyberdelta.benchmark.feedback import firm_pdf, industry_pdf, peers_do_better
+from cyberdelta.benchmark.models import BenchmarkPosition
 from cyberdelta.db.engine import transaction
 from cyberdelta.settings import Settings
 from cyberdelta.tenancy.models import Organisation
@@ -72,3 +73,41 @@ def test_the_cli_writes_every_report_with_progress(settings: Settings, world: Wo
     assert (
         bad.returncode != 0 and "unknown cycle" in (bad.stdout + bad.stderr) and "Traceback" not in bad.stderr
     )
+
+
+def test_the_cli_reports_a_firm_whose_report_fails_and_writes_the_others(
+    settings: Settings, session_factory: sessionmaker[Session], world: World, tmp_path: Path
+) -> None:
+    cycle = world.cycles[-1]
+    with transaction(session_factory) as session:
+        broken = session.scalar(
+            select(BenchmarkPosition).where(
+                BenchmarkPosition.cycle_id == cycle,
+                BenchmarkPosition.organisation_id == world.organisations[2],
+            )
+        )
+        assert broken is not None
+        broken.ranks = {"all": {"overall": ["not a number", 50]}}  # a damaged stored row
+        firm = session.get(Organisation, world.organisations[2])
+        assert firm is not None
+    env = {"CYBERDELTA_DATABASE_URL": settings.resolved_database_url, "CYBERDELTA_DATA_DIR": str(tmp_path),
+           "CYBERDELTA_SECRET_KEY": "k" * 48, "PATH": "/usr/bin:/bin", "COLUMNS": "300"}  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "cyberdelta",
+        "--lang",
+        "en",
+        "benchmark",
+        "feedback",
+        "--cycle",
+        str(cycle),
+    ]
+    done = subprocess.run(
+        [*command, "--out", str(tmp_path / "out"), "--language", "en"],
+        capture_output=True, text=True, env=env, check=False, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"The report of {firm.name_en} could not be created: ValueError" in done.stderr
+    files = sorted(path.name for path in (tmp_path / "out").iterdir())
+    assert len(files) == DEMO_ORGS and not any(firm.slug in name for name in files)

@@ -111,10 +111,17 @@ def firms_with_position(session: Session, cycle: Cycle) -> list[Organisation]:
 
 
 def write_all(
-    session: Session, cycle: Cycle, folder: Path, code: Language, progress: Callable[[int, int], None]
+    session: Session,
+    cycle: Cycle,
+    folder: Path,
+    code: Language,
+    progress: Callable[[int, int], None],
+    failures: list[tuple[Organisation, str]] | None = None,
 ) -> list[Path]:
     """Every counted firm's report and the industry report, written under ``folder``;
-    ``progress(done, total)`` is called after each file."""
+    ``progress(done, total)`` is called after each file. A firm whose report cannot be made is
+    appended to ``failures`` with its error (the others are still written); without a
+    ``failures`` list the error is raised."""
     folder.mkdir(parents=True, exist_ok=True)
     firms = firms_with_position(session, cycle)
     total = len(firms) + 1
@@ -125,7 +132,15 @@ def write_all(
     progress(1, total)
     for index, organisation in enumerate(firms, start=2):
         target = folder / f"feedback-{cycle.id}-{organisation.slug}-{code}.pdf"
-        target.write_bytes(firm_pdf(session, cycle, organisation, code))
-        written.append(target)
+        try:
+            with session.begin_nested():  # a failed firm leaves the session usable for the next
+                pdf = firm_pdf(session, cycle, organisation, code)
+        except Exception as error:
+            if failures is None:
+                raise
+            failures.append((organisation, f"{type(error).__name__}: {error}"))
+        else:
+            target.write_bytes(pdf)
+            written.append(target)
         progress(index, total)
     return written

@@ -45,3 +45,24 @@ class ReviewComment(Base):
     control_id: Mapped[str] = mapped_column(String(200))
     comment: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReminderSent(Base):
+    """One deadline reminder sent to one participant (issue #6 "reminders before the deadline").
+
+    Unique per cycle × organisation × kind × close date, so running the sender again sends nothing
+    new, and moving the deadline opens a new reminder window.
+    """
+
+    __tablename__ = "supervision_reminder"
+    __table_args__ = (UniqueConstraint("cycle_id", "organisation_id", "kind", "closes_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("assessment_cycle.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    closes_on: Mapped[date] = mapped_column(Date)
+    sent_on: Mapped[date] = mapped_column(Date)
+    recipients: Mapped[int] = mapped_column(Integer)
+    sent_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -27,7 +27,8 @@ from cyberdelta.catalog.service import ensure_builtin_catalog
 from cyberdelta.db.base import utcnow
 from cyberdelta.db.engine import transaction
 from cyberdelta.i18n import gettext as _
-from cyberdelta.supervision import service
+from cyberdelta.supervision import reminders, service
+from cyberdelta.supervision.reminders import ReminderError
 from cyberdelta.supervision.service import SupervisionError
 from cyberdelta.tenancy.models import Organisation
 from cyberdelta.web.deps import SessionDep, SettingsDep
@@ -139,8 +140,27 @@ def dashboard_page(
             "page": page,
             "pages": pages,
             "total": len(shown),
+            "reminded": reminders.reminded_on(session, cycle.id),
         },
     )
+
+
+@router.post("/supervision/cycles/{cycle_id}/reminders", response_class=HTMLResponse)
+def send_reminders_now(
+    request: Request, settings: SettingsDep, principal: Supervisor, cycle_id: int
+) -> Response:
+    """E-mail now every participant of this cycle that is due a reminder (recorded, audited)."""
+    try:
+        with transaction(request.app.state.session_factory) as own:
+            cycle = _cycle(own, cycle_id)
+            outcome = reminders.send_reminders(
+                own, settings, utcnow().date(), cycle_id=cycle_id, user_id=principal.user_id
+            )
+    except ReminderError as error:
+        with transaction(request.app.state.session_factory) as own:
+            cycle = _cycle(own, cycle_id)
+        return render(request, "supervision/reminders.html", {"cycle": cycle, "error": str(error)}, 503)
+    return render(request, "supervision/reminders.html", {"cycle": cycle, "outcome": outcome, "error": None})
 
 
 @router.get("/supervision/assessments/{assessment_id}", response_class=HTMLResponse)

@@ -1,12 +1,14 @@
-"""Invitation e-mails through SMTP (RFC 5321) when ``CYBERDELTA_SMTP_HOST`` is set.
+"""E-mails through SMTP (RFC 5321) when ``CYBERDELTA_SMTP_HOST`` is set: invitations, and the
+deadline reminders of :mod:`cyberdelta.supervision.reminders` through :func:`send_messages`.
 
-Without SMTP the link is shown to whoever created the invitation (page or terminal), who passes
-it on by other means.
+Without SMTP the invitation link is shown to whoever created the invitation (page or terminal),
+who passes it on by other means; reminders say that nothing was sent.
 """
 
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Sequence
 from email.message import EmailMessage
 
 from cyberdelta.i18n import gettext as _
@@ -30,6 +32,15 @@ def send_invitation(settings: Settings, email: str, url: str, organisation_name:
             url=url,
         )
     )
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as client:
-        client.send_message(message)
+    send_messages(settings, [message])
     return True
+
+
+def send_messages(settings: Settings, messages: Sequence[EmailMessage]) -> None:
+    """Send the messages over one SMTP connection; ``From`` is set to the configured sender.
+    Raises :class:`smtplib.SMTPException` or :class:`OSError` when the server refuses or is away."""
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as client:
+        for message in messages:
+            if "From" not in message:
+                message["From"] = settings.smtp_sender
+            client.send_message(message)
