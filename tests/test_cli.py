@@ -22,6 +22,7 @@ def run_cli(settings: Settings, *args: str, lang: str = "en") -> subprocess.Comp
         **os.environ,
         "CYBERDELTA_DATABASE_URL": settings.resolved_database_url,
         "CYBERDELTA_DATA_DIR": str(settings.data_dir),
+        "CYBERDELTA_JOBS_MODE": settings.jobs_mode,
         "COLUMNS": "200",
     }
     return subprocess.run(

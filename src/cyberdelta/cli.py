@@ -23,6 +23,7 @@ from cyberdelta.catalog.spreadsheet import catalog_workbook
 from cyberdelta.db.engine import make_engine, make_session_factory, transaction
 from cyberdelta.db.migrate import upgrade
 from cyberdelta.i18n import gettext as _
+from cyberdelta.i18n import ngettext
 from cyberdelta.settings import Settings
 from cyberdelta.tenancy.commands import admin_app, audit_app, member_app, org_app, token_app
 from cyberdelta.tenancy.service import TenancyError, get_organisation_by_slug
@@ -104,6 +105,33 @@ def serve(
     out.print(_("Serving CyberDelta on http://%(host)s:%(port)s", host=host, port=port))
     out.print(_("Open %(url)s in a browser.", url=config.base_url))
     uvicorn.run(create_app(config, engine=engine), host=host, port=port, proxy_headers=False)
+
+
+@app.command()
+def worker(
+    workers: Annotated[int, typer.Option(help="Jobs run at the same time (1–16).", min=1, max=16)] = 2,
+    reminder_hour: Annotated[
+        int, typer.Option(help="Hour (UTC) of the daily reminder run; 0 is 09:00 in Japan.", min=0, max=23)
+    ] = 0,
+    drain: Annotated[bool, typer.Option(help="Run the queued jobs, then exit (no periodic work).")] = False,
+) -> None:
+    """Run the background jobs of every app process on this data directory (reports, benchmark
+    recomputation, feedback batches) and the daily deadline reminders; pair it with
+    CYBERDELTA_JOBS_MODE=external for the web processes."""
+    from cyberdelta import jobs
+
+    config = settings()
+    if config.jobs_mode == "immediate":
+        raise UserError(
+            _("CYBERDELTA_JOBS_MODE=immediate runs jobs in the request; there is no queue to work")
+        )
+    prepared_engine(config).dispose()
+    if drain:
+        count = jobs.drain(jobs.queue_for(config, start_thread=False))
+        out.print(ngettext("%(num)s background job run.", "%(num)s background jobs run.", count))
+        return
+    out.print(_("Working the job queue in %(path)s.", path=escape(str(config.data_dir / "jobs.sqlite3"))))
+    jobs.run_worker(config, workers=workers, reminder_hour_utc=reminder_hour)
 
 
 @db_app.command("upgrade")

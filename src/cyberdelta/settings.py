@@ -40,11 +40,12 @@ class Settings(BaseSettings):
     default_language: Language = "ja"
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     base_url: str = "http://127.0.0.1:8000"
-    # Background jobs (report rendering, benchmark recomputation): "thread" runs a huey worker
-    # thread inside each app process, all of them sharing one SqliteHuey queue in data_dir (its
-    # dequeue is atomic, and job progress lives in the database); "immediate" runs them in the
-    # request (huey's documented immediate mode).
-    jobs_mode: Literal["thread", "immediate"] = "thread"
+    # Background jobs (reports, benchmark recomputation, feedback batches; cyberdelta.jobs): "thread"
+    # runs a huey worker thread inside each app process, all of them sharing one SqliteHuey queue in
+    # data_dir (its dequeue is atomic, and job progress lives in the database); "external" leaves
+    # the jobs to separate `cyberdelta worker` processes on the same data_dir; "immediate" runs them
+    # in the request (huey's documented immediate mode).
+    jobs_mode: Literal["thread", "external", "immediate"] = "thread"
     # Sessions and passkeys (issue #4). Secure cookies need https, except on a browser's localhost.
     cookie_secure: bool = True
     session_idle_minutes: int = Field(default=30, gt=0)

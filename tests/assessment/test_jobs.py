@@ -6,14 +6,17 @@ from __future__ import annotations
 import time
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from cyberdelta.app import create_app
 from cyberdelta.assessment.models import Assessment
 from cyberdelta.auth.permissions import Role
 from cyberdelta.settings import Settings
 from cyberdelta.tenancy.models import Organisation
 from tests.assessment.helpers import answer_all
 from tests.assessment.test_routes import member
+from tests.test_cli import run_cli
 
 
 def test_a_worker_thread_renders_the_pdf_and_the_page_shows_progress_until_done(
@@ -50,3 +53,32 @@ def test_an_unknown_language_is_refused(
     member(session_factory, exchange, Role.VIEWER, client)
     answer = client.post(f"/assessment/{assessment.id}/report/jobs", data={"language": "fr"})
     assert answer.status_code == 422 and "ja" in answer.text
+
+
+def test_with_external_jobs_a_separate_worker_process_renders_what_the_app_queued(
+    settings: Settings,
+    engine: Engine,
+    session_factory: sessionmaker[Session],
+    exchange: Organisation,
+    assessment: Assessment,
+) -> None:
+    """CYBERDELTA_JOBS_MODE=external: the web process only queues; `cyberdelta worker` runs the job."""
+    external = settings.model_copy(update={"jobs_mode": "external"})
+    with TestClient(create_app(external, engine=engine), base_url="http://testserver") as client:
+        member(session_factory, exchange, Role.VIEWER, client)
+        answer_all(session_factory, assessment, {"gv-1": 2, "gv-2": 3, "cx-1": 4, "cx-2": 1})
+        job_url = client.post(
+            f"/assessment/{assessment.id}/report/jobs", data={"language": "ja"}, follow_redirects=False
+        ).headers["location"]
+        time.sleep(1)  # long enough for an in-process worker, were there one, to have started it
+        waiting = client.get(job_url, headers={"hx-request": "true"}).text
+        assert "report-download" not in waiting and 'hx-trigger="every 1s"' in waiting
+
+        worked = run_cli(external, "worker", "--drain")
+        assert worked.returncode == 0, worked.stderr
+        assert "1 background job run." in worked.stdout
+
+        done = client.get(job_url, headers={"hx-request": "true"}).text
+        assert "report-download" in done
+        pdf = client.get(job_url + "/report.pdf")
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")

@@ -1,23 +1,17 @@
 """Background rendering of PDF reports with huey (DESIGN §2 "Background work").
 
-The queue is a :class:`huey.SqliteHuey` in ``data_dir/jobs.sqlite3``; job progress lives in the
+The job runs on the app's one huey queue (:mod:`cyberdelta.jobs`); its progress lives in the
 ``assessment_report_job`` table so that any app process can answer the page's poll (DESIGN §2:
 nothing only in one process's memory). The rendered PDF is stored under ``data_dir/reports`` by its
-SHA-256. ``Settings.jobs_mode`` chooses where the work runs (see :class:`~cyberdelta.settings.Settings`).
+SHA-256.
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
-import time
-from functools import cache
 from pathlib import Path
-from typing import Any
 
-from huey import MemoryHuey, SqliteHuey
-from huey.api import Huey
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from cyberdelta.assessment import service
 from cyberdelta.assessment.errors import NotFoundError
@@ -25,15 +19,12 @@ from cyberdelta.assessment.models import Assessment, ReportJob
 from cyberdelta.assessment.plan import refresh_plan
 from cyberdelta.assessment.report import render_pdf
 from cyberdelta.db.base import utcnow
-from cyberdelta.db.engine import make_engine, make_session_factory, transaction
+from cyberdelta.db.engine import transaction
+from cyberdelta.jobs import enqueue as enqueue_task
+from cyberdelta.jobs import session_factory
 from cyberdelta.settings import Language, Settings
 
-POLL_SECONDS = 0.2
-
-
-@cache
-def _factory(database_url: str) -> sessionmaker[Session]:
-    return make_session_factory(make_engine(database_url))
+TASK = "render_report"
 
 
 def report_path(data_dir: Path, sha256: str) -> Path:
@@ -42,7 +33,7 @@ def report_path(data_dir: Path, sha256: str) -> Path:
 
 def run_report_job(database_url: str, data_dir: str, job_id: int) -> None:
     """Render one report, writing progress to its job row in short transactions of their own."""
-    factory = _factory(database_url)
+    factory = session_factory(database_url)
 
     def progress(percent: int) -> None:
         with transaction(factory) as session:
@@ -81,41 +72,6 @@ def run_report_job(database_url: str, data_dir: str, job_id: int) -> None:
         raise
 
 
-_queues: dict[tuple[str, str], Huey] = {}
-_tasks: dict[tuple[str, str], Any] = {}
-_lock = threading.Lock()
-
-
-def queue_for(settings: Settings) -> Huey:
-    """One huey instance (with the task registered) per data directory and mode."""
-    key = (str(settings.data_dir.resolve()), settings.jobs_mode)
-    with _lock:
-        if key not in _queues:
-            if settings.jobs_mode == "immediate":
-                huey: Huey = MemoryHuey("cyberdelta", immediate=True)
-            else:
-                settings.data_dir.mkdir(parents=True, exist_ok=True)
-                huey = SqliteHuey("cyberdelta", filename=str(settings.data_dir / "jobs.sqlite3"))
-            _tasks[key] = huey.task(name="render_report")(run_report_job)
-            _queues[key] = huey
-            if settings.jobs_mode == "thread":
-                threading.Thread(target=_work, args=(huey,), name="cyberdelta-jobs", daemon=True).start()
-        return _queues[key]
-
-
-def _work(huey: Huey) -> None:
-    """A minimal in-process consumer: take the next task from huey's storage and execute it."""
-    while True:
-        task = huey.dequeue()
-        if task is None:
-            time.sleep(POLL_SECONDS)
-            continue
-        try:
-            huey.execute(task)
-        except Exception:  # noqa: S112 (the job row already records the failure; keep consuming)
-            continue
-
-
 def start_report(
     session: Session, settings: Settings, assessment: Assessment, language: Language
 ) -> ReportJob:
@@ -130,9 +86,7 @@ def start_report(
 
 def enqueue(settings: Settings, job_id: int) -> None:
     """Hand the job to huey (in immediate mode this renders right away)."""
-    queue_for(settings)
-    task = _tasks[(str(settings.data_dir.resolve()), settings.jobs_mode)]
-    task(settings.resolved_database_url, str(settings.data_dir), job_id)
+    enqueue_task(settings, TASK, settings.resolved_database_url, str(settings.data_dir), job_id)
 
 
 def get_job(session: Session, organisation_id: int, job_id: int) -> ReportJob:

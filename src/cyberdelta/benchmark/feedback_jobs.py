@@ -1,8 +1,8 @@
 """Feedback reports of a whole cycle as one background job (issue #6 item 6: "generated for all
 participants in one background job with a progress bar in page and CLI").
 
-The job runs on the app's huey queue (:func:`cyberdelta.assessment.jobs.queue_for`, so
-``Settings.jobs_mode`` governs it as it does the report and recomputation jobs); its progress,
+The job runs on the app's huey queue (:mod:`cyberdelta.jobs`, so ``Settings.jobs_mode`` governs
+it as it does the report and recomputation jobs); its progress,
 files and failures live in :class:`~cyberdelta.benchmark.feedback_models.FeedbackRun`. The PDFs
 go to ``data_dir/feedback/run-<id>/`` with a ZIP of them all. A firm whose PDF cannot be made is
 listed in ``failures`` (the others still get theirs); the run then ends as ``done`` with failures.
@@ -10,7 +10,6 @@ listed in ``failures`` (the others still get theirs); the run then ends as ``don
 
 from __future__ import annotations
 
-import threading
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +18,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cyberdelta.assessment.jobs import _factory, queue_for
 from cyberdelta.assessment.models import Cycle
 from cyberdelta.audit.service import record
 from cyberdelta.benchmark import feedback
@@ -27,6 +25,8 @@ from cyberdelta.benchmark.feedback_models import FeedbackRun
 from cyberdelta.db.base import utcnow
 from cyberdelta.db.engine import transaction
 from cyberdelta.i18n import gettext as _
+from cyberdelta.jobs import enqueue as enqueue_task
+from cyberdelta.jobs import session_factory
 from cyberdelta.settings import Language, Settings
 from cyberdelta.tenancy.models import Organisation
 
@@ -34,8 +34,6 @@ TASK = "feedback_reports"
 # A queued or running run that has not moved for this long was lost (the process stopped).
 STALE = timedelta(minutes=15)
 ACTIVE = ("queued", "running")
-_tasks: dict[int, Any] = {}
-_lock = threading.Lock()
 
 
 class FeedbackRunError(ValueError):
@@ -138,7 +136,7 @@ def record_download(session: Session, run: FeedbackRun, name: str, *, user_id: i
 
 
 def _update(database_url: str, run_id: int, **changes: Any) -> None:
-    with transaction(_factory(database_url)) as session:
+    with transaction(session_factory(database_url)) as session:
         run = session.get(FeedbackRun, run_id)
         if run is not None:
             for key, value in changes.items():
@@ -148,7 +146,7 @@ def _update(database_url: str, run_id: int, **changes: Any) -> None:
 
 def run_feedback(database_url: str, data_dir: str, run_id: int) -> None:
     """Write the industry report and every counted firm's report, one progress update per file."""
-    factory = _factory(database_url)
+    factory = session_factory(database_url)
     try:
         with transaction(factory) as session:
             run = session.get(FeedbackRun, run_id)
@@ -213,14 +211,6 @@ def _error(error: Exception) -> str:
     return f"{type(error).__name__}: {text}"[:500] if text else type(error).__name__
 
 
-def _task(settings: Settings) -> Any:
-    huey = queue_for(settings)
-    with _lock:
-        if id(huey) not in _tasks:
-            _tasks[id(huey)] = huey.task(name=TASK)(run_feedback)
-        return _tasks[id(huey)]
-
-
 def enqueue(settings: Settings, run_id: int) -> None:
     """Hand the committed run to huey (in immediate mode it runs right away)."""
-    _task(settings)(settings.resolved_database_url, str(settings.data_dir), run_id)
+    enqueue_task(settings, TASK, settings.resolved_database_url, str(settings.data_dir), run_id)
