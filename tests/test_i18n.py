@@ -84,7 +84,7 @@ def test_a_message_has_one_japanese_rendering_across_capability_catalogs() -> No
     renderings: dict[str, dict[str, str]] = {}
     for path in sorted((SOURCE / "locales" / "ja" / "LC_MESSAGES").glob("*.po")):
         with path.open("rb") as handle:
-            for entry in read_po(handle, locale="ja"):
+            for entry in read_po(handle, locale="ja", abort_invalid=True):
                 if entry.id and isinstance(entry.id, str) and entry.string:
                     renderings.setdefault(entry.id, {})[path.name] = str(entry.string)
     conflicting = {message: files for message, files in renderings.items() if len(set(files.values())) > 1}

@@ -28,11 +28,13 @@ _current: ContextVar[Language] = ContextVar("cyberdelta_language", default="ja")
 
 @cache
 def translations(language: Language) -> gettext_module.NullTranslations:
-    """All ``*.po`` files of the language merged (one file per capability keeps merges simple)."""
+    """All ``*.po`` files of the language merged (one file per capability keeps merges simple).
+
+    A malformed file (a merge-conflict marker, a broken entry) is an error, not a silent skip."""
     merged: gettext_module.NullTranslations = gettext_module.NullTranslations()
     for path in sorted((LOCALES / language / "LC_MESSAGES").glob("*.po")):
         with path.open("rb") as handle:
-            catalog = read_po(handle, locale=language)
+            catalog = read_po(handle, locale=language, abort_invalid=True)
         buffer = BytesIO()
         write_mo(buffer, catalog)
         buffer.seek(0)
