@@ -3,6 +3,8 @@ collection dashboard, the htmx-polled progress bar reaches 100 % and the downloa
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +18,10 @@ from tests.accounts_factories import make_member, make_organisation, sign_in_pag
 from tests.benchmark.conftest import DEMO_ORGS, World
 
 pytestmark = pytest.mark.browser
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
+# The documentation's screenshots are refreshed only on request (CYBERDELTA_SCREENSHOTS=1), so an
+# ordinary test run leaves the work tree as it was.
+TAKE_SCREENSHOTS = os.environ.get("CYBERDELTA_SCREENSHOTS") == "1"
 
 
 @pytest.fixture
@@ -25,7 +31,7 @@ def settings(settings: Settings) -> Settings:
 
 
 def test_the_progress_bar_reaches_100_and_the_downloads_appear(
-    page: Any, live_server: str, session_factory: sessionmaker[Session], world: World
+    page: Any, live_server: str, session_factory: sessionmaker[Session], world: World, backend: str
 ) -> None:
     cycle = world.cycles[-1]
     with transaction(session_factory) as session:
@@ -45,6 +51,8 @@ def test_the_progress_bar_reaches_100_and_the_downloads_appear(
     assert progress.get_attribute("value") == "100"
     assert f"{DEMO_ORGS + 1} 件中 {DEMO_ORGS + 1} 件" in page.locator("#job").inner_text()
     assert page.locator("#feedback-files tbody tr").count() == DEMO_ORGS + 1
+    if backend == "sqlite" and TAKE_SCREENSHOTS:
+        page.screenshot(path=str(SCREENSHOTS / "benchmark-feedback.png"), full_page=False)
     with page.expect_download() as download:
         page.locator("#feedback-zip").click()
     assert download.value.suggested_filename == f"feedback-{cycle}-en.zip"

@@ -4,6 +4,8 @@ analyst opens a collection to an exchange, which imports a MISP event and report
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +20,16 @@ from tests.intel.stix_factories import make_hub
 
 pytestmark = pytest.mark.browser
 ADDRESS = "TJRyWwFs9wTFGZg3JbrVriFbNfCug5tDeC"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
+# The documentation's screenshots are refreshed only on request (CYBERDELTA_SCREENSHOTS=1), so an
+# ordinary test run leaves the work tree as it was.
+TAKE_SCREENSHOTS = os.environ.get("CYBERDELTA_SCREENSHOTS") == "1"
+
+
+def screenshot(page: Any, backend: str, name: str, *, full_page: bool) -> None:
+    """Refresh ``docs/img/<name>`` from this page when asked (SQLite run only)."""
+    if backend == "sqlite" and TAKE_SCREENSHOTS:
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
 
 
 def test_quick_report_then_search_the_feed(
@@ -53,7 +65,7 @@ def test_quick_report_then_search_the_feed(
 
 
 def test_isac_opens_a_collection_to_an_exchange_which_imports_and_reports_a_sighting(
-    page: Any, live_server: str, session_factory: sessionmaker[Session]
+    page: Any, live_server: str, session_factory: sessionmaker[Session], backend: str
 ) -> None:
     hub = make_hub(session_factory)
     with transaction(session_factory) as session:
@@ -77,6 +89,7 @@ def test_isac_opens_a_collection_to_an_exchange_which_imports_and_reports_a_sigh
     page.get_by_role("button", name="アクセスを許可").click()
     page.wait_for_url("**?saved=grant")
     assert "exchange-a" in page.locator("#grants").inner_text()
+    screenshot(page, backend, "intel-collections.png", full_page=True)
 
     # The exchange imports a MISP event into it through the page.
     page.context.clear_cookies()
@@ -95,6 +108,7 @@ def test_isac_opens_a_collection_to_an_exchange_which_imports_and_reports_a_sigh
     page.get_by_role("button", name="取り込み").click()
     result = page.locator("#import-result").inner_text()
     assert "misp-event.json" in result and "5 件中 5 件を保存" in result
+    screenshot(page, backend, "intel-import.png", full_page=True)
 
     # ... and reports an address it saw in a withdrawal request: a sighting, counted in the feed.
     page.goto("/intel/report")
@@ -106,7 +120,8 @@ def test_isac_opens_a_collection_to_an_exchange_which_imports_and_reports_a_sigh
     page.get_by_role("button", name="公開する").click()
     page.wait_for_url("**/intel?published=4")
     page.get_by_label("アドレス・ドメイン・ハッシュ・キーワード").fill(ADDRESS)
-    page.get_by_role("button", name="絞り込む").click()
+    page.get_by_role("button", name="絞り込み").click()
     feed = page.locator("table.feed tbody").inner_text()
     assert "1 件のサイティング報告" in feed
     assert "Seen in a withdrawal request" in feed and "2 回確認" in feed
+    screenshot(page, backend, "intel-feed.png", full_page=True)
