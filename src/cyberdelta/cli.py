@@ -453,7 +453,8 @@ def intel_collection_create(
     ] = "amber",
     public: Annotated[bool, typer.Option(help="Let anonymous clients read its TLP:CLEAR objects.")] = False,
 ) -> None:
-    """Create a TAXII collection open to every member organisation."""
+    """Create a TAXII collection open to every member organisation (audited)."""
+    from cyberdelta.audit.service import record
     from cyberdelta.intel import service as intel_service
     from cyberdelta.intel.tlp import Tlp
 
@@ -469,6 +470,21 @@ def intel_collection_create(
         except intel_service.CollectionError as error:
             raise UserError(str(error)) from None
         identifier = collection.id
+        record(
+            session,
+            action="intel.collection_created",
+            actor_user_id=None,
+            organisation_id=None,
+            object_type="intel_collection",
+            object_id=identifier,
+            details={
+                "title": title,
+                "alias": alias,
+                "default_tlp": default_tlp,
+                "public_read": public,
+                "via": "cli",
+            },
+        )
     out.print(_("Created collection %(id)s.", id=identifier))
 
 
@@ -495,9 +511,18 @@ def intel_grant(
     organisation: Annotated[str, typer.Argument(help="Organisation slug.")],
     read: Annotated[bool, typer.Option(help="May read the collection.")] = True,
     write: Annotated[bool, typer.Option(help="May write to the collection.")] = False,
-    members: Annotated[bool, typer.Option(help="Keep the collection open to every member as well.")] = True,
+    members: Annotated[
+        bool | None,
+        typer.Option(
+            "--members/--no-members",
+            help="Also open the collection to every member (read and write), or close it to the others; "
+            "unchanged when not given.",
+        ),
+    ] = None,
 ) -> None:
-    """Grant one organisation read/write on a collection (``--no-members`` closes it to the others)."""
+    """Grant one organisation read/write on a collection (audited; ``--no-members`` closes it to the
+    others)."""
+    from cyberdelta.audit.service import record
     from cyberdelta.intel import service as intel_service
     from cyberdelta.tenancy.service import get_organisation_by_slug
 
@@ -511,7 +536,19 @@ def intel_grant(
         if member is None:
             raise UserError(_("organisation: no organisation %(name)s", name=organisation))
         intel_service.grant(session, found, member.id, can_read=read, can_write=write)
-        found.members_read = found.members_write = members
+        details: dict[str, object] = {"organisation": member.slug, "can_read": read, "can_write": write}
+        if members is not None:
+            found.members_read = found.members_write = members
+            details["members_read"] = details["members_write"] = members
+        record(
+            session,
+            action="intel.access_granted",
+            actor_user_id=None,
+            organisation_id=None,
+            object_type="intel_collection",
+            object_id=found.id,
+            details={**details, "via": "cli"},
+        )
     out.print(
         _(
             "Access of %(organisation)s to %(collection)s updated.",

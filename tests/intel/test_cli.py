@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from cyberdelta.audit.models import AuditEntry
 from cyberdelta.db.engine import transaction
 from cyberdelta.intel import service
 from cyberdelta.intel.models import IntelCollection, IntelCollectionAccess
@@ -27,6 +28,9 @@ def test_create_list_and_import(
         settings, "intel", "collection-create", "Crypto feed", "--alias", "crypto", "--default-tlp", "green"
     )
     assert created.returncode == 0, created.stderr
+    with session_factory() as session:
+        [entry] = session.scalars(select(AuditEntry)).all()
+        assert entry.action == "intel.collection_created" and entry.details["default_tlp"] == "green"
     listed = run_cli(settings, "intel", "collections")
     assert "crypto" in listed.stdout and "green" in listed.stdout
     event = tmp_path / "event.json"
@@ -53,6 +57,32 @@ def test_grant_closes_a_collection_to_all_but_the_named_organisation(
         assert (access.can_read, access.can_write) == (True, True)
     unknown = run_cli(settings, "intel", "grant", "isac-only", "nobody")
     assert unknown.returncode == 1 and "organisation:" in unknown.stderr
+    with session_factory() as session:
+        actions = [
+            entry.action for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.sequence))
+        ]
+    assert actions == ["intel.access_granted"]
+
+
+def test_a_later_grant_leaves_member_access_as_it_was_unless_told(
+    settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    with transaction(session_factory) as session:
+        make_organisation(session, OrganisationKind.EXCHANGE, slug="exchange-a")
+        make_organisation(session, OrganisationKind.EXCHANGE, slug="exchange-b")
+        collection = service.create_collection(session, title="Closed", alias="closed")
+        collection.members_read = collection.members_write = False
+    for slug in ("exchange-a", "exchange-b"):
+        granted = run_cli(settings, "intel", "grant", "closed", slug)
+        assert granted.returncode == 0, granted.stderr
+    with session_factory() as session:
+        found = session.get(IntelCollection, collection.id)
+        assert found is not None and not found.members_read and not found.members_write
+    reopened = run_cli(settings, "intel", "grant", "closed", "exchange-a", "--members")
+    assert reopened.returncode == 0, reopened.stderr
+    with session_factory() as session:
+        found = session.get(IntelCollection, collection.id)
+        assert found is not None and found.members_read and found.members_write
 
 
 def test_user_errors_are_messages_not_tracebacks(settings: Settings, tmp_path: Path) -> None:
