@@ -11,7 +11,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cyberdelta.audit.web import log
@@ -39,10 +38,10 @@ def _organisation(session: Session, principal: Principal) -> Organisation:
 
 
 def _member_of(session: Session, principal: Principal, membership_id: RowId) -> Membership:
-    found = session.scalar(
-        select(Membership).where(
-            Membership.id == membership_id, Membership.organisation_id == principal.organisation_id
-        )
+    found = (
+        service.membership_in(session, principal.organisation_id, membership_id)
+        if principal.organisation_id
+        else None
     )
     if found is None:
         raise HTTPException(status_code=404, detail=_("The page was not found."))

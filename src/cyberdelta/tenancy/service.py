@@ -86,6 +86,15 @@ def membership(session: Session, user_id: int, organisation_id: int) -> Membersh
     )
 
 
+def membership_in(session: Session, organisation_id: int, membership_id: int) -> Membership | None:
+    """One membership of this organisation by its id; None for another organisation's (tenant isolation)."""
+    return session.scalar(
+        select(Membership).where(
+            Membership.id == membership_id, Membership.organisation_id == organisation_id
+        )
+    )
+
+
 def memberships_of(session: Session, user_id: int) -> list[Membership]:
     return list(
         session.scalars(select(Membership).where(Membership.user_id == user_id).order_by(Membership.id))
