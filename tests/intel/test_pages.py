@@ -199,7 +199,11 @@ def test_a_reporter_who_saw_the_address_publishes_a_sighting_counted_in_the_feed
     )
     feed = client.get("/intel", params={"q": ADDRESS[:12]}, headers={"Accept-Language": "en"}).text
     assert 'data-sightings="2"' in feed and "Sighted by 2 reports" in feed
-    assert "Seen in a withdrawal request" in feed and "Seen 3 times since 2026-01-05" in feed
+    assert "Seen in a withdrawal request 3 times since 2026-01-05" in feed
+    japanese = client.get("/intel", params={"q": ADDRESS[:12]}, headers={"Accept-Language": "ja"}).text
+    assert (
+        "2026-01-05 以降、出金依頼で 3 回確認" in japanese and "Seen in a withdrawal request" not in japanese
+    )
 
 
 def test_an_anonymous_sighting_names_the_isac_and_bad_sighting_fields_store_nothing(

@@ -41,7 +41,17 @@ class FeedItem:
     sightings: int = 0
 
     @property
+    def seen_in(self) -> str:
+        """Where our own report form's reporter saw it (``x_cyberdelta_seen_in``), or ""."""
+        value = self.content.get("x_cyberdelta_seen_in") if self.stix_type == "sighting" else None
+        return value if isinstance(value, str) else ""
+
+    @property
     def title(self) -> str:
+        description = self.content.get("description")
+        if self.seen_in and isinstance(description, str) and ": " in description:
+            # "Seen in a withdrawal request: <indicator>" — the page says where in the reader's language.
+            return description.split(": ", 1)[1]
         for name in ("name", "address", "value", "abstract", "description"):
             value = self.content.get(name)
             if isinstance(value, str) and value:
@@ -50,6 +60,8 @@ class FeedItem:
 
     @property
     def summary(self) -> str:
+        if self.seen_in:
+            return ""  # its description is the title and the localised "seen" line
         for name in ("description", "pattern", "content", "chain"):
             value = self.content.get(name)
             if isinstance(value, str) and value:

@@ -72,7 +72,14 @@ def feed_page(
         text=q[:200],
     )
     items = feed(session, caller.reader, readable, query)
-    context = {"items": items, "types": TYPES, "levels": ORDER, "query": query, "since": since}
+    context = {
+        "items": items,
+        "types": TYPES,
+        "levels": ORDER,
+        "query": query,
+        "since": since,
+        "seen_labels": dict(seen_choices()),
+    }
     return render(request, "intel/feed.html", context)
 
 
