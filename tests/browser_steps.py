@@ -63,18 +63,24 @@ def new_page(chromium: Any, origin: str, authenticator: bool = False) -> Any:
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     if authenticator:
-        cdp = context.new_cdp_session(page)
-        cdp.send("WebAuthn.enable")
-        options = {
-            "protocol": "ctap2",
-            "transport": "internal",
-            "hasResidentKey": True,
-            "hasUserVerification": True,
-            "isUserVerified": True,
-            "automaticPresenceSimulation": True,
-        }
-        cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})
+        add_virtual_authenticator(context, page)
     return page
+
+
+def add_virtual_authenticator(context: Any, page: Any) -> None:
+    """A platform passkey authenticator (CTAP2, resident keys, user verification) through the
+    Chrome DevTools Protocol's WebAuthn domain; it answers every ceremony without a prompt."""
+    cdp = context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    options = {
+        "protocol": "ctap2",
+        "transport": "internal",
+        "hasResidentKey": True,
+        "hasUserVerification": True,
+        "isUserVerified": True,
+        "automaticPresenceSimulation": True,
+    }
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})
 
 
 def ceremony(page: Any, button: str, arrive: str) -> None:

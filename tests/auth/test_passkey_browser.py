@@ -27,6 +27,7 @@ from cyberdelta.settings import Settings
 from cyberdelta.tenancy import invitations
 from cyberdelta.tenancy.models import Membership, OrganisationKind
 from tests.accounts_factories import make_organisation
+from tests.browser_steps import add_virtual_authenticator
 
 pytestmark = pytest.mark.browser
 
@@ -61,21 +62,7 @@ def browser(chromium: Any, localhost_server: tuple[str, Settings]) -> Iterator[A
     context = chromium.new_context(base_url=localhost_server[0], locale="ja-JP")
     page = context.new_page()
     page.set_default_timeout(15000)
-    cdp = context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable")
-    cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
-    )
+    add_virtual_authenticator(context, page)
     yield page
     context.close()
 
