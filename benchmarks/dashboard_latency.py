@@ -5,31 +5,33 @@ under 300 ms).
     .venv/bin/python benchmarks/dashboard_latency.py [--orgs 1000] [--requests 60]
         [--backend sqlite|postgresql|both]
 
-Serves the real app with uvicorn on 127.0.0.1 (a free port), signs in real sessions (a supervisor
-inspector and an exchange security officer) and sends a bounded number of sequential requests.
+Serves the real app with ``cyberdelta serve`` in a process of its own on 127.0.0.1 (a free port),
+as a deployment would (a server sharing this process would also carry the population the script
+builds in its heap, and pay for it in every full garbage collection). Signs in real sessions (a
+supervisor inspector and an exchange security officer) and sends a bounded number of sequential
+requests.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
-
-import uvicorn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _databases import database
 from _population import build
 
-from cyberdelta.app import create_app
 from cyberdelta.assessment.models import Cycle
 from cyberdelta.auth import sessions
 from cyberdelta.benchmark.compute import recompute
@@ -56,6 +58,19 @@ def sign_in(factory: object, settings: Settings, organisation_id: int, role: str
     return raw
 
 
+def wait_for(url: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (loopback only)
+                return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not start")
+
+
 def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     return statistics.median(ordered), ordered[max(0, round(0.95 * len(ordered)) - 1)]
@@ -74,8 +89,8 @@ def measure(url: str, orgs: int, requests: int) -> None:
             session, slug="bench-fsa", kind="supervisor", name_ja="ベンチ監督当局", name_en="Bench Supervisor"
         ).id
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(database_url=url, data_dir=Path(folder), secret_key="b" * 48, cookie_secure=False)
-        app = create_app(settings, engine=engine)
+        secret = secrets.token_urlsafe(48)
+        settings = Settings(database_url=url, data_dir=Path(folder), secret_key=secret, cookie_secure=False)
         cookie = sessions.cookie_name(settings)
         inspector = sign_in(factory, settings, supervisor, "inspector")
         officer = sign_in(factory, settings, organisations[0], "security_officer")
@@ -84,14 +99,18 @@ def measure(url: str, orgs: int, requests: int) -> None:
             "where you stand": (officer, f"/benchmark?cycle={cycle_ids[-1]}"),
         }
         port = free_port()
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
+        environment = {
+            **os.environ,
+            "CYBERDELTA_DATABASE_URL": url,
+            "CYBERDELTA_DATA_DIR": folder,
+            "CYBERDELTA_SECRET_KEY": secret,
+            "CYBERDELTA_COOKIE_SECURE": "false",
+        }
+        command = [str(Path(sys.executable).parent / "cyberdelta"), "serve", "--port", str(port)]
+        server = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL)
         backend = url.split(":", 1)[0]
         try:
+            wait_for(f"http://127.0.0.1:{port}/")
             for label, (raw, path) in pages.items():
                 request = urllib.request.Request(
                     f"http://127.0.0.1:{port}{path}", headers={"Cookie": f"{cookie}={raw}"}
@@ -111,8 +130,8 @@ def measure(url: str, orgs: int, requests: int) -> None:
                     f"({requests} requests, goal p95 < 300 ms)"
                 )
         finally:
-            server.should_exit = True
-            thread.join(timeout=10)
+            server.terminate()
+            server.wait(timeout=30)
     engine.dispose()
 
 
