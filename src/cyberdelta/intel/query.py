@@ -131,7 +131,8 @@ def read_page(session: Session, collection_id: str, reader: Reader, query: Objec
         .order_by(IntelObject.date_added_us, IntelObject.id)
         .limit(query.limit + 1)
     )
-    rows = [Row(a, b, c, d, e, f) for a, b, c, d, e, f in session.execute(statement)]
+    # Core execution: the columns come back as plain tuples, without the ORM's per-row loading.
+    rows = [Row(*values) for values in session.connection().execute(statement)]
     page = Page(rows=rows[: query.limit], more=len(rows) > query.limit)
     if page.more:
         page.next_token = encode_next(page.rows[-1])
