@@ -55,6 +55,11 @@ class Publication:
     anonymise: Callable[[dict[str, Any]], int | None] | None = None
     anonymous_all: bool = False
     anonymised: list[str] = field(default_factory=list)
+    # The validation verdict of each object, in order, when it was computed beforehand (in worker
+    # processes, outside the writing transaction: see :mod:`cyberdelta.intel.pending`).
+    problems: Sequence[str | None] | None = None
+    # The ``pending`` status resource to complete, instead of a new one (TAXII 2.1 §4.3).
+    status: IntelStatus | None = None
 
 
 def _version_us(stix_object: Mapping[str, Any], fallback: int) -> int:
@@ -91,8 +96,14 @@ def add_objects(
     successes: list[dict[str, Any]] = []
     accepted: dict[tuple[str, int], tuple[dict[str, Any], str | None]] = {}
     named: set[str] = set()
-    for stix_object in objects:
-        reason = problem(stix_object, full=publication.full_validation)
+    verdicts = publication.problems
+    if verdicts is not None and len(verdicts) != len(objects):
+        raise ValueError("problems: one verdict per object is required")
+    for index, stix_object in enumerate(objects):
+        if verdicts is not None:
+            reason = verdicts[index]
+        else:
+            reason = problem(stix_object, full=publication.full_validation)
         if reason is not None or not isinstance(stix_object, dict):
             failures.append(_detail(stix_object, reason or "not an object"))
             continue
@@ -172,19 +183,19 @@ def add_objects(
             )
             .values(is_latest=False)
         )
-    status = IntelStatus(
+    status = publication.status or IntelStatus(
         id=str(uuid.uuid4()),
         collection_id=collection.id,
         organisation_id=publication.organisation_id,
-        status="complete",
         request_timestamp_us=started,
-        total_count=len(objects),
-        success_count=len(successes),
-        failure_count=len(failures),
-        pending_count=0,
-        successes=successes,
-        failures=failures,
     )
+    status.status = "complete"
+    status.total_count = len(objects)
+    status.success_count = len(successes)
+    status.failure_count = len(failures)
+    status.pending_count = 0
+    status.successes = successes
+    status.failures = failures
     session.add(status)
     session.flush()
     return status
