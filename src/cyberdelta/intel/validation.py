@@ -20,8 +20,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from stix2validator import ValidationOptions, validate_instance
-
+from cyberdelta.intel.stix_validator import hub_options, schema_and_must_errors
 from cyberdelta.intel.timestamps import TimestampError, parse_us
 
 TYPE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]$")
@@ -47,7 +46,7 @@ REQUIRED: Mapping[str, tuple[str, ...]] = {
     "identity": ("name",),
     "extension-definition": ("name", "schema", "version", "extension_types", "created_by_ref"),
 }
-_OPTIONS = ValidationOptions(version="2.1", strict=False)
+_OPTIONS = hub_options()
 
 
 def structural_problem(stix_object: object) -> str | None:
@@ -127,10 +126,11 @@ def _timestamps_problem(stix_object: Mapping[str, Any], kind: str) -> str | None
 
 def full_problem(stix_object: Mapping[str, Any]) -> str | None:
     """Errors reported by the OASIS stix2-validator (schemas and patterning grammar), or None."""
-    result = validate_instance(dict(stix_object), _OPTIONS)
-    if result.is_valid:
-        return None
-    return "; ".join(str(error) for error in result.errors) or "rejected by stix2-validator"
+    try:
+        errors = schema_and_must_errors(stix_object, _OPTIONS)
+    except Exception as error:
+        return f"stix2-validator could not check this object ({type(error).__name__})"
+    return "; ".join(errors) if errors else None
 
 
 def problem(stix_object: object, *, full: bool) -> str | None:
