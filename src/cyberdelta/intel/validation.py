@@ -24,6 +24,9 @@ from cyberdelta.intel.stix_validator import hub_options, schema_and_must_errors
 from cyberdelta.intel.timestamps import TimestampError, parse_us
 
 TYPE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]$")
+CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'", re.DOTALL)
+BRACKETS = re.compile(r"[\[\]()]")
 # STIX 2.1 §2.5: SCOs have no created/modified; §4: SDOs, §5: SROs, §7: marking definitions.
 OBSERVABLE_TYPES = frozenset(
     {
@@ -59,12 +62,13 @@ def structural_problem(stix_object: object) -> str | None:
     identifier = stix_object.get("id")
     if not isinstance(identifier, str) or not identifier.startswith(kind + "--"):
         return f"id: must be '{kind}--' followed by a UUID (STIX 2.1 §2.9)"
-    try:
-        uuid.UUID(identifier[len(kind) + 2 :])
-    except ValueError:
-        return f"id: {identifier!r} does not end in a valid UUID (STIX 2.1 §2.9)"
-    if len(identifier) != len(kind) + 38:
-        return f"id: {identifier!r} does not end in a UUID in canonical form (STIX 2.1 §2.9)"
+    if CANONICAL_UUID.fullmatch(identifier, len(kind) + 2) is None:  # else: say what is wrong
+        try:
+            uuid.UUID(identifier[len(kind) + 2 :])
+        except ValueError:
+            return f"id: {identifier!r} does not end in a valid UUID (STIX 2.1 §2.9)"
+        if len(identifier) != len(kind) + 38:
+            return f"id: {identifier!r} does not end in a UUID in canonical form (STIX 2.1 §2.9)"
     spec_version = stix_object.get("spec_version")
     if kind not in OBSERVABLE_TYPES and spec_version != "2.1":
         return "spec_version: must be '2.1' (STIX 2.1 §3.1)"
@@ -90,20 +94,15 @@ def _pattern_shape_problem(pattern: object) -> str | None:
     """
     if not isinstance(pattern, str) or not pattern.strip().startswith(("[", "(")):
         return "pattern: must be a STIX pattern such as [ipv4-addr:value = '203.0.113.7'] (STIX 2.1 §9)"
-    depth, quoted, escaped = 0, False, False
-    for character in pattern:
-        if quoted:
-            escaped, quoted = (False, True) if escaped else (character == "\\", character != "'")
-            continue
-        if character == "'":
-            quoted = True
-        elif character in "[(":
-            depth += 1
-        elif character in "])":
-            depth -= 1
-            if depth < 0:
-                return "pattern: a closing bracket has no opening bracket (STIX 2.1 §9)"
-    if quoted or depth != 0:
+    # Quoted strings (with backslash escapes) are taken out; a quote left over is never closed, and
+    # what follows it is inside the string.
+    outside, unclosed, _rest = QUOTED.sub("", pattern).partition("'")
+    depth = 0
+    for bracket in BRACKETS.findall(outside):
+        depth += 1 if bracket in "[(" else -1
+        if depth < 0:
+            return "pattern: a closing bracket has no opening bracket (STIX 2.1 §9)"
+    if unclosed or depth != 0:
         return "pattern: unbalanced quotes or brackets (STIX 2.1 §9)"
     return None
 
