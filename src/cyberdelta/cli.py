@@ -91,6 +91,9 @@ def main_options(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log one line per request.")
+    ] = True,
 ) -> None:
     """Upgrade the database, load the built-in catalog and serve the web app."""
     import uvicorn
@@ -101,7 +104,13 @@ def serve(
     engine = prepared_engine(config)
     out.print(_("Serving CyberDelta on http://%(host)s:%(port)s", host=host, port=port))
     out.print(_("Open %(url)s in a browser.", url=config.base_url))
-    uvicorn.run(create_app(config, engine=engine), host=host, port=port, proxy_headers=False)
+    uvicorn.run(
+        create_app(config, engine=engine),
+        host=host,
+        port=port,
+        proxy_headers=False,
+        access_log=access_log,
+    )
 
 
 @db_app.command("upgrade")

@@ -9,26 +9,65 @@ always runs in the calling one. The verdicts are those of :func:`cyberdelta.inte
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from cyberdelta.intel.validation import problem
 
 CHUNK = 200
+PARENT_CHECK_SECONDS = 1.0
 _pools: dict[int, ProcessPoolExecutor] = {}
 _lock = threading.Lock()
 
 
+def _exit_with_parent() -> None:
+    """Worker initializer: leave when the process that started this worker is gone.
+
+    The forkserver exits when the server process does (even a killed one), so a change of parent
+    means the server is gone.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="cyberdelta-parent-watch", daemon=True).start()
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
-    """One long-lived pool per size; ``spawn`` because the caller is a thread of a server process."""
+    """One long-lived pool per size, shut down when the process exits.
+
+    Workers fork from a ``forkserver`` that has imported the validator once (the caller is a thread
+    of a server process, where plain ``fork`` is unsafe and ``spawn`` re-imports everything).
+    """
     with _lock:
         if workers not in _pools:
-            context = multiprocessing.get_context("spawn")
-            _pools[workers] = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["cyberdelta.intel.validation"])
+            _pools[workers] = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=context,
+                initializer=_exit_with_parent,
+            )
+            if len(_pools) == 1:
+                atexit.register(shutdown)
         return _pools[workers]
+
+
+def shutdown() -> None:
+    """Stop every pool's worker processes."""
+    with _lock:
+        pools = list(_pools.values())
+        _pools.clear()
+    for pool in pools:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def verdicts(objects: Sequence[object], full: bool) -> list[str | None]:
