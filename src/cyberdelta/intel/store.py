@@ -74,6 +74,8 @@ def _search_text(stix_object: Mapping[str, Any]) -> str:
     parts: list[str] = []
     for name in SEARCHABLE:
         value = stix_object.get(name)
+        if value is None:
+            continue
         if isinstance(value, str):
             parts.append(value)
         elif isinstance(value, dict):
@@ -160,7 +162,7 @@ def add_objects(
                 "is_latest": False,
                 "tlp": level_of(stix_object, default_tlp).value,
                 "publisher_organisation_id": publisher,
-                "recipients": encode_recipients(resolved[slug] for slug in slugs),
+                "recipients": encode_recipients(resolved[slug] for slug in slugs) if slugs else "",
                 "search_text": _search_text(stix_object),
                 "body": orjson.dumps(body_object).decode(),
             }
