@@ -334,7 +334,7 @@ def main() -> None:
             label, arguments.objects, run_ours(backend, "structural", bodies, arguments.objects)
         )
     full_bodies = envelopes(arguments.full_objects, arguments.envelope)
-    for backend in backends:
+    for backend in backends if arguments.full_objects else []:
         label = f"CyberDelta {backend} full (stix2-validator)"
         timings = run_ours(backend, "full", full_bodies, arguments.full_objects)
         results[label] = rates(label, arguments.full_objects, timings)

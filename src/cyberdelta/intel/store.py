@@ -27,6 +27,7 @@ RECIPIENTS_PROPERTY = "x_cyberdelta_recipients"
 ANONYMOUS_PROPERTY = "x_cyberdelta_anonymous"
 # SQLite allows 32,766 bound parameters per statement; IN lists stay far below that.
 IN_CHUNK = 900
+ANALYZE_MIN_CHANGES = 5000
 ROW_COLUMNS = (
     "collection_id", "stix_id", "stix_type", "spec_version", "modified_us", "version", "date_added_us",
     "is_latest", "tlp", "publisher_organisation_id", "recipients", "search_text", "body",
@@ -174,6 +175,7 @@ def add_objects(
     ]
     if rows:
         _bulk_insert(session, rows)
+        _refresh_statistics(session)
     for start in range(0, len(superseded), IN_CHUNK):
         session.execute(
             update(IntelObject)
@@ -227,6 +229,26 @@ def _bulk_insert(session: Session, rows: list[dict[str, Any]]) -> None:
         with cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(tuple(row.values()))
+
+
+def _refresh_statistics(session: Session) -> None:
+    """PostgreSQL: ``ANALYZE`` the object table once it has more changed rows than at its last analysis.
+
+    Bulk loads outrun autovacuum (it looks once a minute): with statistics of a table a hundredth of
+    its size the planner scanned the whole collection for every envelope's version lookup (39 ms
+    instead of < 2 ms per 1,000 ids at 100,000 objects). Doubling the threshold each time keeps this
+    to a few ``ANALYZE`` runs per order of magnitude of growth.
+    """
+    if session.connection().dialect.name != "postgresql":
+        return
+    changed = session.execute(
+        text(
+            "SELECT s.n_mod_since_analyze, c.reltuples FROM pg_stat_user_tables s"
+            " JOIN pg_class c ON c.oid = s.relid WHERE s.relname = 'intel_object'"
+        )
+    ).first()
+    if changed is not None and changed[0] > max(ANALYZE_MIN_CHANGES, changed[1]):
+        session.execute(text("ANALYZE intel_object"))
 
 
 def _detail(stix_object: object, message: str) -> dict[str, Any]:
