@@ -26,11 +26,8 @@ _lock = threading.Lock()
 
 
 def _exit_with_parent() -> None:
-    """Worker initializer: leave when the process that started this worker is gone.
-
-    The forkserver exits when the server process does (even a killed one), so a change of parent
-    means the server is gone.
-    """
+    """Worker initializer: leave as soon as the server process that started this worker is gone
+    (also when it was killed and could not shut its pool down)."""
     parent = os.getppid()
 
     def watch() -> None:
@@ -44,16 +41,14 @@ def _exit_with_parent() -> None:
 def _pool(workers: int) -> ProcessPoolExecutor:
     """One long-lived pool per size, shut down when the process exits.
 
-    Workers fork from a ``forkserver`` that has imported the validator once (the caller is a thread
-    of a server process, where plain ``fork`` is unsafe and ``spawn`` re-imports everything).
+    ``spawn``, because the caller is a thread of a server process, where ``fork`` is unsafe; the
+    workers are children of the server itself, so that they can notice when it is gone.
     """
     with _lock:
         if workers not in _pools:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["cyberdelta.intel.validation"])
             _pools[workers] = ProcessPoolExecutor(
                 max_workers=workers,
-                mp_context=context,
+                mp_context=multiprocessing.get_context("spawn"),
                 initializer=_exit_with_parent,
             )
             if len(_pools) == 1:
