@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -162,3 +166,43 @@ def test_full_validation_in_worker_processes_gives_the_same_verdicts_in_order() 
     verdicts = validation_pool.envelope_problems(objects, full=True, workers=2)
     assert verdicts == [problem(item, full=True) for item in objects]
     assert verdicts.count(None) == 10
+
+
+WORKER_SCRIPT = """
+import os, sys, time
+from cyberdelta.intel import validation_pool
+from tests.intel.stix_factories import indicator
+
+if __name__ == "__main__":
+    objects = [indicator(f"10.9.0.{number % 250}") for number in range(validation_pool.CHUNK + 1)]
+    validation_pool.envelope_problems(objects, full=True, workers=2)
+    print(" ".join(str(pid) for pid in validation_pool._pools[2]._processes), flush=True)
+    time.sleep(120)
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return status != "Z"
+
+
+def test_validation_workers_leave_when_the_server_process_is_killed(tmp_path: Path) -> None:
+    script = tmp_path / "server.py"
+    script.write_text(WORKER_SCRIPT)
+    root = Path(__file__).resolve().parents[2]
+    environment = {**os.environ, "PYTHONPATH": str(root)}
+    with subprocess.Popen(
+        [sys.executable, str(script)], cwd=root, stdout=subprocess.PIPE, text=True, env=environment
+    ) as server:
+        assert server.stdout is not None
+        workers = [int(pid) for pid in server.stdout.readline().split()]
+        server.kill()  # no atexit, no pool shutdown: the workers must notice on their own
+    assert len(workers) == 2
+    for _attempt in range(300):
+        if not any(alive(pid) for pid in workers):
+            break
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in workers)
