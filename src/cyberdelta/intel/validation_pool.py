@@ -25,10 +25,9 @@ _pools: dict[int, ProcessPoolExecutor] = {}
 _lock = threading.Lock()
 
 
-def _exit_with_parent() -> None:
-    """Worker initializer: leave as soon as the server process that started this worker is gone
-    (also when it was killed and could not shut its pool down)."""
-    parent = os.getppid()
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: leave as soon as the server process ``parent`` that started this worker is
+    gone (also when it was killed, and even before this worker finished starting)."""
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -50,6 +49,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
                 max_workers=workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
             )
             if len(_pools) == 1:
                 atexit.register(shutdown)
