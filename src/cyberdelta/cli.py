@@ -94,6 +94,9 @@ def main_options(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log one line per request.")
+    ] = True,
 ) -> None:
     """Upgrade the database, load the built-in catalog and serve the web app."""
     import gc
@@ -112,7 +115,7 @@ def serve(
     # otherwise walk it again every few requests (Python docs, gc.freeze).
     gc.collect()
     gc.freeze()
-    uvicorn.run(application, host=host, port=port, proxy_headers=False)
+    uvicorn.run(application, host=host, port=port, proxy_headers=False, access_log=access_log)
 
 
 @app.command()

@@ -36,6 +36,7 @@ TASKS: Final[dict[str, str]] = {
     "render_report": "cyberdelta.assessment.jobs:run_report_job",
     "recompute_benchmarks": "cyberdelta.benchmark.jobs:run_recompute",
     "feedback_reports": "cyberdelta.benchmark.feedback_jobs:run_feedback",
+    "store_pending_intel_envelopes": "cyberdelta.intel.pending:run_pending",
 }
 log = logging.getLogger(__name__)
 

@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     intel_validation: Literal["full", "structural"] = "full"
     intel_max_content_length: int = Field(default=16 * 1024 * 1024, gt=0)
     intel_page_limit: int = Field(default=1000, gt=0)
+    # TAXII 2.1 §5.5: envelopes of more objects than this are answered at once with status "pending"
+    # and stored by the background worker; smaller ones are stored before the answer ("complete").
+    intel_pending_threshold: int = Field(default=1000, ge=0)
+    # Processes that run the full stix2-validator over a pending envelope (0: one per CPU).
+    intel_validation_workers: int = Field(default=0, ge=0)
 
     @model_validator(mode="after")
     def _production_needs_secret(self) -> Settings:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
-from cyberdelta.intel.validation import full_problem, problem, structural_problem
+from cyberdelta.intel.validation import _pattern_shape_problem, full_problem, problem, structural_problem
 from cyberdelta.intel.wallet import extension_definition, wallet_address
 from tests.intel.stix_factories import indicator
 
@@ -45,3 +48,31 @@ def test_the_full_layer_catches_grammar_the_structural_layer_lets_through() -> N
     unknown_qualifier = indicator(pattern="[ipv4-addr:value = '1.2.3.4'] WITHIN seconds")
     assert problem(unknown_qualifier, full=False) is None
     assert problem(unknown_qualifier, full=True) is not None
+
+
+def _reference_pattern_shape(pattern: str) -> str | None:
+    """The pattern-shape rule as a character-by-character state machine (the specification)."""
+    if not pattern.strip().startswith(("[", "(")):
+        return "pattern: must be a STIX pattern such as [ipv4-addr:value = '203.0.113.7'] (STIX 2.1 §9)"
+    depth, quoted, escaped = 0, False, False
+    for character in pattern:
+        if quoted:
+            escaped, quoted = (False, True) if escaped else (character == "\\", character != "'")
+            continue
+        if character == "'":
+            quoted = True
+        elif character in "[(":
+            depth += 1
+        elif character in "])":
+            depth -= 1
+            if depth < 0:
+                return "pattern: a closing bracket has no opening bracket (STIX 2.1 §9)"
+    if quoted or depth != 0:
+        return "pattern: unbalanced quotes or brackets (STIX 2.1 §9)"
+    return None
+
+
+@hypothesis_settings(max_examples=500, deadline=None)
+@given(pattern=st.text(alphabet="[]()'\\ ab\n", max_size=14).map(lambda text: "[" + text))
+def test_pattern_shape_check_agrees_with_the_state_machine(pattern: str) -> None:
+    assert _pattern_shape_problem(pattern) == _reference_pattern_shape(pattern)

@@ -100,3 +100,25 @@ class IntelStatus(Base):
     pending_count: Mapped[int] = mapped_column(Integer)
     successes: Mapped[list[Any]] = mapped_column(JSONValue)
     failures: Mapped[list[Any]] = mapped_column(JSONValue)
+
+
+class IntelPendingEnvelope(Base):
+    """An envelope accepted with status ``pending`` (TAXII 2.1 §5.5), held until a worker stores it.
+
+    The objects are kept as the JSON text that was posted, in the database, so that a restart or a
+    crash between the 202 answer and the background work loses nothing; the row is deleted in the
+    same transaction that stores the objects and completes the status resource.
+    """
+
+    __tablename__ = "intel_pending_envelope"
+
+    status_id: Mapped[str] = mapped_column(
+        ForeignKey("intel_status.id", ondelete="CASCADE"), primary_key=True
+    )
+    collection_id: Mapped[str] = mapped_column(ForeignKey("intel_collection.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    request_id: Mapped[str | None] = mapped_column(String(200))
+    full_validation: Mapped[bool] = mapped_column(Boolean)
+    objects: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -114,10 +114,18 @@ def publish(
     full_validation: bool,
     anonymous: bool = False,
     request_id: str | None = None,
+    problems: Sequence[str | None] | None = None,
+    pending: IntelStatus | None = None,
 ) -> IntelStatus:
-    """Validate and store objects for ``caller`` and record the publication in the audit trail."""
+    """Validate and store objects for ``caller`` and record the publication in the audit trail.
+
+    ``problems`` are verdicts computed beforehand (one per object); ``pending`` is the status
+    resource of a pending envelope to complete (TAXII 2.1 §4.3).
+    """
     publication = publication_for(session, caller, full_validation=full_validation)
     publication.anonymous_all = anonymous
+    publication.problems = problems
+    publication.status = pending
     status = add_objects(session, collection, objects, publication)
     record_publication(session, caller, collection, status, publication, request_id)
     return status

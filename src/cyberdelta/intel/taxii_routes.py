@@ -10,10 +10,10 @@ import json
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from starlette.responses import Response
 
-from cyberdelta.intel import service
+from cyberdelta.intel import pending, service
 from cyberdelta.intel.authentication import CallerDep, taxii_caller
 from cyberdelta.intel.caller import Caller
 from cyberdelta.intel.media import STIX, TAXII, TaxiiError, negotiate, require_content_type, taxii_response
@@ -64,7 +64,13 @@ def api_root(api_root: str, request: Request, settings: SettingsDep) -> Response
 
 @router.get("/{api_root}/status/{status_id}/")
 def status(
-    api_root: str, status_id: str, request: Request, session: SessionDep, caller: CallerDep
+    api_root: str,
+    status_id: str,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    caller: CallerDep,
+    background: BackgroundTasks,
 ) -> Response:
     """§4.3 Get Status: only the organisation that posted the envelope sees its status."""
     _check_root(api_root)
@@ -72,7 +78,11 @@ def status(
     found = service.get_status(session, status_id, caller)
     if found is None:
         raise TaxiiError(404, "Status not found", f"no status resource {status_id!r} for this organisation")
-    return taxii_response(status_document(found), media_type=TAXII)
+    waiting = pending.pendings(session, found)
+    if waiting and pending.is_stale(session, found):
+        # Its job was lost (a crash or a restart): queue one again, after this request's commit.
+        background.add_task(pending.enqueue, settings)
+    return taxii_response(status_document(found, waiting), media_type=TAXII)
 
 
 @router.get("/{api_root}/collections/")
@@ -155,6 +165,7 @@ def add(
     settings: SettingsDep,
     caller: CallerDep,
     objects: Annotated[list[object], Depends(read_envelope)],
+    background: BackgroundTasks,
 ) -> Response:
     """§5.5 Add Objects: validate each object, store the valid ones, answer with a status resource."""
     _check_root(api_root)
@@ -166,9 +177,14 @@ def add(
     if not service.can_write(session, found, caller):
         raise TaxiiError(403, "Forbidden", "this organisation may not write to this collection")
     full = settings.intel_validation == "full"
-    result = publish(
-        session, caller, found, objects, full_validation=full, request_id=request.headers.get("x-request-id")
-    )
+    request_id = request.headers.get("x-request-id")
+    if len(objects) > settings.intel_pending_threshold:
+        held = pending.stage(session, caller, found, objects, full_validation=full, request_id=request_id)
+        # Background tasks run after the response, hence after the request's commit: the worker
+        # always finds the held envelope.
+        background.add_task(pending.enqueue, settings)
+        return taxii_response(status_document(held, pending.pendings(session, held)), status_code=202)
+    result = publish(session, caller, found, objects, full_validation=full, request_id=request_id)
     return taxii_response(status_document(result), status_code=202)
 
 
@@ -238,8 +254,8 @@ def versions(
     )
 
 
-def status_document(result: IntelStatus) -> dict[str, Any]:
-    """§4.3.1 The status resource."""
+def status_document(result: IntelStatus, pendings: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """§4.3.1 The status resource; ``pendings`` lists the objects of a pending one."""
     return {
         "id": result.id,
         "status": result.status,
@@ -250,7 +266,7 @@ def status_document(result: IntelStatus) -> dict[str, Any]:
         "failure_count": result.failure_count,
         "failures": result.failures,
         "pending_count": result.pending_count,
-        "pendings": [],
+        "pendings": pendings or [],
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 STIX_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -20,7 +21,15 @@ class TimestampError(ValueError):
 
 def parse_us(value: object) -> int:
     """Microseconds since the epoch of a STIX timestamp; digits beyond microseconds are truncated."""
-    if not isinstance(value, str) or STIX_TIMESTAMP.match(value) is None:
+    if not isinstance(value, str):
+        raise TimestampError(f"{value!r} is not a STIX timestamp (YYYY-MM-DDTHH:MM:SS[.s+]Z)")
+    return _parse_text(value)
+
+
+@lru_cache(maxsize=8192)
+def _parse_text(value: str) -> int:
+    """:func:`parse_us` of a string, memoised: an envelope repeats the same few timestamps."""
+    if STIX_TIMESTAMP.match(value) is None:
         raise TimestampError(f"{value!r} is not a STIX timestamp (YYYY-MM-DDTHH:MM:SS[.s+]Z)")
     head, _, fraction = value[:-1].partition(".")
     try:
@@ -32,6 +41,7 @@ def parse_us(value: object) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + micro
 
 
+@lru_cache(maxsize=8192)
 def format_us(value: int) -> str:
     """The TAXII 2.1 form of a timestamp, always with six fractional digits."""
     moment = EPOCH + timedelta(microseconds=value)

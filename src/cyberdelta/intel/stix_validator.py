@@ -1,0 +1,165 @@
+"""The OASIS stix2-validator's verdict on one STIX 2.1 object, without its per-call set-up costs.
+
+``stix2validator.validate_instance`` (the version pinned in constraints.txt) builds, for every object,
+a fresh JSON-schema validator over a fresh ``referencing`` registry that it then crawls again on each
+``$ref`` (more than half of its time), reads the schema file from disk, and runs the SHOULD checks,
+which parse an indicator's pattern once more although, with ``strict=False``, they only produce
+warnings. :func:`schema_and_must_errors` gives the same errors in the same order (and so the same
+``is_valid``) for the options the hub uses — STIX 2.1, not strict, no interop, no extra schema
+directory — by keeping one validator per schema over a registry that already holds every schema file
+of the package, crawled once, and by running only the MUST checks. Bundles, which the library
+validates object by object with their own rules, go to ``validate_instance`` unchanged.
+``tests/intel/test_stix_validator.py`` checks the equivalence on generated valid and invalid objects.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from jsonschema import exceptions as schema_exceptions
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+from stix2validator import ValidationOptions, validate_instance
+from stix2validator import validator as library
+from stix2validator.errors import SchemaError, ValidationError, pretty_error
+from stix2validator.v21 import musts
+
+VERSION = "2.1"
+# The same string as the library's own default schema directory (its caches are keyed by it).
+SCHEMA_DIR = str(Path(library.__file__).parent / f"schemas-{VERSION}" / "schemas")
+Prefixed = tuple[Iterable[Any], str]
+
+
+def hub_options() -> ValidationOptions:
+    """The options every full validation of the hub uses."""
+    return ValidationOptions(version=VERSION, strict=False)
+
+
+class _Schemas:
+    """Validators per (schema file, root-schema variant), sharing one crawled registry."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._registry: Registry[Any] | None = None
+        self._validators: dict[tuple[str, str | None], Any] = {}
+
+    def _base_registry(self) -> Registry[Any]:
+        """Every schema file of the package, loaded as the library's own retrieval would load it."""
+        if self._registry is None:
+            retrieve: Callable[[str], Resource[Any]] = lambda uri: library.retrieve_from_filesystem(  # noqa: E731
+                uri, SCHEMA_DIR
+            )
+            registry: Registry[Any] = Registry(retrieve=retrieve)  # type: ignore[call-arg]
+            for root, _directories, files in os.walk(SCHEMA_DIR, followlinks=True):
+                for name in files:
+                    if name.endswith(".json") and "examples" not in root:
+                        uri = Path(root, name).as_uri()
+                        registry = registry.with_resource(uri, retrieve(uri))
+            self._registry = registry
+        return self._registry
+
+    def validator(self, schema_path: str, variant: str | None) -> Any:
+        key = (schema_path, variant)
+        with self._lock:
+            found = self._validators.get(key)
+            if found is not None:
+                return found
+            schema = json.loads(Path(schema_path).read_text())
+            # As stix2validator's _get_error_generator does for bundles: their objects are validated
+            # one by one. (Its observed-data rewrite applies only to other schema directories.)
+            if variant == "bundle":
+                schema["properties"]["objects"] = {"objects": {"type": "array", "minItems": 1}}
+            patched = library.patch_schema(schema, schema_path)
+            root = DRAFT202012.create_resource(patched)
+            registry = (
+                self._base_registry()
+                .with_resource(Path(schema_path).as_uri(), root)
+                .with_resource(schema_path, root)
+                .crawl()
+            )
+            found = library.STIXValidator(
+                patched, registry=registry, format_checker=library.Draft202012Validator.FORMAT_CHECKER
+            )
+            self._validators[key] = found
+            return found
+
+
+_SCHEMAS = _Schemas()
+_MUSTS: list[Any] = []
+
+
+def _musts(options: ValidationOptions) -> list[Any]:
+    if not _MUSTS:
+        options.set_check_codes(VERSION)
+        _MUSTS.extend(musts.list_musts(options))
+    return _MUSTS
+
+
+def _find(name: object) -> str | None:
+    """``find_schema``; a name that is not a string has no schema (the library's TypeError case)."""
+    try:
+        found: str | None = library.find_schema(SCHEMA_DIR, name)
+    except (KeyError, TypeError):
+        return None
+    return found
+
+
+def _schema_errors(name: str, obj: Mapping[str, Any], default: str) -> Iterator[Any]:
+    """The library's ``_get_error_generator`` for the built-in schemas, with a cached validator."""
+    schema_path = _find(name) or _find(default)
+    if schema_path is None:
+        raise library.SchemaInvalidError(
+            f"Cannot locate a schema for the object's type, nor the base schema ({default}.json)."
+        )
+    variant = "bundle" if obj["type"] == "bundle" else None
+    validator = _SCHEMAS.validator(schema_path, variant)
+    errors: Iterator[Any] = validator.iter_errors(obj)  # lazy: nothing is checked before iteration
+    return errors
+
+
+def _schema_generators(obj: Mapping[str, Any]) -> list[Prefixed]:
+    """The library's ``_schema_validate`` for hub options (no interop, no extra schema directory)."""
+    prefix = obj["id"] + ": " if isinstance(obj["id"], str) else "unidentifiable object: "
+    core = "core"
+    if all(name not in obj for name in ("created", "modified")) and obj["type"] != "marking-definition":
+        core = "cyber-observable-core"
+    generators: list[Prefixed] = [(_schema_errors(obj["type"], obj, core), prefix)]
+    if obj["type"] == "observed-data" and "objects" in obj:
+        if not isinstance(obj["objects"], dict):
+            message = "Observed Data objects must be in dict format."
+            generators.append(([schema_exceptions.ValidationError(message, prefix)], prefix))
+            return generators
+        for key, value in obj["objects"].items():
+            if "type" not in value:
+                message = "Observable object must contain a 'type' property."
+                generators.append(
+                    ([schema_exceptions.ValidationError(message, prefix)], prefix + "object '" + key + "': ")
+                )
+                continue
+            generators.append(
+                (
+                    _schema_errors(value["type"], value, "cyber-observable-core"),
+                    prefix + "object '" + key + "': ",
+                )
+            )
+    return generators
+
+
+def schema_and_must_errors(instance: Mapping[str, Any], options: ValidationOptions) -> list[str]:
+    """The error messages ``validate_instance(instance, options)`` reports, in its order."""
+    if not library._is_stix_obj(instance):
+        raise ValidationError("Input must be an object with 'id' and 'type' properties.")
+    if instance["type"] == "bundle":
+        return [str(error) for error in validate_instance(dict(instance), options).errors]
+    generators = _schema_generators(instance)
+    generators.append((library._iter_errors_custom(instance, _musts(options), options), ""))
+    messages: list[str] = []
+    for errors, prefix in generators:
+        for error in errors:
+            messages.append(str(SchemaError(prefix + pretty_error(error, options.verbose))))
+    return messages
