@@ -123,5 +123,5 @@ def test_isac_opens_a_collection_to_an_exchange_which_imports_and_reports_a_sigh
     page.get_by_role("button", name="絞り込み").click()
     feed = page.locator("table.feed tbody").inner_text()
     assert "1 件のサイティング報告" in feed
-    assert "Seen in a withdrawal request" in feed and "2 回確認" in feed
+    assert "出金依頼で 2 回確認" in feed and "Seen in a withdrawal request" not in feed
     screenshot(page, backend, "intel-feed.png", full_page=True)
