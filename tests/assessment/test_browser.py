@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from PIL import Image
@@ -80,12 +81,8 @@ def radar_drawn(pdf_path: Path, folder: Path) -> bool:
         ["pdftoppm", "-f", "2", "-l", "2", "-r", "60", "-png", str(pdf_path), str(folder / "p")], check=True
     )
     image = Image.open(next(folder.glob("p*.png"))).convert("RGB")
-    red, green, blue = (list(band.getdata()) for band in image.split())
-    near = sum(
-        1
-        for r, g, b in zip(red, green, blue, strict=True)
-        if abs(r - 217) < 25 and abs(g - 72) < 25 and abs(b - 15) < 25
-    )
+    pixels = cast(Sequence[tuple[int, int, int]], image.get_flattened_data())  # RGB triples
+    near = sum(1 for r, g, b in pixels if abs(r - 217) < 25 and abs(g - 72) < 25 and abs(b - 15) < 25)
     return near > 50
 
 
