@@ -57,11 +57,15 @@ def _function(target: str) -> Callable[..., Any]:
     return function
 
 
+def _key(settings: Settings) -> tuple[str, str]:
+    return (str(settings.data_dir.resolve()), settings.jobs_mode)
+
+
 def queue_for(settings: Settings, *, start_thread: bool = True) -> Huey:
     """The queue of these settings (one per data directory and mode), with every task registered.
 
     In ``thread`` mode the first call also starts this process's worker thread."""
-    key = (str(settings.data_dir.resolve()), settings.jobs_mode)
+    key = _key(settings)
     with _lock:
         if key not in _queues:
             if settings.jobs_mode == "immediate":
@@ -80,7 +84,7 @@ def enqueue(settings: Settings, name: str, *args: Any) -> None:
     """Queue the task ``name`` (one of :data:`TASKS`); call after the transaction that created the
     job's row has committed, since a worker may take it at once."""
     queue_for(settings)
-    _tasks[(str(settings.data_dir.resolve()), settings.jobs_mode)][name](*args)
+    _tasks[_key(settings)][name](*args)
 
 
 def _work(huey: Huey) -> None:

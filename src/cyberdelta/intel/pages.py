@@ -149,19 +149,25 @@ def report_submit(
 ) -> Response:
     """Publish the observable and its indicator, plus a sighting when the reporter saw it."""
     caller = caller_for(principal)
-    values = {"kind": kind, "chain": chain, "value": value, "tlp": tlp, "note": note}
-    values.update(collection=collection, anonymous=anonymous, seen_in=seen_in, first_seen=first_seen)
-    values.update(count=count)
+    values = {
+        "kind": kind,
+        "chain": chain,
+        "value": value,
+        "tlp": tlp,
+        "note": note,
+        "collection": collection,
+        "anonymous": anonymous,
+        "seen_in": seen_in,
+        "first_seen": first_seen,
+        "count": count,
+    }
     try:
         target = _target(session, caller, collection)
         level = _tlp(tlp)
         objects = quick_report(kind, chain, value, level, note)
         if seen_in:
-            author = _author(session, principal, anonymous=bool(anonymous))
-            objects += [
-                identity(author),
-                sighting(objects[1], seen_in, first_seen, count, identity(author), level),
-            ]
+            where = identity(_author(session, principal, anonymous=bool(anonymous)))
+            objects += [where, sighting(objects[1], seen_in, first_seen, count, where, level)]
         return _publish(session, settings, caller, target, objects, anonymous=bool(anonymous))
     except FormError as error:
         context = _form_context(session, caller, values, error)
