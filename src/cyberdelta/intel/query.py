@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, and_, delete, false, func, or_, se
 from sqlalchemy.orm import Session, aliased
 
 from cyberdelta.intel.models import IntelObject
-from cyberdelta.intel.store import refresh_latest
+from cyberdelta.intel.store import lock_collection, refresh_latest
 from cyberdelta.intel.tlp import Reader, visible_clause
 
 
@@ -157,6 +157,7 @@ def delete_versions(
 
     Without ``any_publisher`` (intel:admin) only versions published by the caller's organisation go.
     """
+    lock_collection(session, collection_id)
     statement = _filtered(collection_id, reader, query).with_only_columns(IntelObject.id)
     if not any_publisher:
         statement = statement.where(IntelObject.publisher_organisation_id == reader.organisation_id)

@@ -4,6 +4,10 @@ One call stores one envelope in the caller's transaction: every object is valida
 (:mod:`cyberdelta.intel.validation`), invalid ones are reported as failures in the status resource
 (TAXII 2.1 §4.3.1) and the valid ones stored with one bulk INSERT. Versions are kept by ``modified``
 (STIX 2.1 §3.6): re-sending a version already stored is a success that stores nothing new.
+
+Writers of one collection take turns (:func:`lock_collection`, held until commit), so envelopes
+posted at the same time neither store one version twice nor interleave their ``date_added``
+values: ``added_after`` paging (TAXII 2.1 §3.4.1) sees objects committed in ``date_added`` order.
 """
 
 from __future__ import annotations
@@ -126,9 +130,11 @@ def add_objects(
         # Objects are stored as received; only anonymised ones are re-serialised below.
         accepted[(stix_object["id"], _version_us(stix_object, started))] = (stix_object, None)
     resolved = publication.resolve_recipients(sorted(named)) if named else {}
+    # Validation above ran without the lock; everything read from here on is read under it.
+    lock_collection(session, collection.id)
     existing = _existing_versions(session, collection.id, {key[0] for key in accepted})
     latest = {stix_id: max(versions) for stix_id, versions in existing.items()}
-    base = max(started, _last_date_added(session, collection.id) + 1)
+    base = max(now_us(), _last_date_added(session, collection.id) + 1)
     rows: list[dict[str, Any]] = []
     for (stix_id, version_us), (stix_object, _unused) in accepted.items():
         slugs = stix_object.get(RECIPIENTS_PROPERTY, [])
@@ -203,6 +209,20 @@ def add_objects(
     session.add(status)
     session.flush()
     return status
+
+
+def lock_collection(session: Session, collection_id: str) -> None:
+    """Take the collection's write lock until the transaction ends (concurrent writers wait).
+
+    A no-op UPDATE of the collection's row locks that row on PostgreSQL and takes the database's
+    write lock on SQLite (whose readers are never blocked, WAL mode), like the audit chain's head.
+    """
+    session.execute(
+        update(IntelCollection)
+        .where(IntelCollection.id == collection_id)
+        .values(id=IntelCollection.id)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _bulk_insert(session: Session, rows: list[dict[str, Any]]) -> None:
