@@ -276,7 +276,10 @@ def _refresh_statistics(session: Session) -> None:
         )
     ).first()
     if changed is not None and changed[0] > max(ANALYZE_MIN_CHANGES, changed[1]):
+        # A sample of 6,000 rows (the default samples 30,000) ranks ids, types and dates as well.
+        session.execute(text("SET LOCAL default_statistics_target = 20"))
         session.execute(text(f"ANALYZE intel_object ({', '.join(PLANNED_COLUMNS)})"))
+        session.execute(text("RESET default_statistics_target"))
 
 
 def _detail(stix_object: object, message: str) -> dict[str, Any]:
