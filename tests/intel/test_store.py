@@ -13,11 +13,14 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import orjson
+import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.intel.models import IntelObject
+from cyberdelta.db.engine import transaction
+from cyberdelta.intel.models import IntelCollection, IntelCollectionAccess, IntelObject
+from cyberdelta.intel.store import MissingCollectionError, Publication, add_objects
 from cyberdelta.intel.tlp import Tlp
 from tests.intel.stix_factories import ROOT, envelope, indicator, make_hub, taxii_headers
 
@@ -74,3 +77,22 @@ def test_concurrent_envelopes_get_distinct_increasing_date_added_and_share_one_v
             seen += [item["id"] for item in page]
             params["added_after"] = response.headers["X-TAXII-Date-Added-Last"]
     assert len(seen) == len(set(seen)) == WRITERS * PER_ENVELOPE + 1
+
+
+def test_an_envelope_for_a_collection_that_is_gone_stores_nothing(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """Objects reference their collection without a per-row foreign key: the store checks it once."""
+    hub = make_hub(session_factory, default_tlp=Tlp.GREEN)
+    with session_factory() as session:
+        gone = session.get(IntelCollection, hub.collection_id)
+        assert gone is not None
+        session.expunge(gone)
+    with session_factory() as session, session.begin():
+        session.execute(delete(IntelCollectionAccess).where(IntelCollectionAccess.collection_id == gone.id))
+        session.execute(delete(IntelCollection).where(IntelCollection.id == gone.id))
+    refused = pytest.raises(MissingCollectionError, match="no collection")
+    with refused, transaction(session_factory) as session:
+        add_objects(session, gone, [indicator()], Publication(organisation_id=hub.publisher_id))
+    with session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(IntelObject)) == 0

@@ -217,6 +217,10 @@ def add_objects(
     return status
 
 
+class MissingCollectionError(LookupError):
+    """The collection written to does not exist (any more)."""
+
+
 def lock_collection(session: Session, collection_id: str) -> None:
     """Take the collection's write lock until the transaction ends (concurrent writers wait).
 
@@ -224,12 +228,16 @@ def lock_collection(session: Session, collection_id: str) -> None:
     write lock on SQLite (whose readers are never blocked, WAL mode), like the audit chain's head.
     It sets a column that is no key: SQLite checks every referencing row (foreign keys) when a
     parent key is set, even to itself, which cost a scan of the whole collection per envelope.
+    The locked row also stands in for a foreign key from each stored object to its collection:
+    the collection exists, and stays, until the envelope is committed.
     """
-    session.connection().execute(
+    locked = session.connection().execute(
         update(COLLECTION_TABLE)
         .where(COLLECTION_TABLE.c.id == collection_id)
         .values(members_write=COLLECTION_TABLE.c.members_write)
     )
+    if locked.rowcount != 1:
+        raise MissingCollectionError(f"collection: no collection {collection_id!r}")
 
 
 def _bulk_insert(session: Session, rows: list[dict[str, Any]]) -> None:
