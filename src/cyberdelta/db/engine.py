@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,6 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 # pages (40 MB) each page is copied once per checkpoint; the log file is cut back to 64 MB after one.
 WAL_AUTOCHECKPOINT_PAGES = 10_000
 JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
+
+
+def json_text(value: Any) -> str:
+    """JSON columns' serialiser: orjson (a TAXII status of 1,000 objects in a tenth of the time of
+    the standard library's); integer keys become strings, as with ``json.dumps``."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -32,14 +39,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout on every connection."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False},
+            json_serializer=json_text,
+            json_deserializer=orjson.loads,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # psycopg prepares a statement after 5 executions and PostgreSQL then reuses a generic plan; a plan
     # made while a table was small (seq scan) stays after it has grown. The intel hub's bulk writes
     # slowed from 0.1 s to 3 s per envelope that way, so plans are made per execution.
     return create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=10, connect_args={"prepare_threshold": None}
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        connect_args={"prepare_threshold": None},
+        json_serializer=json_text,
+        json_deserializer=orjson.loads,
     )
 
 
