@@ -5,18 +5,14 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.db.engine import JOURNAL_SIZE_LIMIT_BYTES, WAL_AUTOCHECKPOINT_PAGES
+from cyberdelta.db.engine import CACHE_SIZE_KIB, JOURNAL_SIZE_LIMIT_BYTES, WAL_AUTOCHECKPOINT_PAGES
 from cyberdelta.intel.models import IntelStatus
 from tests.intel.stix_factories import make_hub
 
 PRAGMAS = (
-    "foreign_keys",
-    "journal_mode",
-    "busy_timeout",
-    "synchronous",
-    "wal_autocheckpoint",
-    "journal_size_limit",
-)
+    "foreign_keys", "journal_mode", "busy_timeout", "synchronous", "wal_autocheckpoint", "journal_size_limit",
+    "cache_size",
+)  # fmt: skip
 
 
 def test_every_connection_gets_the_backends_settings(engine: Engine) -> None:
@@ -37,6 +33,7 @@ def test_every_connection_gets_the_backends_settings(engine: Engine) -> None:
         "synchronous": 1,  # NORMAL: durable at checkpoints, consistent always (WAL)
         "wal_autocheckpoint": WAL_AUTOCHECKPOINT_PAGES,
         "journal_size_limit": JOURNAL_SIZE_LIMIT_BYTES,
+        "cache_size": -CACHE_SIZE_KIB,  # negative: KiB rather than pages
     }
 
 

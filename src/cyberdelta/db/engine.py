@@ -17,6 +17,11 @@ from sqlalchemy.orm import Session, sessionmaker
 # pages (40 MB) each page is copied once per checkpoint; the log file is cut back to 64 MB after one.
 WAL_AUTOCHECKPOINT_PAGES = 10_000
 JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
+# Page cache per connection, in KiB (SQLite's default is 2 MiB). The indexes of a collection of
+# 100,000 STIX objects take about 25 MB; with a cache that holds them, storing an envelope no longer
+# reads most index pages back from the file (about a fifth faster, measured at 100,000 objects).
+# Memory is taken as pages are read, up to this much per pooled connection.
+CACHE_SIZE_KIB = 64 * 1024
 
 
 def json_text(value: Any) -> str:
@@ -32,6 +37,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
+    cursor.execute(f"PRAGMA cache_size=-{CACHE_SIZE_KIB}")
     cursor.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT_BYTES}")
     cursor.close()
 
