@@ -157,7 +157,7 @@ def delete_versions(
 
     Without ``any_publisher`` (intel:admin) only versions published by the caller's organisation go.
     """
-    lock_collection(session, collection_id)
+    lock_collection(session.connection(), collection_id)
     statement = _filtered(collection_id, reader, query).with_only_columns(IntelObject.id)
     if not any_publisher:
         statement = statement.where(IntelObject.publisher_organisation_id == reader.organisation_id)
