@@ -106,6 +106,7 @@ EXPECTED: dict[tuple[str, str], Permission | str] = {
     ("POST", "/intel/lesson"): P.INTEL_WRITE,
     ("GET", "/intel/import"): P.INTEL_WRITE,
     ("POST", "/intel/import"): P.INTEL_WRITE,
+    ("GET", "/intel/import/status/{status_id}"): P.INTEL_WRITE,
     ("GET", "/intel/collections"): P.INTEL_ADMIN,
     ("POST", "/intel/collections"): P.INTEL_ADMIN,
     ("GET", "/intel/collections/{collection_id}"): P.INTEL_ADMIN,

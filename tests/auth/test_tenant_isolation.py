@@ -5,6 +5,7 @@ untouched. Routes come from the router: a new route with an ``*_id`` parameter n
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from fastapi import FastAPI
@@ -20,6 +21,9 @@ from cyberdelta.auth.permissions import ROLE_PERMISSIONS, Permission, Role
 from cyberdelta.auth.tokens import authenticate_api_token
 from cyberdelta.catalog.service import ensure_builtin_catalog
 from cyberdelta.db.engine import transaction
+from cyberdelta.intel import service as intel_service
+from cyberdelta.intel.models import IntelStatus
+from cyberdelta.intel.tlp import Tlp
 from cyberdelta.settings import Settings
 from cyberdelta.tenancy import invitations
 from cyberdelta.tenancy.models import Invitation, Membership, OrganisationKind
@@ -37,6 +41,7 @@ OBJECTS = {
     "evidence_id",
     "item_id",
     "job_id",
+    "status_id",
 }
 # Ids of objects that belong to no single organisation: an assessment cycle is opened by the
 # supervisor for many exchanges (a non-participant's start answers 404: tests/supervision); a
@@ -78,9 +83,23 @@ def _their_world(session_factory: sessionmaker[Session], settings: Settings) -> 
             "token_id": str(token_id),
             "invitation_id": str(invitation.id),
             "membership_id": str(membership.id),
+            "status_id": _their_intel_status(session, theirs.id),
             **_their_assessment(session, theirs.id),
         }
     return TheirWorld(ids, ["rival", "Rival", "ライバル", "newcomer@", "boss@", raw[:12]], raw)
+
+
+def _their_intel_status(session: Session, organisation_id: int) -> str:
+    """The status resource of B's TAXII upload or file import (only B may follow it)."""
+    collection = intel_service.create_collection(session, title="Rival feed", default_tlp=Tlp.AMBER)
+    status = IntelStatus(
+        id=str(uuid.uuid4()), collection_id=collection.id, organisation_id=organisation_id, status="complete",
+        request_timestamp_us=0, total_count=1, success_count=0, failure_count=1, pending_count=0,
+        successes=[], failures=[{"id": "indicator--x", "version": "", "message": "Rival secret"}],
+    )  # fmt: skip
+    session.add(status)
+    session.flush()
+    return status.id
 
 
 def _their_assessment(session: Session, organisation_id: int) -> dict[str, str]:

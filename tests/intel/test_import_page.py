@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import time
+import uuid
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from cyberdelta.app import create_app
 from cyberdelta.audit.models import AuditEntry
 from cyberdelta.auth.permissions import Role
 from cyberdelta.db.engine import transaction
@@ -159,3 +163,46 @@ def test_the_import_page_needs_intel_write_a_writable_collection_and_the_csrf_to
     del client.headers["x-csrf-token"]
     assert upload(client, hub, json.dumps(misp_event()).encode()).status_code == 403
     assert count(session_factory) == 0
+
+
+def test_a_large_file_is_stored_in_the_background_and_the_page_follows_it(
+    settings: Settings, engine: Engine, session_factory: sessionmaker[Session]
+) -> None:
+    """Over CYBERDELTA_INTEL_PENDING_THRESHOLD objects the page answers at once (TAXII ``pending``)."""
+    settings = settings.model_copy(update={"intel_pending_threshold": 2, "intel_validation_workers": 1})
+    hub = make_hub(session_factory)
+    good = [indicator(f"198.51.100.{number}") for number in range(4)]
+    bad = dict(indicator("198.51.100.99"), id="indicator--not-a-uuid")
+    bundle = {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": [*good, bad]}
+    with TestClient(create_app(settings, engine=engine), base_url="http://testserver") as client:
+        signed_in(client, session_factory, hub.publisher_id, Role.SECURITY_OFFICER)
+        response = upload(client, hub, json.dumps(bundle).encode(), name="feed.json")
+        assert response.status_code == 200
+        found = re.search(
+            r'hx-get="/intel/import/status/([0-9a-f-]{36})\?file=feed.json&amp;format=stix"', response.text
+        )
+        assert found is not None, "the pending result polls its status"
+        status_url = f"/intel/import/status/{found.group(1)}?file=feed.json&format=stix"
+        deadline = time.monotonic() + 30
+        while True:
+            page = client.get(status_url, headers={"HX-Request": "true"})
+            assert page.status_code == 200
+            if "hx-get" not in page.text or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert "hx-get" not in page.text, "the import completed"
+        assert page.text.lstrip().startswith("<section"), "htmx gets the result alone"
+        assert 'id="import-failures"' in page.text and "indicator--not-a-uuid" in page.text
+        assert "feed.json" in page.text
+        full_page = client.get(status_url)
+        assert 'id="import-result"' in full_page.text and "<form" in full_page.text
+        with session_factory() as session:
+            stored = set(session.scalars(select(IntelObject.stix_id)))
+        assert stored == {item["id"] for item in good}
+        [entry] = audit_actions(session_factory, "intel.import")
+        assert (entry.details["pending"], entry.details["total_count"]) == (True, 5)
+        assert entry.details["status"] == found.group(1)
+
+        # Only the importing organisation follows its import.
+        signed_in(client, session_factory, hub.other_id, Role.SECURITY_OFFICER)
+        assert client.get(status_url).status_code == 404

@@ -7,6 +7,10 @@ bundles) or a MISP event JSON export into a collection it may write. The file is
 the path of TAXII 2.1 "Add Objects" (§5.5): the same validation, TLP 2.0 rules and anonymous
 publishing. Invalid objects are refused one by one with the reason (object id and property); a file
 that is not JSON, not a recognised format or too large is rejected whole and stores nothing.
+
+A file of more objects than ``CYBERDELTA_INTEL_PENDING_THRESHOLD`` is stored in the background like
+a large TAXII envelope (§5.5 ``pending``; :mod:`cyberdelta.intel.pending`): the page answers at
+once and follows the status resource until it is complete.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from cyberdelta.audit.web import log
@@ -22,13 +26,14 @@ from cyberdelta.auth.dependencies import require
 from cyberdelta.auth.permissions import Permission
 from cyberdelta.auth.principal import Principal
 from cyberdelta.i18n import gettext as _
-from cyberdelta.intel import service
+from cyberdelta.intel import pending, service
 from cyberdelta.intel.authentication import caller_for
 from cyberdelta.intel.caller import Caller
 from cyberdelta.intel.forms import FormError
 from cyberdelta.intel.imports import ImportFormatError, read_document
-from cyberdelta.intel.models import IntelCollection
+from cyberdelta.intel.models import IntelCollection, IntelStatus
 from cyberdelta.intel.publishing import isac, publish
+from cyberdelta.intel.store import ANONYMOUS_PROPERTY
 from cyberdelta.intel.tlp import LEVEL_BY_MARKING_ID, ORDER, TLP2_MARKING_IDS, Tlp
 from cyberdelta.web.deps import SessionDep, SettingsDep
 from cyberdelta.web.templating import render
@@ -91,6 +96,26 @@ def mark_unmarked(objects: list[object], level: Tlp) -> list[object]:
     return marked
 
 
+def anonymise_all(objects: list[object]) -> list[object]:
+    """Ask for every object to be published anonymously (copies; the store replaces the identity)."""
+    return [{**item, ANONYMOUS_PROPERTY: True} if isinstance(item, dict) else item for item in objects]
+
+
+def outcome(status: IntelStatus, file: str, kind: str, collection: IntelCollection) -> dict[str, Any]:
+    """What the page shows of an import: its status resource (TAXII 2.1 §4.3.1) and the file."""
+    return {
+        "status": status.id,
+        "pending": status.status == "pending",
+        "file": file,
+        "format": kind,
+        "collection": collection,
+        "total": status.total_count,
+        "stored": status.success_count,
+        "refused": status.failure_count,
+        "failures": list(status.failures)[:MAX_LISTED_FAILURES],
+    }
+
+
 @router.get("")
 def import_form(request: Request, session: SessionDep, principal: Writer) -> Response:
     """Choose a file, a collection and the TLP of objects that arrive unmarked."""
@@ -98,20 +123,25 @@ def import_form(request: Request, session: SessionDep, principal: Writer) -> Res
 
 
 @router.post("")
-async def import_submit(
+def import_submit(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
     principal: Writer,
+    background: BackgroundTasks,
     file: Annotated[UploadFile | None, File()] = None,
     collection: Annotated[str, Form()] = "",
     tlp: Annotated[str, Form()] = "",
     anonymous: Annotated[str, Form()] = "",
 ) -> Response:
-    """Import one file; the result lists what was stored and every refused object with its reason."""
+    """Import one file; the result lists what was stored and every refused object with its reason.
+
+    A plain (not ``async``) handler: reading, validating and storing run in the server's worker
+    threads, never on its event loop.
+    """
     caller = caller_for(principal)
     values = {"collection": collection, "tlp": tlp, "anonymous": anonymous}
-    data = await file.read(settings.max_upload_bytes + 1) if file is not None else b""
+    data = file.file.read(settings.max_upload_bytes + 1) if file is not None else b""
     name = (file.filename or "") if file is not None else ""
     try:
         target = service.find_collection(session, collection)
@@ -136,17 +166,16 @@ async def import_submit(
         return _page(request, session, caller, values, error=error, status_code=422)
     if tlp:
         objects = mark_unmarked(objects, Tlp(tlp))
+    if anonymous:
+        objects = anonymise_all(objects)
     full = settings.intel_validation == "full"
     request_id = getattr(request.state, "request_id", None)
-    status = publish(
-        session,
-        caller,
-        target,
-        objects,
-        full_validation=full,
-        anonymous=bool(anonymous),
-        request_id=request_id,
-    )
+    if len(objects) > settings.intel_pending_threshold:
+        status = pending.stage(session, caller, target, objects, full_validation=full, request_id=request_id)
+        # After the response, hence after the request's commit: the worker finds the held objects.
+        background.add_task(pending.enqueue, settings)
+    else:
+        status = publish(session, caller, target, objects, full_validation=full, request_id=request_id)
     log(
         request,
         session,
@@ -159,18 +188,38 @@ async def import_submit(
             "sha256": hashlib.sha256(data).hexdigest(),
             "format": kind,
             "status": status.id,
+            "pending": status.status == "pending",
+            "total_count": status.total_count,
             "success_count": status.success_count,
             "failure_count": status.failure_count,
             "anonymous": bool(anonymous),
         },
     )
-    result = {
-        "file": name,
-        "format": kind,
-        "collection": target,
-        "total": status.total_count,
-        "stored": status.success_count,
-        "refused": status.failure_count,
-        "failures": list(status.failures)[:MAX_LISTED_FAILURES],
-    }
-    return _page(request, session, caller, values, result=result)
+    return _page(request, session, caller, values, result=outcome(status, name, kind, target))
+
+
+@router.get("/status/{status_id}")
+def import_status(
+    request: Request,
+    session: SessionDep,
+    principal: Writer,
+    status_id: str,
+    file: str = "",
+    kind: Annotated[str, Query(alias="format")] = "stix",
+) -> Response:
+    """Where a background import stands (polled by the page until it is complete).
+
+    Only the organisation that imported the file sees its status (as TAXII 2.1 §4.3 Get Status);
+    ``file`` and ``format`` only label the result (the file name is the importer's own).
+    """
+    caller = caller_for(principal)
+    status = session.get(IntelStatus, status_id)
+    if status is None or status.organisation_id != caller.organisation_id:
+        raise HTTPException(status_code=404)
+    target = session.get(IntelCollection, status.collection_id)
+    if target is None:
+        raise HTTPException(status_code=404)
+    result = outcome(status, file[:255], kind if kind in format_names() else "stix", target)
+    if request.headers.get("hx-request") == "true":
+        return render(request, "intel/_import_result.html", {"result": result, "formats": format_names()})
+    return _page(request, session, caller, {"collection": target.id, "tlp": ""}, result=result)
