@@ -13,10 +13,10 @@ values: ``added_after`` paging (TAXII 2.1 §3.4.1) sees objects committed in ``d
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import orjson
 from sqlalchemy import Connection, Table, func, select, text, update
@@ -100,6 +100,53 @@ def _search_text(stix_object: Mapping[str, Any]) -> str:
 Accepted = dict[tuple[str, int], dict[str, Any]]
 
 
+class Stored(NamedTuple):
+    """A version to store: its id, ``modified`` (microseconds and as text) and the object."""
+
+    stix_id: str
+    version_us: int
+    version: str
+    stix_object: dict[str, Any]
+
+
+def _rows(
+    stored: Sequence[Stored],
+    collection_id: str,
+    base: int,
+    latest: Mapping[str, int],
+    default_tlp: Tlp,
+    resolved: Mapping[str, int],
+    publication: Publication,
+) -> Iterator[tuple[Any, ...]]:
+    """The object table's rows (in :data:`ROW_COLUMNS` order) of the versions to store; an object
+    published anonymously is re-serialised with the ISAC as its creator (issue #7 §4)."""
+    for offset, (stix_id, version_us, version, stix_object) in enumerate(stored):
+        slugs = stix_object.get(RECIPIENTS_PROPERTY, [])
+        publisher = publication.organisation_id
+        body_object = stix_object
+        if (
+            publication.anonymous_all or stix_object.get(ANONYMOUS_PROPERTY) is True
+        ) and publication.anonymise:
+            body_object = dict(stix_object)
+            publisher = publication.anonymise(body_object)
+            publication.anonymised.append(stix_id)
+        yield (
+            collection_id,
+            stix_id,
+            stix_object["type"],
+            stix_object.get("spec_version", "2.1"),
+            version_us,
+            version,
+            base + offset,  # date_added: strictly increasing (see lock_collection)
+            latest[stix_id] == version_us,  # is_latest
+            level_of(stix_object, default_tlp).value,
+            publisher,
+            encode_recipients(resolved[slug] for slug in slugs) if slugs else "",
+            _search_text(stix_object),
+            orjson.dumps(body_object).decode(),
+        )
+
+
 def add_objects(
     session: Session,
     collection: IntelCollection,
@@ -129,7 +176,7 @@ def add_objects(
     successes: list[dict[str, Any]] = []
     latest = {stix_id: max(versions) for stix_id, versions in existing.items()}
     base = max(now_us(), last_added + 1)
-    rows: list[dict[str, Any]] = []
+    stored: list[Stored] = []
     for (stix_id, version_us), stix_object in accepted.items():
         slugs = stix_object.get(RECIPIENTS_PROPERTY, [])
         unknown = [slug for slug in slugs if slug not in resolved]
@@ -142,38 +189,15 @@ def add_objects(
         successes.append({"id": stix_id, "version": version_text})
         if version_us in existing.get(stix_id, ()):
             continue
-        publisher = publication.organisation_id
-        body_object = stix_object
-        if (
-            publication.anonymous_all or stix_object.get(ANONYMOUS_PROPERTY) is True
-        ) and publication.anonymise:
-            body_object = dict(stix_object)
-            publisher = publication.anonymise(body_object)
-            publication.anonymised.append(stix_id)
         latest[stix_id] = max(latest.get(stix_id, version_us), version_us)
-        rows.append(
-            {
-                "collection_id": collection.id,
-                "stix_id": stix_id,
-                "stix_type": stix_object["type"],
-                "spec_version": stix_object.get("spec_version", "2.1"),
-                "modified_us": version_us,
-                "version": version_text,
-                "date_added_us": base + len(rows),
-                "is_latest": False,
-                "tlp": level_of(stix_object, default_tlp).value,
-                "publisher_organisation_id": publisher,
-                "recipients": encode_recipients(resolved[slug] for slug in slugs) if slugs else "",
-                "search_text": _search_text(stix_object),
-                "body": orjson.dumps(body_object).decode(),
-            }
-        )
-    for row in rows:
-        row["is_latest"] = latest[row["stix_id"]] == row["modified_us"]
+        stored.append(Stored(stix_id, version_us, version_text, stix_object))
     superseded = [
         stix_id for stix_id, versions in existing.items() if versions and latest[stix_id] > max(versions)
     ]
-    if rows:
+    if stored:
+        # Rows are made as the driver consumes them: PostgreSQL stores one part of the COPY stream
+        # while the next part is made.
+        rows = _rows(stored, collection.id, base, latest, default_tlp, resolved, publication)
         _bulk_insert(session, rows)
         _refresh_statistics(session)
     for start in range(0, len(superseded), IN_CHUNK):
@@ -284,30 +308,28 @@ def lock_collection(connection: Connection, collection_id: str) -> None:
         raise MissingCollectionError(f"collection: no collection {collection_id!r}")
 
 
-def _bulk_insert(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert an envelope's rows in one round trip, inside the session's transaction.
+def _bulk_insert(session: Session, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Insert an envelope's rows (:data:`ROW_COLUMNS` order) in one statement, inside the session's
+    transaction.
 
     PostgreSQL gets ``COPY ... FROM STDIN`` (one streamed statement instead of one INSERT per row);
     SQLite gets the driver's ``executemany`` of one prepared INSERT with tuples (SQLAlchemy's
     per-row parameter processing cost more than SQLite's own work for plain strings and integers).
     """
     connection = session.connection()
-    columns = list(rows[0])
     driver = connection.connection.driver_connection
     if connection.dialect.name != "postgresql":
-        if tuple(columns) != ROW_COLUMNS:
-            raise ValueError(f"rows must have the columns {ROW_COLUMNS}")
         cursor = driver.cursor()  # type: ignore[union-attr]
         try:
-            cursor.executemany(SQLITE_INSERT, [tuple(row.values()) for row in rows])
+            cursor.executemany(SQLITE_INSERT, rows)
         finally:
             cursor.close()
         return
     with driver.cursor() as cursor:  # type: ignore[union-attr]
-        statement = f"COPY {OBJECT_TABLE.name} ({', '.join(columns)}) FROM STDIN"
+        statement = f"COPY {OBJECT_TABLE.name} ({', '.join(ROW_COLUMNS)}) FROM STDIN"
         with cursor.copy(statement) as copy:
             for row in rows:
-                copy.write_row(tuple(row.values()))
+                copy.write_row(row)
 
 
 def _refresh_statistics(session: Session) -> None:
