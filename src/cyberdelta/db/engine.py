@@ -30,6 +30,9 @@ def json_text(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
+JSON_CODEC: dict[str, Any] = {"json_serializer": json_text, "json_deserializer": orjson.loads}
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -45,12 +48,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout on every connection."""
     if url.startswith("sqlite"):
-        engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False},
-            json_serializer=json_text,
-            json_deserializer=orjson.loads,
-        )
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **JSON_CODEC)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # psycopg prepares a statement after 5 executions and PostgreSQL then reuses a generic plan; a plan
@@ -62,8 +60,7 @@ def make_engine(url: str) -> Engine:
         pool_size=10,
         max_overflow=10,
         connect_args={"prepare_threshold": None},
-        json_serializer=json_text,
-        json_deserializer=orjson.loads,
+        **JSON_CODEC,
     )
 
 

@@ -12,6 +12,7 @@ values: ``added_after`` paging (TAXII 2.1 §3.4.1) sees objects committed in ``d
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -38,10 +39,9 @@ ROW_COLUMNS = (
     "collection_id", "stix_id", "stix_type", "spec_version", "modified_us", "version", "date_added_us",
     "is_latest", "tlp", "publisher_organisation_id", "recipients", "search_text", "body",
 )  # fmt: skip
+# Built from constant column names only (no user input).
 SQLITE_INSERT = (
-    "INSERT INTO intel_object (collection_id, stix_id, stix_type, spec_version, modified_us, version,"
-    " date_added_us, is_latest, tlp, publisher_organisation_id, recipients, search_text, body)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO intel_object ({', '.join(ROW_COLUMNS)}) VALUES ({', '.join('?' for _ in ROW_COLUMNS)})"  # noqa: S608
 )
 # The columns the hub's queries filter and sort on (statistics for the planner).
 PLANNED_COLUMNS = (
@@ -72,6 +72,10 @@ class Publication:
     problems: Sequence[str | None] | None = None
     # The ``pending`` status resource to complete, instead of a new one (TAXII 2.1 §4.3).
     status: IntelStatus | None = None
+
+    def wants_anonymity(self, stix_object: Mapping[str, Any]) -> bool:
+        """Whether the object is to be published with the ISAC's identity instead of the publisher's."""
+        return self.anonymous_all or stix_object.get(ANONYMOUS_PROPERTY) is True
 
 
 def _version_us(stix_object: Mapping[str, Any], fallback: int) -> int:
@@ -124,9 +128,7 @@ def _rows(
         slugs = stix_object.get(RECIPIENTS_PROPERTY, [])
         publisher = publication.organisation_id
         body_object = stix_object
-        if (
-            publication.anonymous_all or stix_object.get(ANONYMOUS_PROPERTY) is True
-        ) and publication.anonymise:
+        if publication.anonymise and publication.wants_anonymity(stix_object):
             body_object = dict(stix_object)
             publisher = publication.anonymise(body_object)
             publication.anonymised.append(stix_id)
@@ -252,8 +254,7 @@ def _validated(
                 _detail(stix_object, f"{RECIPIENTS_PROPERTY}: must be a list of organisation slugs")
             )
             continue
-        wants_anonymity = publication.anonymous_all or stix_object.get(ANONYMOUS_PROPERTY) is True
-        if wants_anonymity and publication.anonymise is None:
+        if publication.anonymise is None and publication.wants_anonymity(stix_object):
             failures.append(
                 _detail(stix_object, f"{ANONYMOUS_PROPERTY}: no ISAC is registered to publish for you")
             )
@@ -264,15 +265,11 @@ def _validated(
     return accepted, failures, named
 
 
-_READER: list[ThreadPoolExecutor] = []
-
-
+@functools.cache
 def _reader() -> ThreadPoolExecutor:
     """Threads that read under a collection's lock while the request's thread validates (made on
     first use, one set per process)."""
-    if not _READER:
-        _READER.append(ThreadPoolExecutor(max_workers=8, thread_name_prefix="intel-store"))
-    return _READER[0]
+    return ThreadPoolExecutor(max_workers=8, thread_name_prefix="intel-store")
 
 
 def _read_under_lock(
