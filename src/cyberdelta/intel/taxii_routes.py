@@ -177,7 +177,7 @@ def add(
     if not service.can_write(session, found, caller):
         raise TaxiiError(403, "Forbidden", "this organisation may not write to this collection")
     full = settings.intel_validation == "full"
-    request_id = request.headers.get("x-request-id")
+    request_id = getattr(request.state, "request_id", None)
     if len(objects) > settings.intel_pending_threshold:
         held = pending.stage(session, caller, found, objects, full_validation=full, request_id=request_id)
         # Background tasks run after the response, hence after the request's commit: the worker
