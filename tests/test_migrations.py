@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, delete, text
+from sqlalchemy.orm import Session
 
-from cyberdelta.db.migrate import current_revision, head_revision
+from cyberdelta.db.migrate import current_revision, downgrade, head_revision, upgrade
 from cyberdelta.db.registry import metadata
+from cyberdelta.intel.models import IntelCollection, IntelStatus
+from cyberdelta.intel.service import create_collection
+from cyberdelta.intel.tlp import Tlp
 
 
 def test_database_is_at_head(engine: Engine) -> None:
@@ -37,3 +41,50 @@ def test_stix_ids_compare_byte_by_byte(engine: Engine) -> None:
         else:  # SQLite: BINARY, its default, unless a column declares another collation
             table = connection.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'intel_object'"))
             assert "COLLATE" not in str(table).upper()
+
+
+def _status_storage(engine: Engine) -> dict[str, tuple[str, str | None]]:
+    """PostgreSQL: the type and compression method of the status details and held envelopes."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT c.relname || '.' || a.attname, format_type(a.atttypid, a.atttypmod),"
+                " NULLIF(a.attcompression, '')::text FROM pg_attribute a"
+                " JOIN pg_class c ON c.oid = a.attrelid"
+                " WHERE (c.relname, a.attname) IN (('intel_status', 'successes'),"
+                " ('intel_status', 'failures'), ('intel_pending_envelope', 'objects'))"
+            )
+        )
+        return {str(name): (str(kind), compression) for name, kind, compression in rows}
+
+
+def test_status_details_are_json_text_compressed_with_lz4_and_survive_a_round_trip(engine: Engine) -> None:
+    """Migration 0009 (PostgreSQL): status details as ``json``, LZ4 where the server has it; down and
+    up again keeps what was stored. SQLite keeps JSON as text under every revision."""
+    details = [{"id": "indicator--0b5b2b5e-a7d1-4b5c-9a56-0a6b1b8a1c11", "version": "2026-11-24T00:00:00Z"}]
+    with Session(engine) as session, session.begin():
+        collection = create_collection(session, title="migrated", default_tlp=Tlp.GREEN)
+        status = IntelStatus(
+            id="status-0009", collection_id=collection.id, organisation_id=None, status="complete",
+            request_timestamp_us=1, total_count=1, success_count=1, failure_count=0, pending_count=0,
+            successes=details, failures=[{"id": "", "version": "", "message": "名前: 不正"}],
+        )  # fmt: skip
+        session.add(status)
+    try:
+        if engine.dialect.name == "postgresql":
+            storage = _status_storage(engine)
+            assert storage["intel_status.successes"][0] == storage["intel_status.failures"][0] == "json"
+            assert {compression for _kind, compression in storage.values()} == {"l"}  # lz4
+        downgrade(engine, "0008")
+        if engine.dialect.name == "postgresql":
+            assert _status_storage(engine)["intel_status.successes"] == ("jsonb", None)
+        upgrade(engine)
+        with Session(engine) as session:
+            stored = session.get(IntelStatus, "status-0009")
+            assert stored is not None
+            assert (stored.successes, stored.failures[0]["message"]) == (details, "名前: 不正")
+    finally:
+        upgrade(engine)
+        with Session(engine) as session, session.begin():
+            session.execute(delete(IntelStatus))
+            session.execute(delete(IntelCollection))

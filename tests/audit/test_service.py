@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -54,3 +57,48 @@ def test_an_edited_entry_is_named(session_factory: sessionmaker[Session], engine
     with transaction(session_factory) as session:
         problem = service.verify(session).problem
     assert problem is not None and problem.sequence == 2 and "modified" in problem.reason
+
+
+def test_writers_appending_at_once_take_turns_even_on_an_empty_chain(
+    session_factory: sessionmaker[Session],
+) -> None:
+    # The first writer holds its transaction open after appending; the others must wait for it (the
+    # head row is locked), including while the head row itself is being made.
+    first_appended = threading.Event()
+    release_first = threading.Event()
+    errors: list[BaseException] = []
+
+    def first() -> None:
+        try:
+            with transaction(session_factory) as session:
+                service.record(session, action="first", actor_user_id=None, organisation_id=None)
+                first_appended.set()
+                release_first.wait(10)
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+            first_appended.set()
+
+    def later(number: int) -> None:
+        try:
+            with transaction(session_factory) as session:
+                service.record(session, action=f"later-{number}", actor_user_id=None, organisation_id=None)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=first)]
+    threads[0].start()
+    first_appended.wait(10)
+    threads += [threading.Thread(target=later, args=(number,)) for number in range(3)]
+    for thread in threads[1:]:
+        thread.start()
+    time.sleep(0.3)
+    release_first.set()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    with transaction(session_factory) as session:
+        result = service.verify(session)
+        rows = service.entries(session)
+    assert result.ok and result.entries == 4
+    assert [row.sequence for row in rows] == [4, 3, 2, 1]
+    assert rows[-1].action == "first"

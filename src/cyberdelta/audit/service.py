@@ -13,15 +13,19 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from cyberdelta.audit.models import GENESIS_HASH, AuditEntry, AuditHead
 from cyberdelta.db.base import utcnow
 
 HEAD_ID = 1
+HEAD_TABLE = cast(Table, AuditHead.__table__)
+ENTRY_TABLE = cast(Table, AuditEntry.__table__)
 
 
 def _hashed_fields(entry: AuditEntry) -> dict[str, Any]:
@@ -55,17 +59,29 @@ def entry_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical(entry)).hexdigest()
 
 
-def _lock_head(session: Session) -> AuditHead:
-    """Take the chain's write lock: an UPDATE locks the head row (PostgreSQL) or the database (SQLite)."""
-    touched = session.execute(
-        update(AuditHead).where(AuditHead.id == HEAD_ID).values(sequence=AuditHead.sequence)
+def _advance_head(session: Session) -> tuple[int, str]:
+    """Take the chain's write lock and the next sequence number; return it with the previous hash.
+
+    One ``UPDATE ... RETURNING`` of the head row: it locks the row (PostgreSQL) or the database
+    (SQLite) until the transaction ends, so appends are serialised on both backends. The row is made
+    on first use; ``ON CONFLICT DO NOTHING`` lets two first writers meet without an error.
+    """
+    advance = (
+        update(HEAD_TABLE)
+        .where(HEAD_TABLE.c.id == HEAD_ID)
+        .values(sequence=HEAD_TABLE.c.sequence + 1)
+        .returning(HEAD_TABLE.c.sequence, HEAD_TABLE.c.entry_hash)
     )
-    if getattr(touched, "rowcount", 0) == 0:
-        session.add(AuditHead(id=HEAD_ID, sequence=0, entry_hash=GENESIS_HASH))
-        session.flush()
-    head = session.get(AuditHead, HEAD_ID, populate_existing=True)
-    assert head is not None  # noqa: S101 (created just above when missing)
-    return head
+    advanced = session.execute(advance).first()
+    if advanced is None:
+        upsert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(
+            upsert(HEAD_TABLE)
+            .values(id=HEAD_ID, sequence=0, entry_hash=GENESIS_HASH)
+            .on_conflict_do_nothing(index_elements=[HEAD_TABLE.c.id])
+        )
+        advanced = session.execute(advance).one()
+    return int(advanced[0]), str(advanced[1])
 
 
 def record(
@@ -78,11 +94,16 @@ def record(
     object_id: str | None = None,
     request_id: str | None = None,
     details: Mapping[str, Any] | None = None,
-) -> AuditEntry:
-    """Append one entry inside the caller's transaction (it commits or rolls back with the change)."""
-    head = _lock_head(session)
+) -> None:
+    """Append one entry inside the caller's transaction (it commits or rolls back with the change).
+
+    Three statements through SQLAlchemy Core (advance the head, insert the entry, record its hash
+    in the head): every audited request pays for this, so the ORM's unit of work is not used.
+    """
+    sequence, previous_hash = _advance_head(session)
     entry = AuditEntry(
-        sequence=head.sequence + 1,
+        sequence=sequence,
+        occurred_at=utcnow(),
         action=action,
         actor_user_id=actor_user_id,
         organisation_id=organisation_id,
@@ -90,15 +111,15 @@ def record(
         object_id=object_id,
         request_id=request_id,
         details=dict(details or {}),
-        previous_hash=head.entry_hash,
+        previous_hash=previous_hash,
     )
-    entry.occurred_at = utcnow()
     entry.entry_hash = entry_hash(entry)
-    session.add(entry)
-    head.sequence = entry.sequence
-    head.entry_hash = entry.entry_hash
-    session.flush()
-    return entry
+    columns = ENTRY_TABLE.c
+    session.execute(
+        insert(ENTRY_TABLE),
+        {column.key: getattr(entry, column.key) for column in columns if column.key != "id"},
+    )
+    session.execute(update(HEAD_TABLE).where(HEAD_TABLE.c.id == HEAD_ID).values(entry_hash=entry.entry_hash))
 
 
 @dataclass(frozen=True)
@@ -148,7 +169,7 @@ def verify(session: Session) -> Verification:
             )
         previous = entry.entry_hash
         expected_sequence += 1
-    head = session.get(AuditHead, HEAD_ID)
+    head = session.get(AuditHead, HEAD_ID, populate_existing=True)
     if head is not None and (head.sequence != count or head.entry_hash != previous):
         return Verification(
             count,

@@ -8,7 +8,6 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from cyberdelta.audit.models import AuditEntry
 from cyberdelta.audit.service import record
 from cyberdelta.auth.principal import Principal
 
@@ -24,14 +23,14 @@ def log(
     object_type: str | None = None,
     object_id: str | int | None = None,
     details: Mapping[str, Any] | None = None,
-) -> AuditEntry:
+) -> None:
     """Append an entry for this request; the principal, when given, supplies actor and organisation."""
     extra = dict(details or {})
     if principal is not None and principal.token_id is not None:
         extra.setdefault("api_token_id", principal.token_id)
     if request.client is not None:
         extra.setdefault("client", request.client.host)
-    return record(
+    record(
         session,
         action=action,
         actor_user_id=user_id if user_id is not None else (principal.user_id if principal else None),

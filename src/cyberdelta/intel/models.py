@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
 
-from cyberdelta.db.base import Base, JSONValue, utcnow
+from cyberdelta.db.base import Base, utcnow
 
 
 class IntelCollection(Base):
@@ -112,8 +112,9 @@ class IntelStatus(Base):
     success_count: Mapped[int] = mapped_column(Integer)
     failure_count: Mapped[int] = mapped_column(Integer)
     pending_count: Mapped[int] = mapped_column(Integer)
-    successes: Mapped[list[Any]] = mapped_column(JSONValue)
-    failures: Mapped[list[Any]] = mapped_column(JSONValue)
+    # Written once, read back whole: JSON text (migration 0009), not JSONB.
+    successes: Mapped[list[Any]] = mapped_column(JSON)
+    failures: Mapped[list[Any]] = mapped_column(JSON)
 
 
 class IntelPendingEnvelope(Base):

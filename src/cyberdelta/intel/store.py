@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Table, func, select, text, update
 from sqlalchemy.orm import Session
 
 from cyberdelta.intel.models import IntelCollection, IntelObject, IntelStatus
+from cyberdelta.intel.planner_statistics import note_stored
 from cyberdelta.intel.timestamps import format_us, now_us, parse_us
 from cyberdelta.intel.tlp import Tlp, encode_recipients, level_of
 from cyberdelta.intel.validation import problem
@@ -34,7 +35,6 @@ RECIPIENTS_PROPERTY = "x_cyberdelta_recipients"
 ANONYMOUS_PROPERTY = "x_cyberdelta_anonymous"
 # SQLite allows 32,766 bound parameters per statement; IN lists stay far below that.
 IN_CHUNK = 900
-ANALYZE_MIN_CHANGES = 5000
 ROW_COLUMNS = (
     "collection_id", "stix_id", "stix_type", "spec_version", "modified_us", "version", "date_added_us",
     "is_latest", "tlp", "publisher_organisation_id", "recipients", "search_text", "body",
@@ -43,11 +43,6 @@ ROW_COLUMNS = (
 SQLITE_INSERT = (
     f"INSERT INTO intel_object ({', '.join(ROW_COLUMNS)}) VALUES ({', '.join('?' for _ in ROW_COLUMNS)})"  # noqa: S608
 )
-# The columns the hub's queries filter and sort on (statistics for the planner).
-PLANNED_COLUMNS = (
-    "collection_id", "stix_id", "stix_type", "spec_version", "modified_us", "date_added_us", "is_latest",
-    "tlp", "publisher_organisation_id", "recipients",
-)  # fmt: skip
 SEARCHABLE = ("name", "description", "pattern", "value", "address", "chain", "content", "hashes", "aliases")
 
 
@@ -201,7 +196,7 @@ def add_objects(
         # while the next part is made.
         rows = _rows(stored, collection.id, base, latest, default_tlp, resolved, publication)
         _bulk_insert(session, rows)
-        _refresh_statistics(session)
+        note_stored(session, len(stored))
     for start in range(0, len(superseded), IN_CHUNK):
         session.execute(
             update(IntelObject)
@@ -327,30 +322,6 @@ def _bulk_insert(session: Session, rows: Iterable[tuple[Any, ...]]) -> None:
         with cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(row)
-
-
-def _refresh_statistics(session: Session) -> None:
-    """PostgreSQL: ``ANALYZE`` the object table once it has more changed rows than at its last analysis.
-
-    Bulk loads outrun autovacuum (it looks once a minute): with statistics of a table a hundredth of
-    its size the planner scanned the whole collection for every envelope's version lookup (39 ms
-    instead of < 2 ms per 1,000 ids at 100,000 objects). Doubling the threshold each time keeps this
-    to a few ``ANALYZE`` runs per order of magnitude of growth, and only the columns that queries
-    filter or sort on are sampled (the JSON bodies and search text were half the cost).
-    """
-    if session.connection().dialect.name != "postgresql":
-        return
-    changed = session.execute(
-        text(
-            "SELECT s.n_mod_since_analyze, c.reltuples FROM pg_stat_user_tables s"
-            " JOIN pg_class c ON c.oid = s.relid WHERE s.relname = 'intel_object'"
-        )
-    ).first()
-    if changed is not None and changed[0] > max(ANALYZE_MIN_CHANGES, changed[1]):
-        # A sample of 6,000 rows (the default samples 30,000) ranks ids, types and dates as well.
-        session.execute(text("SET LOCAL default_statistics_target = 20"))
-        session.execute(text(f"ANALYZE intel_object ({', '.join(PLANNED_COLUMNS)})"))
-        session.execute(text("RESET default_statistics_target"))
 
 
 def _detail(stix_object: object, message: str) -> dict[str, Any]:
