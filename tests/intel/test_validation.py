@@ -18,6 +18,9 @@ from tests.intel.stix_factories import indicator
     ("change", "field"),
     [
         ({"type": "Indicator"}, "type"),
+        ({"type": ["indicator"]}, "type"),
+        ({"type": {"name": "indicator"}}, "type"),
+        ({"type": 7}, "type"),
         ({"id": "indicator--1234"}, "id"),
         ({"id": "malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"}, "id"),
         ({"spec_version": "2.0"}, "spec_version"),

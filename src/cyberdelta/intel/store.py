@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, cast
 
 import orjson
-from sqlalchemy import Connection, Table, func, select, text, update
+from sqlalchemy import Connection, Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from cyberdelta.intel.models import IntelCollection, IntelObject, IntelStatus
@@ -31,6 +31,7 @@ from cyberdelta.intel.validation import problem
 
 OBJECT_TABLE = cast(Table, IntelObject.__table__)
 COLLECTION_TABLE = cast(Table, IntelCollection.__table__)
+STATUS_TABLE = cast(Table, IntelStatus.__table__)
 RECIPIENTS_PROPERTY = "x_cyberdelta_recipients"
 ANONYMOUS_PROPERTY = "x_cyberdelta_anonymous"
 # SQLite allows 32,766 bound parameters per statement; IN lists stay far below that.
@@ -84,9 +85,9 @@ def _version_us(stix_object: Mapping[str, Any], fallback: int) -> int:
 def _search_text(stix_object: Mapping[str, Any]) -> str:
     parts: list[str] = []
     for name in SEARCHABLE:
-        value = stix_object.get(name)
-        if value is None:
+        if name not in stix_object:
             continue
+        value = stix_object[name]
         if isinstance(value, str):
             parts.append(value)
         elif isinstance(value, dict):
@@ -119,13 +120,14 @@ def _rows(
 ) -> Iterator[tuple[Any, ...]]:
     """The object table's rows (in :data:`ROW_COLUMNS` order) of the versions to store; an object
     published anonymously is re-serialised with the ISAC as its creator (issue #7 §4)."""
+    anonymise, organisation_id = publication.anonymise, publication.organisation_id
     for offset, (stix_id, version_us, version, stix_object) in enumerate(stored):
-        slugs = stix_object.get(RECIPIENTS_PROPERTY, [])
-        publisher = publication.organisation_id
+        slugs = stix_object.get(RECIPIENTS_PROPERTY)
+        publisher = organisation_id
         body_object = stix_object
-        if publication.anonymise and publication.wants_anonymity(stix_object):
+        if anonymise is not None and publication.wants_anonymity(stix_object):
             body_object = dict(stix_object)
-            publisher = publication.anonymise(body_object)
+            publisher = anonymise(body_object)
             publication.anonymised.append(stix_id)
         yield (
             collection_id,
@@ -175,8 +177,8 @@ def add_objects(
     base = max(now_us(), last_added + 1)
     stored: list[Stored] = []
     for (stix_id, version_us), stix_object in accepted.items():
-        slugs = stix_object.get(RECIPIENTS_PROPERTY, [])
-        unknown = [slug for slug in slugs if slug not in resolved]
+        slugs = stix_object.get(RECIPIENTS_PROPERTY)
+        unknown = [slug for slug in slugs if slug not in resolved] if slugs else None
         if unknown:
             failures.append(
                 _detail(stix_object, f"{RECIPIENTS_PROPERTY}: unknown organisation {unknown[0]!r}")
@@ -221,8 +223,12 @@ def add_objects(
     status.pending_count = 0
     status.successes = successes
     status.failures = failures
-    session.add(status)
-    session.flush()
+    if publication.status is not None:  # the stored pending resource, completed
+        session.flush()
+    else:  # a new one: one INSERT, without the ORM's unit of work (the object stays detached)
+        session.execute(
+            insert(STATUS_TABLE), {column.key: getattr(status, column.key) for column in STATUS_TABLE.c}
+        )
     return status
 
 
@@ -235,6 +241,7 @@ def _validated(
     failures: list[dict[str, Any]] = []
     named: set[str] = set()
     verdicts = publication.problems
+    cannot_anonymise = publication.anonymise is None
     for index, stix_object in enumerate(objects):
         if verdicts is not None:
             reason = verdicts[index]
@@ -243,18 +250,19 @@ def _validated(
         if reason is not None or not isinstance(stix_object, dict):
             failures.append(_detail(stix_object, reason or "not an object"))
             continue
-        slugs = stix_object.get(RECIPIENTS_PROPERTY, [])
-        if not isinstance(slugs, list) or not all(isinstance(slug, str) for slug in slugs):
-            failures.append(
-                _detail(stix_object, f"{RECIPIENTS_PROPERTY}: must be a list of organisation slugs")
-            )
-            continue
-        if publication.anonymise is None and publication.wants_anonymity(stix_object):
+        slugs = stix_object.get(RECIPIENTS_PROPERTY)
+        if slugs is not None:
+            if not isinstance(slugs, list) or not all(isinstance(slug, str) for slug in slugs):
+                failures.append(
+                    _detail(stix_object, f"{RECIPIENTS_PROPERTY}: must be a list of organisation slugs")
+                )
+                continue
+            named.update(slugs)
+        if cannot_anonymise and publication.wants_anonymity(stix_object):
             failures.append(
                 _detail(stix_object, f"{ANONYMOUS_PROPERTY}: no ISAC is registered to publish for you")
             )
             continue
-        named.update(slugs)
         # Objects are stored as received; only anonymised ones are re-serialised.
         accepted[(stix_object["id"], _version_us(stix_object, started))] = stix_object
     return accepted, failures, named

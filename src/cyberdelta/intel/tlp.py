@@ -83,9 +83,9 @@ def level_of(stix_object: Mapping[str, Any], default: Tlp) -> Tlp:
     Several TLP markings on one object are contradictory; taking the strictest never leaks.
     """
     refs = stix_object.get("object_marking_refs")
-    found = [
-        LEVEL_BY_MARKING_ID[ref] for ref in refs or () if isinstance(ref, str) and ref in LEVEL_BY_MARKING_ID
-    ]
+    if not refs:
+        return default
+    found = [LEVEL_BY_MARKING_ID[ref] for ref in refs if isinstance(ref, str) and ref in LEVEL_BY_MARKING_ID]
     if not found:
         return default
     return max(found, key=ORDER.index)

@@ -36,6 +36,14 @@ OBSERVABLE_TYPES = frozenset(
         "url", "user-account", "windows-registry-key", "x509-certificate", "x-crypto-wallet-address",
     }
 )  # fmt: skip
+# The object types STIX 2.1 itself defines (§4 SDOs, §5 SROs, §6 SCOs, §7 meta objects) and ours:
+# valid type names, known without matching TYPE_NAME.
+SPECIFIED_TYPES = OBSERVABLE_TYPES | {
+    "attack-pattern", "campaign", "course-of-action", "grouping", "identity", "incident", "indicator",
+    "infrastructure", "intrusion-set", "location", "malware", "malware-analysis", "note",
+    "observed-data", "opinion", "report", "threat-actor", "tool", "vulnerability", "relationship",
+    "sighting", "marking-definition", "language-content", "extension-definition",
+}  # fmt: skip
 NO_MODIFIED = frozenset({"marking-definition", "language-content"} | OBSERVABLE_TYPES)
 REQUIRED: Mapping[str, tuple[str, ...]] = {
     "indicator": ("pattern", "pattern_type", "valid_from"),
@@ -58,7 +66,7 @@ def structural_problem(stix_object: object) -> str | None:
     if not isinstance(stix_object, dict):
         return "an object must be a JSON object"
     kind = stix_object.get("type")
-    if not isinstance(kind, str) or TYPE_NAME.match(kind) is None:
+    if not isinstance(kind, str) or (kind not in SPECIFIED_TYPES and TYPE_NAME.match(kind) is None):
         return "type: must be 3-250 lowercase letters, digits and hyphens (STIX 2.1 §3.1)"
     identifier = stix_object.get("id")
     if not isinstance(identifier, str) or not identifier.startswith(kind + "--"):
@@ -71,11 +79,12 @@ def structural_problem(stix_object: object) -> str | None:
         if len(identifier) != len(kind) + 38:
             return f"id: {identifier!r} does not end in a UUID in canonical form (STIX 2.1 §2.9)"
     spec_version = stix_object.get("spec_version")
-    if kind not in OBSERVABLE_TYPES and spec_version != "2.1":
-        return "spec_version: must be '2.1' (STIX 2.1 §3.1)"
-    if kind in OBSERVABLE_TYPES and spec_version not in (None, "2.1"):
-        return "spec_version: must be '2.1' when present (STIX 2.1 §3.1)"
-    if kind not in OBSERVABLE_TYPES:
+    if kind in OBSERVABLE_TYPES:
+        if spec_version not in (None, "2.1"):
+            return "spec_version: must be '2.1' when present (STIX 2.1 §3.1)"
+    else:
+        if spec_version != "2.1":
+            return "spec_version: must be '2.1' (STIX 2.1 §3.1)"
         problem = _timestamps_problem(stix_object, kind)
         if problem is not None:
             return problem
@@ -96,8 +105,12 @@ def _pattern_shape_problem(pattern: object) -> str | None:
     if not isinstance(pattern, str) or not pattern.strip().startswith(("[", "(")):
         return "pattern: must be a STIX pattern such as [ipv4-addr:value = '203.0.113.7'] (STIX 2.1 §9)"
     # Quoted strings (with backslash escapes) are taken out; a quote left over is never closed, and
-    # what follows it is inside the string.
-    outside, unclosed, _rest = QUOTED.sub("", pattern).partition("'")
+    # what follows it is inside the string. Without backslashes, quotes simply pair up in order.
+    if "\\" in pattern:
+        outside, unclosed, _rest = QUOTED.sub("", pattern).partition("'")
+    else:
+        pieces = pattern.split("'")
+        outside, unclosed = "".join(pieces[0::2]), "'" * (len(pieces) % 2 == 0)
     depth = 0
     for bracket in BRACKETS.findall(outside):
         depth += 1 if bracket in "[(" else -1
