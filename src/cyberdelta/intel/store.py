@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, cast
+from typing import Any, cast
 
 import orjson
 from sqlalchemy import Connection, Table, func, insert, select, text, update
@@ -100,13 +100,9 @@ def _search_text(stix_object: Mapping[str, Any]) -> str:
 Accepted = dict[tuple[str, int], dict[str, Any]]
 
 
-class Stored(NamedTuple):
-    """A version to store: its id, ``modified`` (microseconds and as text) and the object."""
-
-    stix_id: str
-    version_us: int
-    version: str
-    stix_object: dict[str, Any]
+# A version to store: its id, ``modified`` (microseconds and as text) and the object (a plain
+# tuple: a NamedTuple's constructor cost a Python call per object).
+Stored = tuple[str, int, str, dict[str, Any]]
 
 
 def _rows(
@@ -188,8 +184,10 @@ def add_objects(
         successes.append({"id": stix_id, "version": version_text})
         if version_us in existing.get(stix_id, ()):
             continue
-        latest[stix_id] = max(latest.get(stix_id, version_us), version_us)
-        stored.append(Stored(stix_id, version_us, version_text, stix_object))
+        newest = latest.get(stix_id)
+        if newest is None or version_us > newest:
+            latest[stix_id] = version_us
+        stored.append((stix_id, version_us, version_text, stix_object))
     superseded = [
         stix_id for stix_id, versions in existing.items() if versions and latest[stix_id] > max(versions)
     ]
