@@ -21,7 +21,8 @@ The structural runs are repeated ``--runs`` times, each on a new database and se
 median is what the ratios use: on a shared two-CPU machine one run can be a third slower than the
 next for the same code. Reads use ``limit=1000`` (the page size both servers are configured for)
 and ``added_after`` set to the previous page's ``X-TAXII-Date-Added-Last``. Prints objects per
-second (wall clock) and the ratios, and the server process's own CPU time per 1,000 objects (from
+second (wall clock) and the ratios, the machine's speed at the start and at the end (seconds for
+ten million additions in a Python loop), and the server process's own CPU time per 1,000 objects (from
 /proc; the process pool of the pending path is not included), a figure that other load on the
 machine changes less than wall time (but does change: shared caches and clock speed).
 Full validation runs twice: envelopes of 1,000 stored before the answer, and the same envelopes
@@ -351,6 +352,19 @@ def rates(label: str, total: int, timings: Timings) -> tuple[float, float]:
     return ingest, read
 
 
+def calibration_seconds() -> float:
+    """Seconds for ten million additions in a plain Python loop (best of three): the speed of one
+    core at the time of the run, for comparing figures taken on different days of a shared machine
+    (smaller is faster)."""
+    best = float("inf")
+    for _attempt in range(3):
+        started, total = time.perf_counter(), 0
+        for number in range(10_000_000):
+            total += number
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -371,7 +385,11 @@ def main() -> None:
     parser.add_argument("--no-medallion", action="store_true")
     arguments = parser.parse_args()
     backends = [name.strip() for name in arguments.backends.split(",") if name.strip()]
-    print(f"machine: {os.cpu_count()} CPU(s); envelopes of {arguments.envelope}; pages of {PAGE}", flush=True)
+    print(
+        f"machine: {os.cpu_count()} CPU(s), calibration loop {calibration_seconds():.2f} s;"
+        f" envelopes of {arguments.envelope}; pages of {PAGE}",
+        flush=True,
+    )
     results: dict[str, tuple[float, float]] = {}
     bodies = envelopes(arguments.objects, arguments.envelope)
     for backend in backends:
@@ -402,6 +420,7 @@ def main() -> None:
         label = f"CyberDelta {backend} full, pending ({os.cpu_count()} procs)"
         timings = run_ours(backend, "full", full_bodies, arguments.full_objects, pending_threshold=0)
         results[label] = rates(label, arguments.full_objects, timings)
+    print(f"calibration loop at the end: {calibration_seconds():.2f} s", flush=True)
     if arguments.no_medallion:
         return
     medallion_bodies = envelopes(arguments.medallion_objects, arguments.envelope)
