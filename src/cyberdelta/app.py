@@ -6,6 +6,8 @@ settings passed in and kept on ``app.state``.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -34,7 +36,7 @@ from cyberdelta.catalog import routes as catalog_routes
 from cyberdelta.db.engine import make_engine, make_session_factory
 from cyberdelta.i18n import gettext
 from cyberdelta.intel import pages as intel_pages
-from cyberdelta.intel import taxii_routes
+from cyberdelta.intel import taxii_routes, validation_pool
 from cyberdelta.intel.media import TaxiiError, error_response
 from cyberdelta.settings import Settings
 from cyberdelta.supervision import routes as supervision_routes
@@ -51,8 +53,20 @@ def _wants_json(request: Request) -> bool:
     )
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    """ASGI lifespan: on shutdown, stop the validation worker processes.
+
+    uvicorn re-raises the SIGTERM or SIGINT it stopped for once it has shut down, so the process
+    ends by the signal and ``atexit`` handlers never run: without this the pool was never shut down
+    and its semaphores were reported as leaked."""
+    yield
+    validation_pool.shutdown()
+
+
 def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app = FastAPI(
+        lifespan=_lifespan,
         title="CyberDelta",
         version=__version__,
         description="Cyber-resilience platform for crypto-asset exchanges (自助・共助・公助).",
