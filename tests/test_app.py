@@ -14,14 +14,13 @@ from pathlib import Path
 import requests
 from sqlalchemy.orm import Session
 
-from cyberdelta.auth.permissions import Permission
-from cyberdelta.auth.tokens import create_api_token
 from cyberdelta.db.engine import make_engine
 from cyberdelta.intel import service
 from cyberdelta.intel.media import TAXII
 from cyberdelta.intel.tlp import Tlp
-from cyberdelta.tenancy.service import create_organisation
-from tests.intel.stix_factories import envelope, indicator
+from cyberdelta.tenancy.models import OrganisationKind
+from tests.accounts_factories import make_api_token, make_organisation
+from tests.intel.stix_factories import READ_WRITE, envelope, indicator
 
 PENDING_OBJECTS = 450  # over one validation chunk: validated by the worker processes
 
@@ -67,18 +66,9 @@ def test_a_terminated_server_stops_its_validation_processes_cleanly(tmp_path: Pa
         _wait_until_up(base)
         engine = make_engine(database)
         with Session(engine) as session, session.begin():
-            organisation = create_organisation(
-                session, slug="exchange-a", kind="exchange", name_ja="取引所A", name_en="Exchange A"
-            )
+            organisation = make_organisation(session, OrganisationKind.EXCHANGE)
             collection_id = service.create_collection(session, title="feed", default_tlp=Tlp.GREEN).id
-            _token, raw = create_api_token(
-                session,
-                organisation_id=organisation.id,
-                name="feed",
-                permissions=[Permission.INTEL_READ, Permission.INTEL_WRITE],
-                created_by_user_id=None,
-                expires_in_days=None,
-            )
+            raw = make_api_token(session, organisation, READ_WRITE)
         engine.dispose()
         headers = {"Accept": TAXII, "Content-Type": TAXII, "Authorization": f"Bearer {raw}"}
         objects = [indicator(f"10.1.{n >> 8}.{n & 255}") for n in range(PENDING_OBJECTS)]
