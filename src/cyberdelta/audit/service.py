@@ -15,17 +15,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from cyberdelta.audit.models import GENESIS_HASH, AuditEntry, AuditHead
-from cyberdelta.db.base import utcnow
+from cyberdelta.db.base import insert_detached, utcnow
 
 HEAD_ID = 1
 HEAD_TABLE = cast(Table, AuditHead.__table__)
-ENTRY_TABLE = cast(Table, AuditEntry.__table__)
 
 
 def _hashed_fields(entry: AuditEntry) -> dict[str, Any]:
@@ -114,11 +113,7 @@ def record(
         previous_hash=previous_hash,
     )
     entry.entry_hash = entry_hash(entry)
-    columns = ENTRY_TABLE.c
-    session.execute(
-        insert(ENTRY_TABLE),
-        {column.key: getattr(entry, column.key) for column in columns if column.key != "id"},
-    )
+    insert_detached(session, entry)
     session.execute(update(HEAD_TABLE).where(HEAD_TABLE.c.id == HEAD_ID).values(entry_hash=entry.entry_hash))
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
+from sqlalchemy import JSON, DateTime, MetaData, Table, TypeDecorator, insert
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -51,3 +51,16 @@ def utcnow() -> datetime:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime()}  # noqa: RUF012 (SQLAlchemy reads it)
+
+
+def insert_detached(session: Session, instance: Base) -> None:
+    """Store a new row from an unsaved model instance with one Core INSERT, in the session's
+    transaction, without the ORM's unit of work (for rows written on every request, such as audit
+    entries and TAXII status resources). The instance stays detached; a primary key left unset is
+    left to the database."""
+    table: Table = instance.__table__  # type: ignore[assignment]
+    values = {column.key: getattr(instance, column.key) for column in table.c}
+    for column in table.primary_key:
+        if values[column.key] is None:
+            del values[column.key]
+    session.execute(insert(table), values)

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Connection, Table, func, insert, select, text, update
+from sqlalchemy import Connection, Table, func, select, text, update
 from sqlalchemy.orm import Session
 
+from cyberdelta.db.base import insert_detached
 from cyberdelta.intel.models import IntelCollection, IntelObject, IntelStatus
 from cyberdelta.intel.planner_statistics import note_stored
 from cyberdelta.intel.timestamps import format_us, now_us, parse_us
@@ -31,7 +32,6 @@ from cyberdelta.intel.validation import problem
 
 OBJECT_TABLE = cast(Table, IntelObject.__table__)
 COLLECTION_TABLE = cast(Table, IntelCollection.__table__)
-STATUS_TABLE = cast(Table, IntelStatus.__table__)
 RECIPIENTS_PROPERTY = "x_cyberdelta_recipients"
 ANONYMOUS_PROPERTY = "x_cyberdelta_anonymous"
 # SQLite allows 32,766 bound parameters per statement; IN lists stay far below that.
@@ -224,9 +224,7 @@ def add_objects(
     if publication.status is not None:  # the stored pending resource, completed
         session.flush()
     else:  # a new one: one INSERT, without the ORM's unit of work (the object stays detached)
-        session.execute(
-            insert(STATUS_TABLE), {column.key: getattr(status, column.key) for column in STATUS_TABLE.c}
-        )
+        insert_detached(session, status)
     return status
 
 
