@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+import pytest
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.db.engine import CACHE_SIZE_KIB, JOURNAL_SIZE_LIMIT_BYTES, WAL_AUTOCHECKPOINT_PAGES
+from cyberdelta.db.engine import (
+    CACHE_SIZE_KIB,
+    JOURNAL_SIZE_LIMIT_BYTES,
+    WAL_AUTOCHECKPOINT_PAGES,
+    transaction,
+)
 from cyberdelta.intel.models import IntelStatus
+from cyberdelta.tenancy.models import User
 from tests.intel.stix_factories import make_hub
 
 PRAGMAS = (
@@ -54,3 +61,23 @@ def test_json_columns_round_trip_through_the_serialiser(session_factory: session
         assert stored.failures == [
             {"id": "indicator--1", "message": "不正なアドレス", "nested": {"n": [1, 2.5, None]}, "7": True}
         ]
+
+
+class AbandonedError(Exception):
+    pass
+
+
+def test_a_savepoint_released_as_the_first_write_is_undone_with_its_transaction(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """A unit of work that fails after a released savepoint leaves nothing behind, even when the
+    savepoint held its first write (SQLite's driver sent no BEGIN before a SAVEPOINT)."""
+    with pytest.raises(AbandonedError), transaction(session_factory) as session:
+        session.scalar(select(func.count()).select_from(User))  # a read first, as services do
+        with session.begin_nested():
+            session.add(User(email="inner@example.jp", display_name="inner", user_handle="h-inner"))
+        session.add(User(email="outer@example.jp", display_name="outer", user_handle="h-outer"))
+        session.flush()
+        raise AbandonedError
+    with session_factory() as session:
+        assert session.scalars(select(User.email)).all() == []

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 # SQLite copies the write-ahead log into the database (a checkpoint, with two fsyncs) once the log
@@ -45,11 +45,27 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin_before_savepoint(connection: Connection, _name: str | None) -> None:
+    """Open the transaction before a SAVEPOINT that would otherwise be its first statement.
+
+    Python's sqlite3 module (before 3.12's ``autocommit``) sends ``BEGIN`` only ahead of an INSERT,
+    UPDATE or DELETE. A SAVEPOINT sent outside a transaction starts one itself (SQLite's
+    "SAVEPOINT" documentation: it then behaves as ``BEGIN DEFERRED``), and releasing it commits
+    everything at once, before the session commits: work inside ``Session.begin_nested()`` that
+    was the transaction's first write survived a later rollback of the whole unit of work.
+    """
+    driver = connection.connection.driver_connection
+    if driver is not None and not driver.in_transaction:
+        driver.execute("BEGIN")
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout on every connection."""
+    """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout on every connection,
+    and savepoints that stay inside the session's transaction."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **JSON_CODEC)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_begin_before_savepoint)
         return engine
     # psycopg prepares a statement after 5 executions and PostgreSQL then reuses a generic plan; a plan
     # made while a table was small (seq scan) stays after it has grown. The intel hub's bulk writes
