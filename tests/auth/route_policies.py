@@ -38,6 +38,7 @@ EXPECTED: dict[tuple[str, str], Permission | str] = {
     ("POST", "/auth/recover"): "public",
     ("GET", "/account"): "signed_in",
     ("POST", "/account/organisation"): "signed_in",
+    ("POST", "/account/email-language"): "signed_in",
     ("POST", "/account/passkeys/options"): "signed_in",
     ("POST", "/account/passkeys/verify"): "signed_in",
     ("POST", "/account/passkeys/{passkey_id}/rename"): "signed_in",

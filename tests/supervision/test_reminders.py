@@ -7,13 +7,17 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
+import time
 from datetime import date, timedelta
+from email.header import decode_header, make_header
 from email.message import Message
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.app import create_app
@@ -27,6 +31,7 @@ from cyberdelta.db.engine import transaction
 from cyberdelta.settings import Settings
 from cyberdelta.supervision import reminders, service
 from cyberdelta.supervision.models import ReminderSent
+from cyberdelta.tenancy import service as tenancy
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
 from tests.accounts_factories import make_member, make_organisation, sign_in_client
 from tests.supervision.helpers import submit
@@ -59,6 +64,10 @@ def with_smtp(settings: Settings, port: int) -> Settings:
     return settings.model_copy(
         update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_sender": "noreply@cyberdelta.example"}
     )
+
+
+def subject(message: Message) -> str:
+    return str(make_header(decode_header(message["Subject"])))
 
 
 def body(message: Message) -> str:
@@ -119,6 +128,99 @@ def test_reminders_are_emailed_to_the_members_who_work_on_the_assessment_once_pe
         assert reminders.reminded_on(session, cycle) == {sakura.id: today}
         audited = session.scalars(select(AuditEntry).where(AuditEntry.action == "cycle.reminder_sent")).all()
         assert [(entry.organisation_id, entry.object_id) for entry in audited] == [(sakura.id, str(cycle))]
+
+
+def test_each_member_gets_the_reminder_in_the_language_they_chose(
+    smtp: tuple[int, Inbox], settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    port, inbox = smtp
+    with transaction(session_factory) as session:
+        [sakura] = firms(session, 1)
+        for role, email, chosen in (
+            (Role.SECURITY_OFFICER, "ja@sakura.example", "ja"),
+            (Role.CONTRIBUTOR, "en@sakura.example", "en"),
+            (Role.EXECUTIVE_APPROVER, "both@sakura.example", ""),
+        ):
+            tenancy.set_email_language(session, make_member(session, sakura, role, email), chosen)
+        open_cycle(session, "2027", [sakura.id], date(2027, 4, 1), CLOSES)
+    with transaction(session_factory) as session:
+        reminders.send_reminders(session, with_smtp(settings, port), CLOSES - timedelta(days=10))
+    received = {rcpts[0]: message for rcpts, message in inbox.messages}
+    japanese, english, both = (received[f"{who}@sakura.example"] for who in ("ja", "en", "both"))
+    assert japanese["Content-Language"] == "ja" and "取引所0" in body(japanese)
+    assert "提出されていません" in body(japanese) and "days left" not in body(japanese)
+    assert subject(japanese) == "[CyberDelta] 自己評価の提出期限 2027-06-30：2027"
+    assert english["Content-Language"] == "en" and "Firm 0" in body(english)
+    assert "10 days left" in body(english) and "取引所0" not in body(english)
+    assert subject(english) == "[CyberDelta] Self-assessment due on 2027-06-30: 2027"
+    assert both["Content-Language"] == "ja, en" and " / Self-assessment due on" in subject(both)
+    assert "取引所0" in body(both) and "Firm 0" in body(both)
+
+
+def test_two_senders_at_once_email_a_participant_once(
+    smtp: tuple[int, Inbox], settings: Settings, engine: Engine, session_factory: sessionmaker[Session]
+) -> None:
+    """The first sender holds its transaction open after e-mailing; the second, started then, waits
+    on the reminder's record and finds it taken, so the firm is e-mailed and audited once."""
+    port, inbox = smtp
+    configured = with_smtp(settings, port)
+    with transaction(session_factory) as session:
+        [firm] = firms(session, 1)
+        make_member(session, firm, Role.SECURITY_OFFICER, "officer@firm.example")
+        open_cycle(session, "2027", [firm.id], date(2027, 4, 1), CLOSES)
+    first_sent, release_first = threading.Event(), threading.Event()
+    outcomes: dict[str, reminders.Outcome] = {}
+    errors: list[BaseException] = []
+
+    def sender(name: str) -> None:
+        try:
+            with transaction(session_factory) as session:
+                outcomes[name] = reminders.send_reminders(session, configured, CLOSES, via=name)
+                if name == "first":
+                    first_sent.set()
+                    release_first.wait(10)
+        except BaseException as error:  # reported below, in the test's thread
+            errors.append(error)
+            first_sent.set()
+
+    first = threading.Thread(target=sender, args=("first",))
+    first.start()
+    assert first_sent.wait(10)
+    second = threading.Thread(target=sender, args=("second",))
+    second.start()
+    wait_until_blocked(engine)
+    release_first.set()
+    first.join(30)
+    second.join(30)
+    assert errors == []
+    assert [due.organisation.id for due, _count in outcomes["first"].sent] == [firm.id]
+    assert outcomes["second"].sent == [] and outcomes["second"].failed == []
+    assert [rcpts for rcpts, _message in inbox.messages] == [["officer@firm.example"]]
+    with transaction(session_factory) as session:
+        assert session.scalar(select(func.count()).select_from(ReminderSent)) == 1
+        audited = session.scalars(select(AuditEntry).where(AuditEntry.action == "cycle.reminder_sent")).all()
+        assert [entry.details["via"] for entry in audited] == ["first"]
+
+
+def wait_until_blocked(engine: Engine) -> None:
+    """PostgreSQL: until a session waits for a lock (the second sender on the first's record).
+    SQLite has no view of waiting connections; the second sender waits on its write lock."""
+    if engine.dialect.name != "postgresql":
+        time.sleep(0.3)
+        return
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with engine.connect() as connection:
+            waiting = connection.scalar(
+                sql(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            )
+        if waiting:
+            return
+        time.sleep(0.02)
+    raise AssertionError("the second sender never waited for the first")
 
 
 def test_without_smtp_nothing_is_sent_or_recorded_and_a_refusing_server_is_reported(

@@ -76,6 +76,31 @@ def switch_organisation(
     return RedirectResponse("/account", status_code=303)
 
 
+@router.post("/email-language")
+def change_email_language(
+    request: Request,
+    session: SessionDep,
+    principal: SignedInPrincipal,
+    email_language: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """The language of the member's own e-mails (reminders); audited with the old and new choice."""
+    user = _user(session, principal)
+    previous = user.email_language
+    try:
+        chosen = tenancy.set_email_language(session, user, email_language)
+    except tenancy.TenancyError as error:
+        return _account_page(request, session, principal, error=str(error))
+    if chosen != previous:
+        log(
+            request,
+            session,
+            "auth.email_language_changed",
+            principal=principal,
+            details={"from": previous or "both", "to": chosen or "both"},
+        )
+    return RedirectResponse("/account", status_code=303)
+
+
 @router.post("/passkeys/options")
 def add_passkey_options(
     request: Request, session: SessionDep, settings: SettingsDep, principal: SteppedUpPrincipal

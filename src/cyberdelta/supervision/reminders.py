@@ -6,11 +6,15 @@ accepted, and no reminder was sent yet for this close date. The reminder goes by
 to the organisation's members who can work on the assessment — the roles holding
 ``assessment:write`` or ``assessment:sign_off`` in :mod:`cyberdelta.auth.permissions` — and is
 recorded (:class:`~cyberdelta.supervision.models.ReminderSent`) and audited, so running the sender
-again sends nothing twice. Accounts keep no language preference per member, so each e-mail
-carries the message in Japanese and then in English.
+again sends nothing twice. Each e-mail is in the member's chosen language
+(:attr:`~cyberdelta.tenancy.models.User.email_language`), or in Japanese and then English when the
+member has not chosen.
 
-The caller owns the transaction: :func:`send_reminders` flushes one record per e-mailed
-organisation, and an organisation whose e-mail the server refused is reported, not recorded.
+The caller owns the transaction: :func:`send_reminders` writes one record per organisation before
+e-mailing it, inside a savepoint that is rolled back when the SMTP server refuses (the organisation
+is then reported, not recorded). Two senders at the same moment (the worker, cron, the button)
+meet on the record's unique key: the second waits until the first's transaction ends and then
+skips the organisation, so it is e-mailed once.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from cyberdelta.audit.service import record
 from cyberdelta.auth.permissions import Permission, Role, permissions_for
 from cyberdelta.i18n import gettext as _
 from cyberdelta.i18n import language
-from cyberdelta.settings import SUPPORTED_LANGUAGES, Settings
+from cyberdelta.settings import SUPPORTED_LANGUAGES, Language, Settings
 from cyberdelta.supervision.models import CycleParticipant, CycleSchedule, ReminderSent
 from cyberdelta.tenancy.mail import send_messages
 from cyberdelta.tenancy.models import Membership, Organisation, User
@@ -131,10 +135,16 @@ def reminded_on(session: Session, cycle_id: int) -> dict[int, date]:
     return {row[0]: row[1] for row in rows}
 
 
+def _languages(user: User) -> tuple[Language, ...]:
+    chosen = next((code for code in SUPPORTED_LANGUAGES if code == user.email_language), None)
+    return (chosen,) if chosen else SUPPORTED_LANGUAGES
+
+
 def _message(settings: Settings, due: Due, user: User, today: date) -> EmailMessage:
     days = (due.schedule.closes_on - today).days
+    languages = _languages(user)
     subjects, bodies = [], []
-    for code in SUPPORTED_LANGUAGES:
+    for code in languages:
         with language(code):
             organisation = due.organisation.name_ja if code == "ja" else due.organisation.name_en
             subjects.append(
@@ -159,8 +169,9 @@ def _message(settings: Settings, due: Due, user: User, today: date) -> EmailMess
     message = EmailMessage()
     message["From"] = settings.smtp_sender
     message["To"] = user.email
-    message["Subject"] = f"[CyberDelta] {subjects[0]} / {subjects[1]}"
+    message["Subject"] = f"[CyberDelta] {' / '.join(subjects)}"
     message.set_content("\n----------------------------------------\n\n".join(bodies))
+    message["Content-Language"] = ", ".join(languages)  # RFC 3282; after set_content, which clears it
     return message
 
 
@@ -186,20 +197,31 @@ def send_reminders(
             outcome.no_recipients.append(due)
             continue
         try:
-            send_messages(settings, [_message(settings, due, member, today) for member in members])
-        except (smtplib.SMTPException, OSError) as error:
+            with session.begin_nested():
+                # The record is written before the e-mails go: a sender running at the same moment
+                # waits on its unique key until this transaction ends, then finds it taken.
+                _claim(session, due, len(members), today, user_id)
+                send_messages(settings, [_message(settings, due, member, today) for member in members])
+        except IntegrityError:
+            continue  # another sender reminded this participant for this deadline
+        except (smtplib.SMTPException, OSError) as error:  # the claim was rolled back with the savepoint
             outcome.failed.append((due, f"{type(error).__name__}: {error}"))
             continue
-        try:
-            with session.begin_nested():  # another sender may have recorded it at the same moment
-                _record(session, due, len(members), today, user_id, via)
-        except IntegrityError:
-            continue
+        record(
+            session,
+            action="cycle.reminder_sent",
+            actor_user_id=user_id,
+            organisation_id=due.organisation.id,
+            object_type="assessment_cycle",
+            object_id=str(due.cycle.id),
+            details={"closes_on": due.schedule.closes_on.isoformat(), "recipients": len(members), "via": via},
+        )
         outcome.sent.append((due, len(members)))
+    session.flush()
     return outcome
 
 
-def _record(session: Session, due: Due, count: int, today: date, user_id: int | None, via: str) -> None:
+def _claim(session: Session, due: Due, count: int, today: date, user_id: int | None) -> None:
     session.add(
         ReminderSent(
             cycle_id=due.cycle.id,
@@ -210,15 +232,5 @@ def _record(session: Session, due: Due, count: int, today: date, user_id: int | 
             recipients=count,
             sent_by_user_id=user_id,
         )
-    )
-    session.flush()
-    record(
-        session,
-        action="cycle.reminder_sent",
-        actor_user_id=user_id,
-        organisation_id=due.organisation.id,
-        object_type="assessment_cycle",
-        object_id=str(due.cycle.id),
-        details={"closes_on": due.schedule.closes_on.isoformat(), "recipients": count, "via": via},
     )
     session.flush()

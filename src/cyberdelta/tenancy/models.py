@@ -40,7 +40,11 @@ class Organisation(Base):
 
 
 class User(Base):
-    """A person. ``user_handle`` is the WebAuthn user handle (random, never the e-mail address)."""
+    """A person. ``user_handle`` is the WebAuthn user handle (random, never the e-mail address).
+
+    ``email_language`` is the language of the e-mails the platform sends the person (``ja`` or
+    ``en``); unset, they carry Japanese and then English. Pages follow the browser's choice instead.
+    """
 
     __tablename__ = "user_account"
 
@@ -48,6 +52,7 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
     user_handle: Mapped[str] = mapped_column(String(100), unique=True)
+    email_language: Mapped[str | None] = mapped_column(String(2), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", order_by="Membership.id")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from cyberdelta.auth.permissions import parse_role, role_allowed
 from cyberdelta.i18n import gettext as _
+from cyberdelta.settings import SUPPORTED_LANGUAGES
 from cyberdelta.tenancy.models import Membership, Organisation, OrganisationKind, User
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -78,6 +79,17 @@ def get_or_create_user(session: Session, email: str, display_name: str | None = 
         session.add(user)
         session.flush()
     return user
+
+
+def set_email_language(session: Session, user: User, code: str) -> str | None:
+    """Set the language of the member's e-mails: ``ja``, ``en``, or empty for both (Japanese, then
+    English). Anything else is refused and nothing changes."""
+    value = code.strip()
+    if value and value not in SUPPORTED_LANGUAGES:
+        raise TenancyError("email_language", _("choose Japanese, English or both"))
+    user.email_language = value or None
+    session.flush()
+    return user.email_language
 
 
 def membership(session: Session, user_id: int, organisation_id: int) -> Membership | None:
