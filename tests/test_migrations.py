@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, delete, text
@@ -9,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from cyberdelta.db.migrate import current_revision, downgrade, head_revision, upgrade
 from cyberdelta.db.registry import metadata
-from cyberdelta.intel.models import IntelCollection, IntelStatus
+from cyberdelta.intel.models import IntelCollection, IntelObject, IntelStatus
 from cyberdelta.intel.service import create_collection
 from cyberdelta.intel.tlp import Tlp
 
@@ -87,4 +89,44 @@ def test_status_details_are_json_text_compressed_with_lz4_and_survive_a_round_tr
         upgrade(engine)
         with Session(engine) as session, session.begin():
             session.execute(delete(IntelStatus))
+            session.execute(delete(IntelCollection))
+
+
+def test_sightings_stored_before_0011_get_their_reference_filled_in(engine: Engine) -> None:
+    """Migration 0011 reads ``sighting_of_ref`` out of each stored sighting's JSON; other objects,
+    and a sighting whose reference is not text, keep none."""
+    with Session(engine) as session, session.begin():
+        collection_id = create_collection(session, title="sightings", default_tlp=Tlp.GREEN).id
+    indicator_id = "indicator--0b5b2b5e-a7d1-4b5c-9a56-0a6b1b8a1c11"
+    rows = {
+        "sighting--1f0c2a4e-2f59-4a2e-8d5c-111111111111": ("sighting", {"sighting_of_ref": indicator_id}),
+        "sighting--1f0c2a4e-2f59-4a2e-8d5c-222222222222": ("sighting", {"sighting_of_ref": 7}),
+        indicator_id: ("indicator", {"sighting_of_ref": "not a sighting"}),
+    }
+    try:
+        downgrade(engine, "0010")
+        with engine.begin() as connection:
+            for number, (stix_id, (stix_type, extra)) in enumerate(rows.items()):
+                connection.execute(
+                    text(
+                        "INSERT INTO intel_object (collection_id, stix_id, stix_type, spec_version,"
+                        " modified_us, version, date_added_us, is_latest, tlp, publisher_organisation_id,"
+                        " recipients, search_text, body) VALUES (:collection, :id, :type, '2.1', 1, 'v',"
+                        " :added, true, 'green', NULL, '', '', :body)"
+                    ),
+                    {"collection": collection_id, "id": stix_id, "type": stix_type, "added": number,
+                     "body": json.dumps({"type": stix_type, "id": stix_id, **extra})},
+                )  # fmt: skip
+        upgrade(engine)
+        with engine.connect() as connection:
+            filled = dict(connection.execute(text("SELECT stix_id, sighting_of_ref FROM intel_object")).all())
+        assert filled == {
+            "sighting--1f0c2a4e-2f59-4a2e-8d5c-111111111111": indicator_id,
+            "sighting--1f0c2a4e-2f59-4a2e-8d5c-222222222222": None,
+            indicator_id: None,
+        }
+    finally:
+        upgrade(engine)
+        with Session(engine) as session, session.begin():
+            session.execute(delete(IntelObject))
             session.execute(delete(IntelCollection))

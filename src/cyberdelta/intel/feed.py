@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from cyberdelta.intel.models import IntelCollection, IntelObject
@@ -120,30 +120,29 @@ def feed(session: Session, reader: Reader, collection_ids: Sequence[str], query:
 def sighting_counts(
     session: Session, reader: Reader, collection_ids: Sequence[str], indicator_ids: Sequence[str]
 ) -> dict[str, int]:
-    """How many sightings visible to ``reader`` name each indicator as ``sighting_of_ref``.
-
-    Bodies are stored as compact JSON (orjson), so ``"sighting_of_ref":"<id>"`` appears verbatim.
-    """
+    """How many sightings visible to ``reader`` name each indicator as ``sighting_of_ref`` (STIX 2.1
+    §5.2), in the latest version of each sighting."""
     wanted = sorted(set(indicator_ids))
     if not wanted or not collection_ids:
         return {}
-    statement = select(IntelObject.body).where(
-        IntelObject.collection_id.in_(list(collection_ids)),
-        IntelObject.stix_type == "sighting",
-        IntelObject.is_latest.is_(True),
-        visible_clause(
-            reader, IntelObject.tlp, IntelObject.publisher_organisation_id, IntelObject.recipients
-        ),
-        or_(
-            *(
-                IntelObject.body.contains(f'"sighting_of_ref":"{stix_id}"', autoescape=True)
-                for stix_id in wanted
-            )
-        ),
+    rows = session.execute(sighting_count_query(reader, collection_ids, wanted))
+    return {str(reference): int(count) for reference, count in rows}
+
+
+def sighting_count_query(
+    reader: Reader, collection_ids: Sequence[str], indicator_ids: Sequence[str]
+) -> Select[tuple[str | None, int]]:
+    """One grouped count over the partial index of ``sighting_of_ref``, however many sightings the
+    hub holds (it was a text search through every sighting's JSON)."""
+    return (
+        select(IntelObject.sighting_of_ref, func.count())
+        .where(
+            IntelObject.sighting_of_ref.in_(list(indicator_ids)),
+            IntelObject.collection_id.in_(list(collection_ids)),
+            IntelObject.is_latest.is_(True),
+            visible_clause(
+                reader, IntelObject.tlp, IntelObject.publisher_organisation_id, IntelObject.recipients
+            ),
+        )
+        .group_by(IntelObject.sighting_of_ref)
     )
-    counts: dict[str, int] = {}
-    for (body,) in session.execute(statement):
-        target = orjson.loads(body).get("sighting_of_ref")
-        if isinstance(target, str):
-            counts[target] = counts.get(target, 0) + 1
-    return counts

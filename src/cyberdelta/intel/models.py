@@ -11,7 +11,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
 
@@ -69,7 +80,9 @@ class IntelObject(Base):
     ``tlp`` is the resolved TLP 2.0 level; ``publisher_organisation_id`` is the organisation shown as
     publisher (the ISAC when published anonymously); ``recipients`` lists the organisation ids a
     TLP:RED (or further-shared TLP:AMBER+STRICT) object is addressed to. ``is_latest`` is maintained on
-    write so that the default ``match[version]=last`` read is an index scan.
+    write so that the default ``match[version]=last`` read is an index scan. ``sighting_of_ref`` is
+    a sighting's ``sighting_of_ref`` (STIX 2.1 §5.2), empty for every other type: the feed counts
+    an indicator's sightings through its partial index.
     """
 
     __tablename__ = "intel_object"
@@ -77,6 +90,14 @@ class IntelObject(Base):
         # Also serves lookups by (collection, STIX id): no separate index, one B-tree less per insert.
         UniqueConstraint("collection_id", "stix_id", "modified_us"),
         Index("ix_intel_object_collection_added", "collection_id", "date_added_us", "id"),
+        # Partial: only sightings have an entry, so other objects cost the index nothing on insert.
+        Index(
+            "ix_intel_object_sighting_of",
+            "sighting_of_ref",
+            "collection_id",
+            sqlite_where=text("sighting_of_ref IS NOT NULL"),
+            postgresql_where=text("sighting_of_ref IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
@@ -95,6 +116,7 @@ class IntelObject(Base):
     publisher_organisation_id: Mapped[int | None] = mapped_column(Integer)
     recipients: Mapped[str] = mapped_column(Text, default="")
     search_text: Mapped[str] = mapped_column(Text, default="")
+    sighting_of_ref: Mapped[str | None] = mapped_column(byte_order_text(120), default=None)
     body: Mapped[str] = mapped_column(Text)
 
 

@@ -38,7 +38,7 @@ ANONYMOUS_PROPERTY = "x_cyberdelta_anonymous"
 IN_CHUNK = 900
 ROW_COLUMNS = (
     "collection_id", "stix_id", "stix_type", "spec_version", "modified_us", "version", "date_added_us",
-    "is_latest", "tlp", "publisher_organisation_id", "recipients", "search_text", "body",
+    "is_latest", "tlp", "publisher_organisation_id", "recipients", "search_text", "sighting_of_ref", "body",
 )  # fmt: skip
 # Built from constant column names only (no user input).
 SQLITE_INSERT = (
@@ -97,6 +97,12 @@ def _search_text(stix_object: Mapping[str, Any]) -> str:
     return "\n".join(parts).lower()
 
 
+def _sighting_of(stix_object: Mapping[str, Any]) -> str | None:
+    """A sighting's ``sighting_of_ref`` (STIX 2.1 §5.2, validated as an identifier before storing)."""
+    reference = stix_object.get("sighting_of_ref")
+    return reference if isinstance(reference, str) else None
+
+
 Accepted = dict[tuple[str, int], dict[str, Any]]
 
 
@@ -119,6 +125,7 @@ def _rows(
     anonymise, organisation_id = publication.anonymise, publication.organisation_id
     for offset, (stix_id, version_us, version, stix_object) in enumerate(stored):
         slugs = stix_object.get(RECIPIENTS_PROPERTY)
+        stix_type = stix_object["type"]
         publisher = organisation_id
         body_object = stix_object
         if anonymise is not None and publication.wants_anonymity(stix_object):
@@ -128,7 +135,7 @@ def _rows(
         yield (
             collection_id,
             stix_id,
-            stix_object["type"],
+            stix_type,
             stix_object.get("spec_version", "2.1"),
             version_us,
             version,
@@ -138,6 +145,7 @@ def _rows(
             publisher,
             encode_recipients(resolved[slug] for slug in slugs) if slugs else "",
             _search_text(stix_object),
+            _sighting_of(stix_object) if stix_type == "sighting" else None,
             orjson.dumps(body_object).decode(),
         )
 
