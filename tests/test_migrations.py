@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, delete, text
+from sqlalchemy import Engine, delete, text, update
 from sqlalchemy.orm import Session
 
+from cyberdelta.assessment.models import Cycle
+from cyberdelta.catalog.service import ensure_builtin_catalog
 from cyberdelta.db.migrate import current_revision, downgrade, head_revision, upgrade
 from cyberdelta.db.registry import metadata
 from cyberdelta.intel.models import IntelCollection, IntelObject, IntelStatus
@@ -98,7 +101,7 @@ def test_sightings_stored_before_0011_get_their_reference_filled_in(engine: Engi
     with Session(engine) as session, session.begin():
         collection_id = create_collection(session, title="sightings", default_tlp=Tlp.GREEN).id
     indicator_id = "indicator--0b5b2b5e-a7d1-4b5c-9a56-0a6b1b8a1c11"
-    rows = {
+    rows: dict[str, tuple[str, dict[str, object]]] = {
         "sighting--1f0c2a4e-2f59-4a2e-8d5c-111111111111": ("sighting", {"sighting_of_ref": indicator_id}),
         "sighting--1f0c2a4e-2f59-4a2e-8d5c-222222222222": ("sighting", {"sighting_of_ref": 7}),
         indicator_id: ("indicator", {"sighting_of_ref": "not a sighting"}),
@@ -119,7 +122,8 @@ def test_sightings_stored_before_0011_get_their_reference_filled_in(engine: Engi
                 )  # fmt: skip
         upgrade(engine)
         with engine.connect() as connection:
-            filled = dict(connection.execute(text("SELECT stix_id, sighting_of_ref FROM intel_object")).all())
+            found = connection.execute(text("SELECT stix_id, sighting_of_ref FROM intel_object")).all()
+        filled: dict[str, str | None] = {str(row[0]): row[1] for row in found}
         assert filled == {
             "sighting--1f0c2a4e-2f59-4a2e-8d5c-111111111111": indicator_id,
             "sighting--1f0c2a4e-2f59-4a2e-8d5c-222222222222": None,
@@ -130,3 +134,34 @@ def test_sightings_stored_before_0011_get_their_reference_filled_in(engine: Engi
         with Session(engine) as session, session.begin():
             session.execute(delete(IntelObject))
             session.execute(delete(IntelCollection))
+
+
+def test_cycles_before_0012_compare_with_the_cycle_opened_before_each(engine: Engine) -> None:
+    """Migration 0012 names, for each existing cycle, the one it compared with until then."""
+    with Session(engine) as session, session.begin():
+        version_id = ensure_builtin_catalog(session).id
+    try:
+        downgrade(engine, "0011")
+        with engine.begin() as connection:
+            for name in ("2025", "2026", "2027"):
+                connection.execute(
+                    text(
+                        "INSERT INTO assessment_cycle (name, catalog_version_id, created_at)"
+                        " VALUES (:n, :v, :t)"
+                    ),
+                    {"n": name, "v": version_id, "t": datetime(2026, 11, 24)},
+                )
+        upgrade(engine)
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT c.name, p.name FROM assessment_cycle c"
+                    " LEFT JOIN assessment_cycle p ON p.id = c.previous_cycle_id ORDER BY c.id"
+                )
+            ).all()
+        assert [tuple(row) for row in rows] == [("2025", None), ("2026", "2025"), ("2027", "2026")]
+    finally:
+        upgrade(engine)
+        with Session(engine) as session, session.begin():
+            session.execute(update(Cycle).values(previous_cycle_id=None))
+            session.execute(delete(Cycle))

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.assessment.models import Assessment
+from cyberdelta.assessment.models import Assessment, Cycle
 from cyberdelta.auth.permissions import Role
 from cyberdelta.benchmark import peer_groups
 from cyberdelta.benchmark.models import BenchmarkPosition
@@ -119,6 +119,12 @@ def test_analysts_see_aggregates_only(
     assert page.status_code == 200
     assert "Demo Exchange" not in page.text and "デモ取引所" not in page.text
     assert "ピア数不足" in page.text  # a suppressed cell is shown as such ("not enough peers")
+    with transaction(session_factory) as session:
+        first = session.get_one(Cycle, world.cycles[0]).name
+    assert f"変化はサイクル「{first}」との比較です。" in page.text
+    assert (
+        "以前のサイクルと比較していません" in client.get(f"/benchmark/industry?cycle={world.cycles[0]}").text
+    )
     figures = client.get(f"/api/v1/benchmark/figures?cycle={world.cycles[-1]}").json()["figures"]
     allowed = {
         "peer_group",

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cyberdelta.assessment import service as assessment_service
 from cyberdelta.assessment.models import Assessment, Cycle
 from cyberdelta.benchmark import peer_groups, statistics
-from cyberdelta.benchmark.compute import recompute
+from cyberdelta.benchmark.compute import following_cycles, recompute
 from cyberdelta.benchmark.demo import populate
 from cyberdelta.benchmark.models import BenchmarkFigure, BenchmarkPosition
 from cyberdelta.benchmark.service import export_csv, industry_view, where_you_stand
@@ -100,3 +100,25 @@ def test_recomputing_replaces_the_cycles_figures(
             select(func.count()).select_from(BenchmarkFigure).where(BenchmarkFigure.cycle_id == cycle.id)
         )
         assert before == after == len(outcome.figures)
+
+
+def test_changes_compare_with_the_cycle_chosen_when_it_was_opened(
+    session_factory: sessionmaker[Session], world: World
+) -> None:
+    """Not with the cycle opened just before: a thematic cycle in between changes nothing."""
+    first, second = world.cycles
+    org = world.organisations[3]
+    with transaction(session_factory) as session:
+        version_id = session.get_one(Cycle, second).catalog_version_id
+        thematic = assessment_service.new_cycle(session, "Thematic: signing", version_id, None)
+        later = assessment_service.new_cycle(session, "Compared with the first", version_id, first)
+        first_scores = overall_scores(session, first)
+        alone = where_you_stand(session, thematic, org, peer_groups.ALL)
+        compared = where_you_stand(session, later, org, peer_groups.ALL)
+        industry = industry_view(session, later)
+        following = [cycle.id for cycle in following_cycles(session, session.get_one(Cycle, first))]
+    assert alone.previous is None and alone.standings[0].previous_score is None
+    assert compared.previous is not None and compared.previous.id == first
+    assert abs((compared.standings[0].previous_score or 0) - first_scores[org]) < 1e-9
+    assert industry.previous is not None and industry.previous.id == first
+    assert following == [second, later.id]

@@ -121,3 +121,39 @@ def test_one_cycle_from_opening_to_accepted_benchmarks(
     assert position["included"] and position["standings"][0]["peers"]["count"] == 6
     assert 0 < position["standings"][0]["percentile_rank"] <= 100
     assert "2027" in firm.get(f"/benchmark?cycle={cycle_id}").text
+
+
+def test_the_supervisor_chooses_the_cycle_to_compare_with_on_the_form(
+    client: TestClient, session_factory: sessionmaker[Session], world: World
+) -> None:
+    supervisor(session_factory, client)
+    client.cookies.set("cd_lang", "en")
+    with transaction(session_factory) as session:
+        version_id = ensure_builtin_catalog(session).id
+        latest = session.get(Cycle, world.cycles[-1])
+        assert latest is not None
+    page = client.get("/supervision/cycles").text
+    assert f'<option value="{latest.id}" selected>{latest.name}</option>' in page
+    form = {"opens_on": "2027-04-01", "closes_on": "2027-06-30", "catalog_version_id": version_id,
+            "participants": world.organisations[:5]}  # fmt: skip
+    bad = client.post("/supervision/cycles", data=form | {"name": "odd", "previous_cycle_id": "last year"})
+    assert bad.status_code == 422 and "previous_cycle_id" in bad.text
+    opened = {}
+    for name, choice in (("Thematic", "none"), ("2027", str(world.cycles[0])), ("2028", "")):
+        answer = client.post(
+            "/supervision/cycles",
+            data=form | {"name": name, "previous_cycle_id": choice},
+            follow_redirects=False,
+        )
+        assert answer.status_code == 303
+        opened[name] = int(answer.headers["location"].rsplit("/", 1)[1])
+    with transaction(session_factory) as session:
+        stored = {name: session.get(Cycle, cycle_id) for name, cycle_id in opened.items()}
+        assert session.query(Cycle).filter(Cycle.name == "odd").count() == 0
+    assert {name: cycle.previous_cycle_id for name, cycle in stored.items() if cycle} == {
+        "Thematic": None,
+        "2027": world.cycles[0],
+        "2028": opened["2027"],  # empty: the latest cycle
+    }
+    listing = client.get("/supervision/cycles").text
+    assert "<td>Thematic</td>" in listing

@@ -42,6 +42,7 @@ def open_2027(session: Session, participants: list[int], **changes: object) -> C
         ({"catalog_version_id": 999999}, "catalog_version_id"),
         ({"participant_ids": []}, "participants"),
         ({"remind_days_before": -1}, "remind_days_before"),
+        ({"previous_cycle_id": 999999}, "previous_cycle_id"),
     ],
 )
 def test_a_bad_cycle_is_rejected_naming_the_field_and_nothing_is_stored(
@@ -69,6 +70,34 @@ def test_only_exchanges_take_part_and_names_are_unique(
     assert error.value.field == "name"
     with transaction(session_factory) as session:
         assert service.participant_ids(session, cycle_id) == sorted(world.organisations[:3])
+
+
+def test_a_cycle_compares_with_the_latest_cycle_unless_another_or_none_is_chosen(
+    session_factory: sessionmaker[Session], world: World
+) -> None:
+    with transaction(session_factory) as session:
+        default = open_2027(session, world.organisations[:3])
+        alone = open_2027(session, world.organisations[:3], name="Thematic: signing", previous_cycle_id=None)
+        chosen = open_2027(session, world.organisations[:3], name="2028", previous_cycle_id=default.id)
+        latest = open_2027(session, world.organisations[:3], name="2029")
+        listed = [(cycle.name, before.name if before else None)
+                  for cycle, _schedule, before in service.cycles_with_schedules(session)][-4:]  # fmt: skip
+        audited = session.scalars(
+            select(AuditEntry.details).where(AuditEntry.action == "cycle.open").order_by(AuditEntry.sequence)
+        ).all()
+    assert default.previous_cycle_id == world.cycles[-1]
+    assert (alone.previous_cycle_id, chosen.previous_cycle_id, latest.previous_cycle_id) == (
+        None, default.id, chosen.id,
+    )  # fmt: skip
+    assert listed == [
+        ("2027 administrative year", listed[0][1]),
+        ("Thematic: signing", None),
+        ("2028", "2027 administrative year"),
+        ("2029", "2028"),
+    ]
+    assert [details["previous_cycle_id"] for details in audited][-4:] == [
+        world.cycles[-1], None, default.id, chosen.id,
+    ]  # fmt: skip
 
 
 def test_the_dashboard_shows_each_participants_state_and_flags(

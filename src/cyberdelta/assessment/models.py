@@ -43,13 +43,20 @@ class RiskProfile(Base):
 
 
 class Cycle(Base):
-    """An assessment round (e.g. administrative year 2026) fixing the catalog version."""
+    """An assessment round (e.g. administrative year 2026) fixing the catalog version.
+
+    ``previous_cycle_id`` is the cycle its year-over-year figures compare with, chosen when it is
+    opened (by default the latest cycle before it; none for a first or a stand-alone cycle).
+    """
 
     __tablename__ = "assessment_cycle"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     catalog_version_id: Mapped[int] = mapped_column(ForeignKey("catalog_version.id", ondelete="RESTRICT"))
+    previous_cycle_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment_cycle.id", ondelete="SET NULL"), default=None
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -6,6 +6,7 @@ The caller owns the transaction (one per operation; a failure leaves stored data
 from __future__ import annotations
 
 import dataclasses
+import enum
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,16 +28,39 @@ from cyberdelta.i18n import gettext as _
 MAX_TEXT = 4000
 
 
+class Latest(enum.Enum):
+    """The default comparison of a new cycle: the cycle opened last."""
+
+    CYCLE = "latest"
+
+
+LATEST = Latest.CYCLE
+
+
 # --- cycles and assessments -------------------------------------------------------------------
+
+
+def latest_cycle(session: Session) -> Cycle | None:
+    """The most recently opened cycle: the default comparison of a new one."""
+    return session.scalar(select(Cycle).order_by(Cycle.id.desc()).limit(1))
+
+
+def new_cycle(
+    session: Session, name: str, catalog_version_id: int, previous_cycle_id: int | Latest | None = LATEST
+) -> Cycle:
+    """Add a cycle comparing with ``previous_cycle_id`` (the latest cycle unless said)."""
+    if previous_cycle_id is LATEST:
+        latest = latest_cycle(session)
+        previous_cycle_id = latest.id if latest is not None else None
+    cycle = Cycle(name=name, catalog_version_id=catalog_version_id, previous_cycle_id=previous_cycle_id)
+    session.add(cycle)
+    session.flush()
+    return cycle
 
 
 def ensure_cycle(session: Session, name: str, catalog_version_id: int) -> Cycle:
     cycle = session.scalar(select(Cycle).where(Cycle.name == name))
-    if cycle is None:
-        cycle = Cycle(name=name, catalog_version_id=catalog_version_id)
-        session.add(cycle)
-        session.flush()
-    return cycle
+    return cycle if cycle is not None else new_cycle(session, name, catalog_version_id)
 
 
 def catalog_of(session: Session, assessment: Assessment) -> tuple[str, str]:

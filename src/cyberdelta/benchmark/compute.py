@@ -238,11 +238,13 @@ def _ranks(
 
 
 def previous_cycle(session: Session, cycle: Cycle) -> Cycle | None:
-    return session.scalar(select(Cycle).where(Cycle.id < cycle.id).order_by(Cycle.id.desc()).limit(1))
+    """The cycle ``cycle`` compares with (chosen when it was opened), if any."""
+    return session.get(Cycle, cycle.previous_cycle_id) if cycle.previous_cycle_id is not None else None
 
 
-def next_cycle(session: Session, cycle: Cycle) -> Cycle | None:
-    return session.scalar(select(Cycle).where(Cycle.id > cycle.id).order_by(Cycle.id).limit(1))
+def following_cycles(session: Session, cycle: Cycle) -> list[Cycle]:
+    """The cycles that compare with ``cycle`` (an annual cycle and a thematic one may both)."""
+    return list(session.scalars(select(Cycle).where(Cycle.previous_cycle_id == cycle.id).order_by(Cycle.id)))
 
 
 def yoy_figures(session: Session, cycle: Cycle, previous: Cycle) -> list[dict[str, Any]]:
@@ -277,7 +279,7 @@ def _insert_figures(session: Session, rows: list[dict[str, Any]]) -> None:
 
 def recompute(session: Session, cycle: Cycle) -> Outcome:
     """Replace the cycle's stored figures and positions with freshly computed ones, and the
-    year-over-year figures of the following cycle, which compare with this one."""
+    year-over-year figures of the cycles that compare with this one."""
     outcome = compute(cycle.id, load_population(session, cycle))
     previous = previous_cycle(session, cycle)
     session.execute(delete(BenchmarkPosition).where(BenchmarkPosition.cycle_id == cycle.id))
@@ -285,8 +287,7 @@ def recompute(session: Session, cycle: Cycle) -> Outcome:
     _insert_figures(session, outcome.figures + (yoy_figures(session, cycle, previous) if previous else []))
     if outcome.positions:
         session.execute(insert(BenchmarkPosition), outcome.positions)
-    following = next_cycle(session, cycle)
-    if following is not None:
+    for following in following_cycles(session, cycle):
         session.execute(
             delete(BenchmarkFigure).where(
                 BenchmarkFigure.cycle_id == following.id, BenchmarkFigure.scope.in_((YOY_NEW, YOY_OLD))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from cyberdelta.assessment.catalog_view import catalog_view
 from cyberdelta.assessment.models import Assessment, Cycle, Response, RiskProfile
+from cyberdelta.assessment.service import new_cycle
 from cyberdelta.assessment.targets import Band, InherentRiskProfile, domain_targets
 from cyberdelta.assessment.workflow import State
 from cyberdelta.benchmark.compute import recompute
@@ -111,9 +112,7 @@ def populate(session: Session, *, orgs: int, cycles: int, recompute_benchmarks: 
     for index in range(cycles):
         cycle = session.scalar(select(Cycle).where(Cycle.name == cycle_name(index)))
         if cycle is None:
-            cycle = Cycle(name=cycle_name(index), catalog_version_id=version.id)
-            session.add(cycle)
-            session.flush()
+            cycle = new_cycle(session, cycle_name(index), version.id)
         cycle_rows.append(cycle)
         _schedule(session, cycle, index, [o.id for o in organisations])
         existing = set(

@@ -84,6 +84,7 @@ class WhereYouStand:
     standings: list[Standing]
     bottom_quartile: list[WeakControl]
     mapping: VersionMapping | None  # controls mapped to the previous cycle's catalog version
+    previous: Cycle | None = None  # the cycle the changes compare with
 
 
 def _comparison(session: Session, cycle: Cycle) -> tuple[Cycle | None, VersionMapping | None]:
@@ -172,6 +173,7 @@ def where_you_stand(session: Session, cycle: Cycle, organisation_id: int, group:
         standings=standings,
         bottom_quartile=_bottom_quartile(session, cycle, organisation_id, view, index) if own else [],
         mapping=mapping,
+        previous=previous,
     )
 
 
@@ -278,6 +280,7 @@ class IndustryView:
     trend: dict[str, float | None]  # domain key → change of the all-exchanges median (comparable)
     comparisons: dict[str, DomainMapping | None]  # domain key → its catalog-version mapping
     mapping: VersionMapping | None  # None: no previous cycle
+    previous: Cycle | None = None  # the cycle the changes compare with
 
 
 def industry_view(session: Session, cycle: Cycle, limit: int = 10) -> IndustryView:
@@ -313,6 +316,7 @@ def industry_view(session: Session, cycle: Cycle, limit: int = 10) -> IndustryVi
         trend=trend,
         comparisons={key: _domain_comparison(mapping, key) for key, _title in domains},
         mapping=mapping,
+        previous=previous,
     )
 
 

@@ -131,7 +131,7 @@ def sighting_counts(
 
 def sighting_count_query(
     reader: Reader, collection_ids: Sequence[str], indicator_ids: Sequence[str]
-) -> Select[tuple[str | None, int]]:
+) -> Select[str | None, int]:
     """One grouped count over the partial index of ``sighting_of_ref``, however many sightings the
     hub holds (it was a text search through every sighting's JSON)."""
     return (

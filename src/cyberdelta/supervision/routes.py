@@ -38,6 +38,7 @@ router = APIRouter(include_in_schema=False)
 Supervisor = Annotated[Principal, Depends(require(Permission.ASSESSMENT_REVIEW))]
 SupervisorReader = Annotated[Principal, Depends(require(Permission.ASSESSMENT_REVIEW, step_up=False))]
 PAGE_SIZE = 100
+NO_COMPARISON = "none"  # the form's value for a cycle compared with no earlier one
 STATES = ("not_started", "draft", "in_review", "submitted", "returned", "accepted")
 
 
@@ -55,14 +56,25 @@ def cycles_page(request: Request, session: SessionDep, principal: SupervisorRead
         request,
         "supervision/cycles.html",
         {
-            "cycles": [
-                (c, service.schedule_of(session, c.id)) for c in session.query(Cycle).order_by(Cycle.id)
-            ],
+            "cycles": service.cycles_with_schedules(session),
             "exchanges": service.exchanges(session),
             "version_id": version.id,
             "error": None,
         },
     )
+
+
+def _parse_previous(value: str | None) -> int | assessment_service.Latest | None:
+    """The comparison chosen on the form: a cycle's id, ``none`` for none, the latest cycle when
+    the field is empty or not sent (FastAPI reads an empty form field as absent)."""
+    if value is None or not value.strip():
+        return assessment_service.LATEST
+    if value.strip() == NO_COMPARISON:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise SupervisionError("previous_cycle_id", _("unknown cycle")) from None
 
 
 def _parse_date(field: str, value: str) -> date:
@@ -82,8 +94,10 @@ def open_cycle(
     catalog_version_id: Annotated[int, Form()],
     participants: Annotated[list[int] | None, Form()] = None,
     remind_days_before: Annotated[int, Form()] = 14,
+    previous_cycle_id: Annotated[str | None, Form(max_length=20)] = None,
 ) -> Response:
     try:
+        previous = _parse_previous(previous_cycle_id)
         with transaction(request.app.state.session_factory) as own:
             cycle = service.open_cycle(
                 own,
@@ -93,6 +107,7 @@ def open_cycle(
                 closes_on=_parse_date("closes_on", closes_on),
                 participant_ids=participants or [],
                 remind_days_before=remind_days_before,
+                previous_cycle_id=previous,
                 user_id=principal.user_id,
             )
             cycle_id = cycle.id

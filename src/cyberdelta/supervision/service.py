@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from cyberdelta.assessment import service as assessment_service
 from cyberdelta.assessment import transitions
 from cyberdelta.assessment.models import Assessment, Cycle, Response, WorkflowEvent
+from cyberdelta.assessment.service import LATEST, Latest, new_cycle
 from cyberdelta.assessment.workflow import Action, State
 from cyberdelta.audit.service import record
 from cyberdelta.catalog.models import CatalogVersion
@@ -54,9 +55,12 @@ def open_cycle(
     closes_on: date,
     participant_ids: Sequence[int],
     remind_days_before: int = 14,
+    previous_cycle_id: int | Latest | None = LATEST,
     user_id: int | None = None,
 ) -> Cycle:
-    """Create a cycle with its schedule and participants (all checked before anything is written)."""
+    """Create a cycle with its schedule and participants (all checked before anything is written).
+    Its year-over-year figures compare with ``previous_cycle_id``: the latest cycle unless said,
+    ``None`` for none."""
     name = name.strip()
     if not name or len(name) > 100:
         raise SupervisionError("name", _("a name of 1 to 100 characters is required"))
@@ -74,9 +78,9 @@ def open_cycle(
         raise SupervisionError("participants", _("choose at least one exchange"))
     if any(org_id not in valid for org_id in chosen):
         raise SupervisionError("participants", _("only exchanges can take part in a cycle"))
-    cycle = Cycle(name=name, catalog_version_id=catalog_version_id)
-    session.add(cycle)
-    session.flush()
+    if isinstance(previous_cycle_id, int) and session.get(Cycle, previous_cycle_id) is None:
+        raise SupervisionError("previous_cycle_id", _("unknown cycle"))
+    cycle = new_cycle(session, name, catalog_version_id, previous_cycle_id)
     session.add(
         CycleSchedule(
             cycle_id=cycle.id,
@@ -94,10 +98,22 @@ def open_cycle(
         organisation_id=None,
         object_type="assessment_cycle",
         object_id=str(cycle.id),
-        details={"name": name, "participants": len(chosen)},
+        details={"name": name, "participants": len(chosen), "previous_cycle_id": cycle.previous_cycle_id},
     )
     session.flush()
     return cycle
+
+
+def cycles_with_schedules(session: Session) -> list[tuple[Cycle, CycleSchedule | None, Cycle | None]]:
+    """Every cycle, oldest first, with its schedule and the cycle it compares with."""
+    previous = aliased(Cycle)
+    rows = session.execute(
+        select(Cycle, CycleSchedule, previous)
+        .outerjoin(CycleSchedule, CycleSchedule.cycle_id == Cycle.id)
+        .outerjoin(previous, previous.id == Cycle.previous_cycle_id)
+        .order_by(Cycle.id)
+    )
+    return [(cycle, schedule, before) for cycle, schedule, before in rows]
 
 
 def schedule_of(session: Session, cycle_id: int) -> CycleSchedule | None:
