@@ -3,20 +3,37 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, delete, text, update
+from sqlalchemy import Engine, delete, text
 from sqlalchemy.orm import Session
 
 from cyberdelta.assessment.models import Cycle
 from cyberdelta.catalog.service import ensure_builtin_catalog
+from cyberdelta.db.base import Base
 from cyberdelta.db.migrate import current_revision, downgrade, head_revision, upgrade
 from cyberdelta.db.registry import metadata
 from cyberdelta.intel.models import IntelCollection, IntelObject, IntelStatus
 from cyberdelta.intel.service import create_collection
 from cyberdelta.intel.tlp import Tlp
+
+
+@contextmanager
+def down_at(engine: Engine, revision: str, *tables: type[Base]) -> Iterator[None]:
+    """The block runs with the database taken down to ``revision``; afterwards it is back at head
+    and the rows the test put in ``tables`` are gone, whatever the block did."""
+    try:
+        downgrade(engine, revision)
+        yield
+    finally:
+        upgrade(engine)
+        with Session(engine) as session, session.begin():
+            for table in tables:
+                session.execute(delete(table))
 
 
 def test_database_is_at_head(engine: Engine) -> None:
@@ -75,12 +92,11 @@ def test_status_details_are_json_text_compressed_with_lz4_and_survive_a_round_tr
             successes=details, failures=[{"id": "", "version": "", "message": "名前: 不正"}],
         )  # fmt: skip
         session.add(status)
-    try:
-        if engine.dialect.name == "postgresql":
-            storage = _status_storage(engine)
-            assert storage["intel_status.successes"][0] == storage["intel_status.failures"][0] == "json"
-            assert {compression for _kind, compression in storage.values()} == {"l"}  # lz4
-        downgrade(engine, "0008")
+    if engine.dialect.name == "postgresql":
+        storage = _status_storage(engine)
+        assert storage["intel_status.successes"][0] == storage["intel_status.failures"][0] == "json"
+        assert {compression for _kind, compression in storage.values()} == {"l"}  # lz4
+    with down_at(engine, "0008", IntelStatus, IntelCollection):
         if engine.dialect.name == "postgresql":
             assert _status_storage(engine)["intel_status.successes"] == ("jsonb", None)
         upgrade(engine)
@@ -88,11 +104,6 @@ def test_status_details_are_json_text_compressed_with_lz4_and_survive_a_round_tr
             stored = session.get(IntelStatus, "status-0009")
             assert stored is not None
             assert (stored.successes, stored.failures[0]["message"]) == (details, "名前: 不正")
-    finally:
-        upgrade(engine)
-        with Session(engine) as session, session.begin():
-            session.execute(delete(IntelStatus))
-            session.execute(delete(IntelCollection))
 
 
 def test_sightings_stored_before_0011_get_their_reference_filled_in(engine: Engine) -> None:
@@ -106,8 +117,7 @@ def test_sightings_stored_before_0011_get_their_reference_filled_in(engine: Engi
         "sighting--1f0c2a4e-2f59-4a2e-8d5c-222222222222": ("sighting", {"sighting_of_ref": 7}),
         indicator_id: ("indicator", {"sighting_of_ref": "not a sighting"}),
     }
-    try:
-        downgrade(engine, "0010")
+    with down_at(engine, "0010", IntelObject, IntelCollection):
         with engine.begin() as connection:
             for number, (stix_id, (stix_type, extra)) in enumerate(rows.items()):
                 connection.execute(
@@ -129,19 +139,13 @@ def test_sightings_stored_before_0011_get_their_reference_filled_in(engine: Engi
             "sighting--1f0c2a4e-2f59-4a2e-8d5c-222222222222": None,
             indicator_id: None,
         }
-    finally:
-        upgrade(engine)
-        with Session(engine) as session, session.begin():
-            session.execute(delete(IntelObject))
-            session.execute(delete(IntelCollection))
 
 
 def test_cycles_before_0012_compare_with_the_cycle_opened_before_each(engine: Engine) -> None:
     """Migration 0012 names, for each existing cycle, the one it compared with until then."""
     with Session(engine) as session, session.begin():
         version_id = ensure_builtin_catalog(session).id
-    try:
-        downgrade(engine, "0011")
+    with down_at(engine, "0011", Cycle):
         with engine.begin() as connection:
             for name in ("2025", "2026", "2027"):
                 connection.execute(
@@ -160,8 +164,3 @@ def test_cycles_before_0012_compare_with_the_cycle_opened_before_each(engine: En
                 )
             ).all()
         assert [tuple(row) for row in rows] == [("2025", None), ("2026", "2025"), ("2027", "2026")]
-    finally:
-        upgrade(engine)
-        with Session(engine) as session, session.begin():
-            session.execute(update(Cycle).values(previous_cycle_id=None))
-            session.execute(delete(Cycle))
