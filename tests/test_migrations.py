@@ -9,17 +9,19 @@ from datetime import datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, delete, text
+from sqlalchemy import Engine, delete, func, select, table, text
 from sqlalchemy.orm import Session
 
-from cyberdelta.assessment.models import Cycle
+from cyberdelta.assessment.models import Assessment, Cycle
+from cyberdelta.assessment.service import new_cycle, start_assessment
 from cyberdelta.catalog.service import ensure_builtin_catalog
 from cyberdelta.db.base import Base
 from cyberdelta.db.migrate import current_revision, downgrade, head_revision, upgrade
 from cyberdelta.db.registry import metadata
-from cyberdelta.intel.models import IntelCollection, IntelObject, IntelStatus
+from cyberdelta.intel.models import IntelCollection, IntelCollectionAccess, IntelObject, IntelStatus
 from cyberdelta.intel.service import create_collection
 from cyberdelta.intel.tlp import Tlp
+from cyberdelta.tenancy.models import Organisation
 
 
 @contextmanager
@@ -164,3 +166,33 @@ def test_cycles_before_0012_compare_with_the_cycle_opened_before_each(engine: En
                 )
             ).all()
         assert [tuple(row) for row in rows] == [("2025", None), ("2026", "2025"), ("2027", "2026")]
+
+
+def test_rebuilding_a_parent_table_keeps_its_children_and_foreign_keys_stay_on(engine: Engine) -> None:
+    """SQLite rebuilds ``intel_collection`` (0013) and ``assessment_cycle`` (0012) to change them;
+    the rows that point at them (cascading and restricting foreign keys) survive down and up."""
+    with Session(engine) as session, session.begin():
+        collection = create_collection(session, title="kept", default_tlp=Tlp.GREEN)
+        exchange = Organisation(slug="kept-exchange", kind="exchange", name_ja="残る取引所", name_en="Kept")
+        session.add(exchange)
+        session.flush()
+        session.add(IntelCollectionAccess(collection_id=collection.id, organisation_id=exchange.id))
+        cycle = new_cycle(session, "kept cycle", ensure_builtin_catalog(session).id)
+        start_assessment(session, exchange.id, cycle)
+    counts = _row_counts(engine)
+    with down_at(engine, "0011", IntelCollectionAccess, Assessment, Cycle, IntelCollection, Organisation):
+        assert _row_counts(engine) == counts
+        upgrade(engine)
+        assert _row_counts(engine) == counts
+        with engine.connect() as connection:
+            if engine.dialect.name == "sqlite":
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def _row_counts(engine: Engine) -> dict[str, int]:
+    tables = ("intel_collection", "intel_collection_access", "assessment_cycle", "assessment", "organisation")
+    with engine.connect() as connection:
+        return {
+            name: int(connection.scalar(select(func.count()).select_from(table(name))) or 0)
+            for name in tables
+        }

@@ -458,6 +458,7 @@ def _read_file(path: Path) -> bytes:
 @intel_app.command("collection-create")
 def intel_collection_create(
     title: Annotated[str, typer.Argument(help="Title shown to TAXII clients.")],
+    title_ja: Annotated[str, typer.Option(help="Japanese title shown on the pages in Japanese.")] = "",
     alias: Annotated[str | None, typer.Option(help="Short name usable in TAXII URLs.")] = None,
     default_tlp: Annotated[
         str, typer.Option(help="TLP of unmarked objects: clear, green, amber, amber+strict, red.")
@@ -476,7 +477,12 @@ def intel_collection_create(
     with transaction(make_session_factory(engine)) as session:
         try:
             collection = intel_service.create_collection(
-                session, title=title, alias=alias, default_tlp=Tlp(default_tlp), public_read=public
+                session,
+                title=title,
+                title_ja=title_ja,
+                alias=alias,
+                default_tlp=Tlp(default_tlp),
+                public_read=public,
             )
         except intel_service.CollectionError as error:
             raise UserError(str(error)) from None
@@ -490,6 +496,7 @@ def intel_collection_create(
             object_id=identifier,
             details={
                 "title": title,
+                "title_ja": title_ja,
                 "alias": alias,
                 "default_tlp": default_tlp,
                 "public_read": public,
@@ -512,7 +519,13 @@ def intel_collections() -> None:
         rows = list(session.scalars(select(IntelCollection).order_by(IntelCollection.created_at)))
     table = Table("id", _("Alias"), _("Title"), "TLP", _("Public"))
     for row in rows:
-        table.add_row(row.id, row.alias or "", row.title, row.default_tlp, "✓" if row.public_read else "")
+        table.add_row(
+            row.id,
+            row.alias or "",
+            i18n.pick(row.title, row.title_ja),
+            row.default_tlp,
+            "✓" if row.public_read else "",
+        )
     out.print(table)
 
 

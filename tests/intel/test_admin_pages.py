@@ -86,8 +86,47 @@ def test_invalid_collections_are_refused_with_the_field_and_nothing_is_stored(
     taken = create(client, alias="crypto")
     assert taken.status_code == 422 and "crypto" in taken.text
     assert create(client, description="x" * 4001).status_code == 422
+    too_long = create(client, title_ja="長" * 201)
+    assert too_long.status_code == 422 and "title_ja" in too_long.text
     assert len(collections(session_factory)) == 1
     assert audited(session_factory) == []
+
+
+def test_a_collection_has_a_japanese_title_for_the_pages_and_one_title_for_taxii(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    hub = as_isac_analyst(client, session_factory)
+    created = create(
+        client, title_ja="\u3000ラザルス監視\u3000", members_write="yes"
+    )  # full-width spaces trimmed
+    collection_id = created.headers["location"].split("/")[-1].split("?")[0]
+    assert collections(session_factory)[-1].title_ja == "ラザルス監視"
+    assert "ラザルス監視" in client.get("/intel/collections", headers={"Accept-Language": "ja"}).text
+    client.cookies.set("cd_lang", "en")
+    english = client.get("/intel/collections").text
+    assert "Lazarus watch" in english and "ラザルス監視" not in english.split("<form")[0]
+    client.cookies.delete("cd_lang")
+    edited = client.post(
+        f"/intel/collections/{collection_id}",
+        data={"title": "Lazarus watch", "title_ja": "ラザルス・グループ監視", "default_tlp": "amber",
+              "members_read": "yes", "members_write": "yes",
+              "description": "Addresses of the Lazarus family"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert edited.status_code == 303
+    assert audited(session_factory)[-1].details["changes"] == {
+        "title_ja": ["ラザルス監視", "ラザルス・グループ監視"]
+    }
+    posted = client.post(
+        f"{ROOT}/collections/{collection_id}/objects/",
+        json=envelope([indicator()]),
+        headers=taxii_headers(hub.isac),
+    )
+    assert posted.status_code == 202 and posted.json()["success_count"] == 1
+    feed = client.get("/intel", headers={"Accept-Language": "ja"}).text
+    assert "ラザルス・グループ監視" in feed
+    taxii = client.get(f"{ROOT}/collections/{collection_id}/", headers=taxii_headers(hub.isac)).json()
+    assert taxii["title"] == "Lazarus watch"
 
 
 def test_changing_the_default_tlp_applies_to_later_unmarked_objects(

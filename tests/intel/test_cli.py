@@ -25,14 +25,16 @@ def test_create_list_and_import(
     with transaction(session_factory) as session:
         make_organisation(session, OrganisationKind.EXCHANGE, slug="exchange-a")
     created = run_cli(
-        settings, "intel", "collection-create", "Crypto feed", "--alias", "crypto", "--default-tlp", "green"
-    )
+        settings, "intel", "collection-create", "Crypto feed", "--alias", "crypto", "--default-tlp", "green",
+        "--title-ja", "暗号資産フィード",
+    )  # fmt: skip
     assert created.returncode == 0, created.stderr
     with session_factory() as session:
         [entry] = session.scalars(select(AuditEntry)).all()
         assert entry.action == "intel.collection_created" and entry.details["default_tlp"] == "green"
     listed = run_cli(settings, "intel", "collections")
-    assert "crypto" in listed.stdout and "green" in listed.stdout
+    assert "crypto" in listed.stdout and "green" in listed.stdout and "Crypto feed" in listed.stdout
+    assert "暗号資産フィード" in run_cli(settings, "intel", "collections", lang="ja").stdout
     event = tmp_path / "event.json"
     event.write_text(json.dumps(misp_event()))
     imported = run_cli(

@@ -40,11 +40,14 @@ def _form_error(error: CollectionError) -> FormError:
     return FormError(field, reason) if reason else FormError("title", field)
 
 
-def _settings(title: str, description: str, default_tlp: str, flags: dict[str, str]) -> CollectionSettings:
+def _settings(
+    titles: tuple[str, str], description: str, default_tlp: str, flags: dict[str, str]
+) -> CollectionSettings:
     if default_tlp not in {level.value for level in Tlp}:
         raise FormError("default_tlp", _("choose a TLP level"))
     return CollectionSettings(
-        title=title,
+        title=titles[0],
+        title_ja=titles[1],
         description=description,
         default_tlp=Tlp(default_tlp),
         public_read=bool(flags.get("public_read")),
@@ -87,6 +90,7 @@ def _edit_page(
     ]
     current = {
         "title": collection.title,
+        "title_ja": collection.title_ja,
         "description": collection.description,
         "default_tlp": collection.default_tlp,
         "public_read": collection.public_read,
@@ -117,6 +121,7 @@ def create_collection(
     session: SessionDep,
     principal: Admin,
     title: Field = "",
+    title_ja: Field = "",
     alias: Field = "",
     description: Field = "",
     default_tlp: Field = "amber",
@@ -126,12 +131,14 @@ def create_collection(
 ) -> Response:
     """Create a collection; an invalid field re-renders the form and nothing is stored."""
     flags = {"public_read": public_read, "members_read": members_read, "members_write": members_write}
-    values = {"title": title, "alias": alias, "description": description, "default_tlp": default_tlp, **flags}
+    values = {"title": title, "title_ja": title_ja, "alias": alias, "description": description,
+              "default_tlp": default_tlp, **flags}  # fmt: skip
     try:
-        wanted = _settings(title, description, default_tlp, flags)
+        wanted = _settings((title, title_ja), description, default_tlp, flags)
         collection = service.create_collection(
             session,
             title=wanted.title,
+            title_ja=wanted.title_ja,
             alias=alias.strip() or None,
             description=wanted.description,
             default_tlp=wanted.default_tlp,
@@ -152,6 +159,7 @@ def create_collection(
         object_id=collection.id,
         details={
             "title": collection.title,
+            "title_ja": collection.title_ja,
             "alias": collection.alias,
             "default_tlp": collection.default_tlp,
             **{name: bool(value) for name, value in flags.items()},
@@ -173,6 +181,7 @@ def update_collection(
     principal: Admin,
     collection_id: str,
     title: Field = "",
+    title_ja: Field = "",
     description: Field = "",
     default_tlp: Field = "",
     public_read: Field = "",
@@ -182,10 +191,11 @@ def update_collection(
     """Change title, description, default TLP and openness; audited with the old and new values."""
     collection = _load(session, collection_id)
     flags = {"public_read": public_read, "members_read": members_read, "members_write": members_write}
-    values = {"title": title, "description": description, "default_tlp": default_tlp, **flags}
+    values = {"title": title, "title_ja": title_ja, "description": description, "default_tlp": default_tlp,
+              **flags}  # fmt: skip
     try:
         changes = service.update_collection(
-            session, collection, _settings(title, description, default_tlp, flags)
+            session, collection, _settings((title, title_ja), description, default_tlp, flags)
         )
     except CollectionError as error:
         return _edit_page(request, session, collection, values=values, error=_form_error(error))

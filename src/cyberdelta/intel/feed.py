@@ -38,6 +38,7 @@ class FeedItem:
     date_added_us: int
     collection_title: str
     content: dict[str, Any]
+    collection_title_ja: str = ""
     sightings: int = 0
 
     @property
@@ -85,6 +86,7 @@ def feed(session: Session, reader: Reader, collection_ids: Sequence[str], query:
             IntelObject.date_added_us,
             IntelCollection.title,
             IntelObject.body,
+            IntelCollection.title_ja,
         )
         .join(IntelCollection, IntelCollection.id == IntelObject.collection_id)
         .where(
@@ -106,8 +108,8 @@ def feed(session: Session, reader: Reader, collection_ids: Sequence[str], query:
         statement = statement.where(IntelObject.search_text.like(needle, escape="\\"))
     statement = statement.order_by(IntelObject.date_added_us.desc(), IntelObject.id.desc()).limit(query.limit)
     items = [
-        FeedItem(stix_id, stix_type, tlp, added, title, orjson.loads(body))
-        for stix_id, stix_type, tlp, added, title, body in session.execute(statement)
+        FeedItem(stix_id, stix_type, tlp, added, title, orjson.loads(body), title_ja)
+        for stix_id, stix_type, tlp, added, title, body, title_ja in session.execute(statement)
     ]
     counts = sighting_counts(
         session, reader, collection_ids, [item.stix_id for item in items if item.stix_type == "indicator"]

@@ -32,6 +32,8 @@ from cyberdelta.db.base import Base, utcnow
 class IntelCollection(Base):
     """A TAXII 2.1 collection (§5.2) and its sharing settings.
 
+    ``title`` is the TAXII title every client sees; ``title_ja`` is the Japanese title the pages show
+    in Japanese (empty: the same title in both languages).
     ``default_tlp`` marks objects that arrive without a TLP marking (TLP 2.0). ``public_read`` lets
     anonymous clients read the collection (they still receive TLP:CLEAR objects only);
     ``members_read``/``members_write`` open it to every organisation whose role grants intel:read /
@@ -43,6 +45,7 @@ class IntelCollection(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     alias: Mapped[str | None] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(Text)
+    title_ja: Mapped[str] = mapped_column(Text, default="", server_default="")
     description: Mapped[str] = mapped_column(Text, default="")
     default_tlp: Mapped[str] = mapped_column(String(20), default="amber")
     public_read: Mapped[bool] = mapped_column(Boolean, default=False)

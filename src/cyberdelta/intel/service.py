@@ -36,6 +36,7 @@ class CollectionSettings:
     title: str
     description: str = ""
     default_tlp: Tlp = Tlp.AMBER
+    title_ja: str = ""
     public_read: bool = False
     members_read: bool = True
     members_write: bool = True
@@ -47,6 +48,8 @@ def check_settings(values: CollectionSettings) -> None:
         raise CollectionError(_("title: must not be empty"))
     if len(values.title.strip()) > MAX_TITLE:
         raise CollectionError(_("title: at most %(max)s characters", max=MAX_TITLE))
+    if len(values.title_ja.strip()) > MAX_TITLE:
+        raise CollectionError(_("title_ja: at most %(max)s characters", max=MAX_TITLE))
     if len(values.description) > MAX_DESCRIPTION:
         raise CollectionError(_("description: at most %(max)s characters", max=MAX_DESCRIPTION))
 
@@ -58,6 +61,7 @@ def update_collection(
     check_settings(values)
     wanted: dict[str, object] = {
         "title": values.title.strip(),
+        "title_ja": values.title_ja.strip(),
         "description": values.description.strip(),
         "default_tlp": Tlp(values.default_tlp).value,
         "public_read": values.public_read,
@@ -78,6 +82,7 @@ def create_collection(
     session: Session,
     *,
     title: str,
+    title_ja: str = "",
     alias: str | None = None,
     description: str = "",
     default_tlp: Tlp = Tlp.AMBER,
@@ -85,7 +90,7 @@ def create_collection(
     members_read: bool = True,
     members_write: bool = True,
 ) -> IntelCollection:
-    check_settings(CollectionSettings(title=title, description=description))
+    check_settings(CollectionSettings(title=title, description=description, title_ja=title_ja))
     if alias is not None and ALIAS.match(alias) is None:
         raise CollectionError(
             _("alias: %(alias)s must be 2-100 lowercase letters, digits and hyphens", alias=repr(alias))
@@ -96,6 +101,7 @@ def create_collection(
         id=str(uuid.uuid4()),
         alias=alias,
         title=title.strip(),
+        title_ja=title_ja.strip(),
         description=description.strip(),
         default_tlp=Tlp(default_tlp).value,
         public_read=public_read,
