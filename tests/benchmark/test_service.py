@@ -33,6 +33,8 @@ def test_the_demo_is_reproducible_and_idempotent(
         again = populate(session, orgs=DEMO_ORGS, cycles=2)
         assert again.created_assessments == 0 and again.organisations == world.organisations
         assert session.scalar(select(func.count()).select_from(Assessment)) == DEMO_ORGS * 2
+        first, second = (session.get_one(Cycle, cycle_id) for cycle_id in world.cycles)
+        assert (first.previous_cycle_id, second.previous_cycle_id) == (None, first.id)
 
 
 def test_where_you_stand_matches_the_firms_own_answers_and_the_industry(
