@@ -39,8 +39,9 @@ def test_admin_org_and_member_commands_print_working_invitation_links(
     )
     assert created.returncode == 0, created.stderr
     member = run_cli(
-        settings, "member", "add", "bitexample", "ciso@bitexample.jp", "--role", "security_officer"
-    )
+        settings, "member", "add", "bitexample", "ciso@bitexample.jp", "--role", "security_officer",
+        "--email-language", "ja",
+    )  # fmt: skip
     assert member.returncode == 0, member.stderr
     for output in (admin.stdout, created.stdout, member.stdout):
         path = _link(output).removeprefix(settings.base_url)
@@ -53,6 +54,8 @@ def test_admin_org_and_member_commands_print_working_invitation_links(
             ("root@operator.example", "platform_admin"),
         ]
         assert service.get_organisation_by_slug(session, "operator") is not None
+        ciso = service.get_user_by_email(session, "ciso@bitexample.jp")
+        assert ciso is not None and ciso.email_language == "ja"
     listed = run_cli(settings, "org", "list")
     assert "bitexample" in listed.stdout and "operator" in listed.stdout
 
@@ -76,6 +79,11 @@ def test_commands_refuse_bad_input_with_a_message_naming_the_field(settings: Set
         wrong_role.returncode == 1 and "email" in wrong_role.stderr and "Traceback" not in wrong_role.stderr
     )
     missing = run_cli(settings, "member", "add", "nobody", "a@b.jp", "--role", "viewer")
+    assert run_cli(settings, "admin", "create", "root@operator.example").returncode == 0  # the operator
+    bad_language = run_cli(
+        settings, "member", "add", "operator", "a@b.jp", "--role", "platform_admin", "--email-language", "fr"
+    )
+    assert bad_language.returncode == 1 and "email_language" in bad_language.stderr
     assert missing.returncode == 1 and "--org" in missing.stderr
     bad = run_cli(settings, "token", "create", "--org", "nobody", "--permission", "intel:everything")
     assert bad.returncode == 1 and "--permission" in bad.stderr

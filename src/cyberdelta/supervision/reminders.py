@@ -34,9 +34,9 @@ from cyberdelta.audit.service import record
 from cyberdelta.auth.permissions import Permission, Role, permissions_for
 from cyberdelta.i18n import gettext as _
 from cyberdelta.i18n import language
-from cyberdelta.settings import SUPPORTED_LANGUAGES, Language, Settings
+from cyberdelta.settings import Settings
 from cyberdelta.supervision.models import CycleParticipant, CycleSchedule, ReminderSent
-from cyberdelta.tenancy.mail import send_messages
+from cyberdelta.tenancy.mail import compose, languages_of, send_messages
 from cyberdelta.tenancy.models import Membership, Organisation, User
 
 KIND = "deadline"
@@ -135,14 +135,9 @@ def reminded_on(session: Session, cycle_id: int) -> dict[int, date]:
     return {row[0]: row[1] for row in rows}
 
 
-def _languages(user: User) -> tuple[Language, ...]:
-    chosen = next((code for code in SUPPORTED_LANGUAGES if code == user.email_language), None)
-    return (chosen,) if chosen else SUPPORTED_LANGUAGES
-
-
 def _message(settings: Settings, due: Due, user: User, today: date) -> EmailMessage:
     days = (due.schedule.closes_on - today).days
-    languages = _languages(user)
+    languages = languages_of(user)
     subjects, bodies = [], []
     for code in languages:
         with language(code):
@@ -166,13 +161,7 @@ def _message(settings: Settings, due: Due, user: User, today: date) -> EmailMess
                     url=f"{settings.base_url.rstrip('/')}/cycles",
                 )
             )
-    message = EmailMessage()
-    message["From"] = settings.smtp_sender
-    message["To"] = user.email
-    message["Subject"] = f"[CyberDelta] {' / '.join(subjects)}"
-    message.set_content("\n----------------------------------------\n\n".join(bodies))
-    message["Content-Language"] = ", ".join(languages)  # RFC 3282; after set_content, which clears it
-    return message
+    return compose(settings, user.email, subjects, bodies, languages)
 
 
 def send_reminders(

@@ -74,8 +74,12 @@ def ensure_operator(session: Session) -> Organisation:
     )
 
 
-def _invite(session: Session, config: Settings, organisation: Organisation, email: str, role: str) -> str:
-    invitation, url = invitations.create_invitation(session, config, organisation, email, role, None)
+def _invite(
+    session: Session, config: Settings, organisation: Organisation, email: str, role: str, language: str = ""
+) -> str:
+    invitation, url = invitations.create_invitation(
+        session, config, organisation, email, role, None, language
+    )
     _cli_audit(
         session,
         "tenancy.invitation_created",
@@ -84,9 +88,7 @@ def _invite(session: Session, config: Settings, organisation: Organisation, emai
         email=invitation.email,
         role=invitation.role,
     )
-    if mail.send_invitation(
-        config, invitation.email, url, i18n.pick(organisation.name_en, organisation.name_ja)
-    ):
+    if mail.send_invitation(config, invitations.invited_user(session, invitation), url, organisation):
         _print(_("The invitation was e-mailed to %(email)s.", email=invitation.email))
     return url
 
@@ -150,11 +152,14 @@ def member_add(
     org: Annotated[str, typer.Argument(help="Organisation slug.")],
     email: Annotated[str, typer.Argument(help="E-mail address of the new member.")],
     role: Annotated[str, typer.Option(help="Role in the organisation, e.g. security_officer.")],
+    email_language: Annotated[
+        str, typer.Option(help="Language of e-mails to the member: ja, en, or empty for both.")
+    ] = "",
 ) -> None:
     """Invite a member with a role and print the one-time invitation link."""
     config, session = _unit()
     with session, session.begin():
-        url = _invite(session, config, _organisation(session, org), email, role)
+        url = _invite(session, config, _organisation(session, org), email, role, email_language)
     _print(_("One-time invitation link (valid %(days)s days):", days=config.invitation_days))
     _print(url)
 

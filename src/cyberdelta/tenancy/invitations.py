@@ -15,7 +15,7 @@ from cyberdelta.auth.permissions import parse_role, role_allowed
 from cyberdelta.auth.secrets import digest, new_token
 from cyberdelta.db.base import utcnow
 from cyberdelta.i18n import gettext as _
-from cyberdelta.settings import Settings
+from cyberdelta.settings import SUPPORTED_LANGUAGES, Settings
 from cyberdelta.tenancy import service
 from cyberdelta.tenancy.models import Invitation, Organisation, User
 from cyberdelta.tenancy.service import TenancyError
@@ -32,12 +32,21 @@ def create_invitation(
     email: str,
     role: str,
     created_by_user_id: int | None,
+    email_language: str = "",
 ) -> tuple[Invitation, str]:
-    """An invitation for ``email`` to join ``organisation`` as ``role``; returns it and its URL."""
+    """An invitation for ``email`` to join ``organisation`` as ``role``; returns it and its URL.
+
+    ``email_language`` (``ja``, ``en``, empty for both) becomes the person's e-mail language when
+    they have not chosen one themselves; a choice they made stays."""
     parsed = parse_role(role)
     if parsed is None or not role_allowed(organisation.kind, parsed):
         raise TenancyError("role", _("this role does not exist in this kind of organisation"))
+    language = email_language.strip()
+    if language and language not in SUPPORTED_LANGUAGES:
+        raise TenancyError("email_language", _("choose Japanese, English or both"))
     user = service.get_or_create_user(session, email)
+    if user.email_language is None and language:
+        service.set_email_language(session, user, language)
     raw = new_token()
     invitation = Invitation(
         token_hash=digest(raw),

@@ -12,28 +12,52 @@ from collections.abc import Sequence
 from email.message import EmailMessage
 
 from cyberdelta.i18n import gettext as _
-from cyberdelta.settings import Settings
+from cyberdelta.i18n import language
+from cyberdelta.settings import SUPPORTED_LANGUAGES, Language, Settings
+from cyberdelta.tenancy.models import Organisation, User
 
 
-def send_invitation(settings: Settings, email: str, url: str, organisation_name: str) -> bool:
-    """E-mail the invitation link; False when no SMTP server is configured."""
+def send_invitation(settings: Settings, user: User, url: str, organisation: Organisation) -> bool:
+    """E-mail the invitation link in the person's e-mail language (Japanese and then English when
+    none is set); False when no SMTP server is configured."""
     if not settings.smtp_host:
         return False
+    languages = languages_of(user)
+    subjects, bodies = [], []
+    for code in languages:
+        with language(code):
+            name = organisation.name_ja if code == "ja" else organisation.name_en
+            subjects.append(_("Your invitation to CyberDelta (%(organisation)s)", organisation=name))
+            bodies.append(
+                _(
+                    "You are invited to join %(organisation)s on CyberDelta.\n\n"
+                    "Open this link within %(days)s days to create your passkey (it works once):\n%(url)s\n",
+                    organisation=name,
+                    days=settings.invitation_days,
+                    url=url,
+                )
+            )
+    send_messages(settings, [compose(settings, user.email, subjects, bodies, languages)])
+    return True
+
+
+def languages_of(user: User) -> tuple[Language, ...]:
+    """The languages of the e-mails to ``user``: the one chosen, or Japanese and then English."""
+    chosen = next((code for code in SUPPORTED_LANGUAGES if code == user.email_language), None)
+    return (chosen,) if chosen else SUPPORTED_LANGUAGES
+
+
+def compose(
+    settings: Settings, to: str, subjects: Sequence[str], bodies: Sequence[str], languages: Sequence[Language]
+) -> EmailMessage:
+    """One e-mail carrying the same message in each language, in order (RFC 3282 Content-Language)."""
     message = EmailMessage()
     message["From"] = settings.smtp_sender
-    message["To"] = email
-    message["Subject"] = _("Your invitation to CyberDelta (%(organisation)s)", organisation=organisation_name)
-    message.set_content(
-        _(
-            "You are invited to join %(organisation)s on CyberDelta.\n\n"
-            "Open this link within %(days)s days to create your passkey (it works once):\n%(url)s\n",
-            organisation=organisation_name,
-            days=settings.invitation_days,
-            url=url,
-        )
-    )
-    send_messages(settings, [message])
-    return True
+    message["To"] = to
+    message["Subject"] = f"[CyberDelta] {' / '.join(subjects)}"
+    message.set_content("\n----------------------------------------\n\n".join(bodies))
+    message["Content-Language"] = ", ".join(languages)  # after set_content, which clears it
+    return message
 
 
 def send_messages(settings: Settings, messages: Sequence[EmailMessage]) -> None:

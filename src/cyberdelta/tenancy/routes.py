@@ -19,7 +19,6 @@ from cyberdelta.auth.permissions import ROLES_BY_KIND, Permission
 from cyberdelta.auth.principal import Principal
 from cyberdelta.auth.schemas import RowId
 from cyberdelta.i18n import gettext as _
-from cyberdelta.i18n import pick
 from cyberdelta.tenancy import invitations, mail, service
 from cyberdelta.tenancy.models import Membership, Organisation, OrganisationKind
 from cyberdelta.tenancy.service import TenancyError
@@ -84,12 +83,14 @@ def invite(
     principal: Manager,
     email: Annotated[str, Form(max_length=254)],
     role: Annotated[str, Form(max_length=40)],
+    email_language: Annotated[str, Form(max_length=10)] = "",
 ) -> HTMLResponse:
-    """Create a one-time invitation; the link is shown once and e-mailed when SMTP is configured."""
+    """Create a one-time invitation; the link is shown once and e-mailed when SMTP is configured,
+    in the e-mail language chosen for the person (unless they chose one themselves)."""
     organisation = _organisation(session, principal)
     try:
         invitation, url = invitations.create_invitation(
-            session, settings, organisation, email, role, principal.user_id
+            session, settings, organisation, email, role, principal.user_id, email_language
         )
     except TenancyError as error:
         return _page(request, session, principal, error=str(error))
@@ -102,9 +103,7 @@ def invite(
         object_id=invitation.id,
         details={"email": invitation.email, "role": invitation.role},
     )
-    emailed = mail.send_invitation(
-        settings, invitation.email, url, pick(organisation.name_en, organisation.name_ja)
-    )
+    emailed = mail.send_invitation(settings, invitations.invited_user(session, invitation), url, organisation)
     return _page(request, session, principal, link=url, emailed=emailed)
 
 
