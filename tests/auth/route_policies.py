@@ -112,6 +112,7 @@ EXPECTED: dict[tuple[str, str], Permission | str] = {
     ("POST", "/intel/collections"): P.INTEL_ADMIN,
     ("GET", "/intel/collections/{collection_id}"): P.INTEL_ADMIN,
     ("POST", "/intel/collections/{collection_id}"): P.INTEL_ADMIN,
+    ("POST", "/intel/collections/{collection_id}/delete"): P.INTEL_ADMIN,
     ("POST", "/intel/collections/{collection_id}/grants"): P.INTEL_ADMIN,
     ("POST", "/intel/collections/{collection_id}/grants/{organisation_id}/revoke"): P.INTEL_ADMIN,
     # Benchmarks and supervision (issue #6)

@@ -129,6 +129,42 @@ def test_a_collection_has_a_japanese_title_for_the_pages_and_one_title_for_taxii
     assert taxii["title"] == "Lazarus watch"
 
 
+def test_only_an_empty_collection_is_deleted_with_its_grants_and_audited(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    hub = as_isac_analyst(client, session_factory)
+    created = create(client, alias="mistake", members_write="yes")
+    mistake = created.headers["location"].split("/")[-1].split("?")[0]
+    granted = client.post(
+        f"/intel/collections/{mistake}/grants", data={"organisation": str(hub.other_id), "can_read": "yes"}
+    )
+    assert granted.status_code == 200
+    posted = client.post(  # the hub's collection holds an object
+        f"{ROOT}/collections/{hub.collection_id}/objects/",
+        json=envelope([indicator()]),
+        headers=taxii_headers(hub.isac),
+    )
+    assert posted.json()["success_count"] == 1
+
+    kept = client.post(f"/intel/collections/{hub.collection_id}/delete")
+    assert (
+        kept.status_code == 422
+        and 'id="form-error"' in kept.text
+        and "1 件のオブジェクトと、保存待ちのエンベロープ 0 件" in kept.text
+    )
+    deleted = client.post(f"/intel/collections/{mistake}/delete", follow_redirects=False)
+    assert deleted.status_code == 303 and deleted.headers["location"] == "/intel/collections?saved=deleted"
+    assert 'id="saved"' in client.get(deleted.headers["location"]).text
+    assert [collection.id for collection in collections(session_factory)] == [hub.collection_id]
+    with session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(IntelCollectionAccess)) == 0
+        assert session.scalar(select(func.count()).select_from(IntelObject)) == 1
+    assert audited(session_factory)[-1].action == "intel.collection_deleted"
+    assert audited(session_factory)[-1].details["alias"] == "mistake"
+    assert client.get(f"{ROOT}/collections/mistake/", headers=taxii_headers(hub.isac)).status_code == 404
+    assert client.post(f"/intel/collections/{mistake}/delete").status_code == 404
+
+
 def test_changing_the_default_tlp_applies_to_later_unmarked_objects(
     client: TestClient, session_factory: sessionmaker[Session]
 ) -> None:

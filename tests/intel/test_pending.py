@@ -20,8 +20,9 @@ from cyberdelta.audit.models import AuditEntry
 from cyberdelta.db.engine import transaction
 from cyberdelta.intel import pending, validation_pool
 from cyberdelta.intel.caller import Caller
-from cyberdelta.intel.models import IntelObject, IntelPendingEnvelope, IntelStatus
-from cyberdelta.intel.service import find_collection
+from cyberdelta.intel.models import IntelCollection, IntelObject, IntelPendingEnvelope, IntelStatus
+from cyberdelta.intel.service import CollectionError, create_collection, delete_collection, find_collection
+from cyberdelta.intel.store import MissingCollectionError
 from cyberdelta.intel.tlp import Reader, Tlp
 from cyberdelta.intel.validation import problem
 from cyberdelta.settings import Settings
@@ -157,6 +158,31 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("small_chunks")
+def test_a_collection_holding_an_envelope_is_not_deleted_and_a_deleted_one_holds_none(
+    session_factory: sessionmaker[Session], hub: Hub
+) -> None:
+    """Holding an envelope takes the collection's write lock, as deleting an (empty) collection does."""
+    stage_without_job(session_factory, hub, [indicator() for _ in range(THRESHOLD + 1)])
+    with (
+        pytest.raises(CollectionError, match="0 件のオブジェクトと、保存待ちのエンベロープ 1 件"),
+        transaction(session_factory) as session,
+    ):
+        collection = find_collection(session, hub.collection_id)
+        assert collection is not None
+        delete_collection(session, collection)
+    with transaction(session_factory) as session:
+        empty = create_collection(session, title="made by mistake")
+        session.expunge(empty)
+    with transaction(session_factory) as session:
+        delete_collection(session, session.get_one(IntelCollection, empty.id))
+    caller = Caller(reader=Reader(hub.publisher_id, "exchange"), read=True, write=True)
+    with pytest.raises(MissingCollectionError), transaction(session_factory) as session:
+        pending.stage(session, caller, empty, [indicator()] * 5, full_validation=False, request_id=None)
+    with session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(IntelPendingEnvelope)) == 1  # the first
+        assert session.scalar(select(func.count()).select_from(IntelStatus)) == 1
+
+
 def test_full_validation_in_worker_processes_gives_the_same_verdicts_in_order() -> None:
     objects: list[object] = []
     for number in range(10):

@@ -73,6 +73,7 @@ def _list_page(
         "levels": ORDER,
         "values": values,
         "error": error,
+        "saved": request.query_params.get("saved"),
     }
     return render(request, "intel/collections.html", context, status_code=422 if error else 200)
 
@@ -212,6 +213,29 @@ def update_collection(
             details={"changes": changes},
         )
     return RedirectResponse(f"/intel/collections/{collection.id}?saved=settings", status_code=303)
+
+
+@router.post("/{collection_id}/delete")
+def delete_collection(
+    request: Request, session: SessionDep, principal: Admin, collection_id: str
+) -> Response:
+    """Delete an empty collection (audited); one that holds objects is refused with the reason."""
+    collection = _load(session, collection_id)
+    identity = {"title": collection.title, "alias": collection.alias}
+    try:
+        service.delete_collection(session, collection)
+    except CollectionError as error:
+        return _edit_page(request, session, collection, error=_form_error(error))
+    log(
+        request,
+        session,
+        "intel.collection_deleted",
+        principal=principal,
+        object_type="intel_collection",
+        object_id=collection_id,
+        details=identity,
+    )
+    return RedirectResponse("/intel/collections?saved=deleted", status_code=303)
 
 
 @router.post("/{collection_id}/grants")

@@ -28,6 +28,7 @@ from cyberdelta.db.engine import transaction
 from cyberdelta.intel.caller import Caller
 from cyberdelta.intel.models import IntelCollection, IntelPendingEnvelope, IntelStatus
 from cyberdelta.intel.publishing import publish
+from cyberdelta.intel.store import lock_collection
 from cyberdelta.intel.timestamps import now_us
 from cyberdelta.intel.tlp import Reader
 from cyberdelta.intel.validation_pool import envelope_problems
@@ -50,9 +51,14 @@ def stage(
     full_validation: bool,
     request_id: str | None,
 ) -> IntelStatus:
-    """Hold an envelope and create its ``pending`` status resource (commit, then :func:`enqueue`)."""
+    """Hold an envelope and create its ``pending`` status resource (commit, then :func:`enqueue`).
+
+    The collection's write lock is taken first, as for storing: a collection being deleted at the
+    same moment either sees this envelope (and is kept) or is gone (:class:`MissingCollectionError`).
+    """
     if caller.organisation_id is None:
         raise ValueError("caller: only an organisation can publish")
+    lock_collection(session.connection(), collection.id)
     status = IntelStatus(
         id=str(uuid.uuid4()),
         collection_id=collection.id,

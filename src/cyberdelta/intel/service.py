@@ -10,12 +10,19 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from cyberdelta.i18n import gettext as _
 from cyberdelta.intel.caller import Caller
-from cyberdelta.intel.models import IntelCollection, IntelCollectionAccess, IntelStatus
+from cyberdelta.intel.models import (
+    IntelCollection,
+    IntelCollectionAccess,
+    IntelObject,
+    IntelPendingEnvelope,
+    IntelStatus,
+)
+from cyberdelta.intel.store import lock_collection
 from cyberdelta.intel.tlp import Tlp
 from cyberdelta.tenancy.models import Organisation
 
@@ -111,6 +118,36 @@ def create_collection(
     session.add(collection)
     session.flush()
     return collection
+
+
+def delete_collection(session: Session, collection: IntelCollection) -> None:
+    """Delete a collection that holds no object and no envelope waiting to be stored (a collection
+    made by mistake); its grants and status resources go with it (foreign keys cascade). One that
+    holds objects stays: members' TAXII clients and their records refer to them.
+
+    The collection's write lock is taken first, so an envelope being stored at the same moment is
+    either stored before (and the collection is not empty) or finds the collection gone.
+    """
+    lock_collection(session.connection(), collection.id)
+    stored = session.scalar(
+        select(func.count()).select_from(IntelObject).where(IntelObject.collection_id == collection.id)
+    )
+    held = session.scalar(
+        select(func.count())
+        .select_from(IntelPendingEnvelope)
+        .where(IntelPendingEnvelope.collection_id == collection.id)
+    )
+    if stored or held:
+        raise CollectionError(
+            _(
+                "collection: it holds %(stored)s objects and %(held)s envelopes waiting to be stored; "
+                "only an empty collection can be deleted",
+                stored=stored or 0,
+                held=held or 0,
+            )
+        )
+    session.delete(collection)
+    session.flush()
 
 
 def grant(

@@ -20,6 +20,7 @@ from cyberdelta.intel.media import STIX, TAXII, TaxiiError, negotiate, require_c
 from cyberdelta.intel.models import IntelCollection, IntelStatus
 from cyberdelta.intel.publishing import publish
 from cyberdelta.intel.query import FilterError, ObjectFilter, Page, decode_next, delete_versions, read_page
+from cyberdelta.intel.store import MissingCollectionError
 from cyberdelta.intel.timestamps import TimestampError, format_us, parse_us
 from cyberdelta.web.deps import SessionDep, SettingsDep
 
@@ -178,13 +179,16 @@ def add(
         raise TaxiiError(403, "Forbidden", "this organisation may not write to this collection")
     full = settings.intel_validation == "full"
     request_id = getattr(request.state, "request_id", None)
-    if len(objects) > settings.intel_pending_threshold:
-        held = pending.stage(session, caller, found, objects, full_validation=full, request_id=request_id)
-        # Background tasks run after the response, hence after the request's commit: the worker
-        # always finds the held envelope.
-        background.add_task(pending.enqueue, settings)
-        return taxii_response(status_document(held, pending.pendings(session, held)), status_code=202)
-    result = publish(session, caller, found, objects, full_validation=full, request_id=request_id)
+    try:
+        if len(objects) > settings.intel_pending_threshold:
+            held = pending.stage(session, caller, found, objects, full_validation=full, request_id=request_id)
+            # Background tasks run after the response, hence after the request's commit: the worker
+            # always finds the held envelope.
+            background.add_task(pending.enqueue, settings)
+            return taxii_response(status_document(held, pending.pendings(session, held)), status_code=202)
+        result = publish(session, caller, found, objects, full_validation=full, request_id=request_id)
+    except MissingCollectionError:  # deleted (while empty) since it was looked up
+        raise TaxiiError(404, "Collection not found", f"no collection {collection_id!r}") from None
     return taxii_response(status_document(result), status_code=202)
 
 
