@@ -10,8 +10,6 @@ import sys
 import threading
 import time
 from datetime import date, timedelta
-from email.header import decode_header, make_header
-from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -35,7 +33,7 @@ from cyberdelta.tenancy import service as tenancy
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
 from tests.accounts_factories import make_member, make_organisation, sign_in_client
 from tests.supervision.helpers import submit
-from tests.tenancy.test_mail import Inbox, smtp
+from tests.tenancy.test_mail import Inbox, smtp, subject, text_of
 
 __all__ = ["smtp"]
 CLOSES = date(2027, 6, 30)
@@ -64,16 +62,6 @@ def with_smtp(settings: Settings, port: int) -> Settings:
     return settings.model_copy(
         update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_sender": "noreply@cyberdelta.example"}
     )
-
-
-def subject(message: Message) -> str:
-    return str(make_header(decode_header(message["Subject"])))
-
-
-def body(message: Message) -> str:
-    payload = message.get_payload(decode=True)
-    assert isinstance(payload, bytes)
-    return payload.decode()
 
 
 def test_only_open_cycles_inside_the_window_and_not_yet_submitted_are_due(
@@ -118,7 +106,7 @@ def test_reminders_are_emailed_to_the_members_who_work_on_the_assessment_once_pe
     recipients = sorted(rcpt for rcpts, _message in inbox.messages for rcpt in rcpts)
     assert recipients == ["boss@sakura.example", "officer@sakura.example", "writer@sakura.example"]
     message = next(message for rcpts, message in inbox.messages if rcpts == [officer])
-    text = body(message)
+    text = text_of(message)
     assert message["From"] == "noreply@cyberdelta.example" and "2027-06-30" in message["Subject"]
     assert "Firm 0" in text and "取引所0" in text and "10 days left" in text and "提出されていません" in text
     assert f"{configured.base_url}/cycles" in text
@@ -147,14 +135,14 @@ def test_each_member_gets_the_reminder_in_the_language_they_chose(
         reminders.send_reminders(session, with_smtp(settings, port), CLOSES - timedelta(days=10))
     received = {rcpts[0]: message for rcpts, message in inbox.messages}
     japanese, english, both = (received[f"{who}@sakura.example"] for who in ("ja", "en", "both"))
-    assert japanese["Content-Language"] == "ja" and "取引所0" in body(japanese)
-    assert "提出されていません" in body(japanese) and "days left" not in body(japanese)
+    assert japanese["Content-Language"] == "ja" and "取引所0" in text_of(japanese)
+    assert "提出されていません" in text_of(japanese) and "days left" not in text_of(japanese)
     assert subject(japanese) == "[CyberDelta] 自己評価の提出期限 2027-06-30：2027"
-    assert english["Content-Language"] == "en" and "Firm 0" in body(english)
-    assert "10 days left" in body(english) and "取引所0" not in body(english)
+    assert english["Content-Language"] == "en" and "Firm 0" in text_of(english)
+    assert "10 days left" in text_of(english) and "取引所0" not in text_of(english)
     assert subject(english) == "[CyberDelta] Self-assessment due on 2027-06-30: 2027"
     assert both["Content-Language"] == "ja, en" and " / Self-assessment due on" in subject(both)
-    assert "取引所0" in body(both) and "Firm 0" in body(both)
+    assert "取引所0" in text_of(both) and "Firm 0" in text_of(both)
 
 
 def test_two_senders_at_once_email_a_participant_once(
