@@ -41,13 +41,13 @@ def _form_error(error: CollectionError) -> FormError:
 
 
 def _settings(
-    titles: tuple[str, str], description: str, default_tlp: str, flags: dict[str, str]
+    title: str, title_ja: str, description: str, default_tlp: str, flags: dict[str, str]
 ) -> CollectionSettings:
     if default_tlp not in {level.value for level in Tlp}:
         raise FormError("default_tlp", _("choose a TLP level"))
     return CollectionSettings(
-        title=titles[0],
-        title_ja=titles[1],
+        title=title,
+        title_ja=title_ja,
         description=description,
         default_tlp=Tlp(default_tlp),
         public_read=bool(flags.get("public_read")),
@@ -135,7 +135,7 @@ def create_collection(
     values = {"title": title, "title_ja": title_ja, "alias": alias, "description": description,
               "default_tlp": default_tlp, **flags}  # fmt: skip
     try:
-        wanted = _settings((title, title_ja), description, default_tlp, flags)
+        wanted = _settings(title, title_ja, description, default_tlp, flags)
         collection = service.create_collection(
             session,
             title=wanted.title,
@@ -196,7 +196,7 @@ def update_collection(
               **flags}  # fmt: skip
     try:
         changes = service.update_collection(
-            session, collection, _settings((title, title_ja), description, default_tlp, flags)
+            session, collection, _settings(title, title_ja, description, default_tlp, flags)
         )
     except CollectionError as error:
         return _edit_page(request, session, collection, values=values, error=_form_error(error))

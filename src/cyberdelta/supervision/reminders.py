@@ -33,10 +33,10 @@ from cyberdelta.assessment.workflow import State
 from cyberdelta.audit.service import record
 from cyberdelta.auth.permissions import Permission, Role, permissions_for
 from cyberdelta.i18n import gettext as _
-from cyberdelta.i18n import language
+from cyberdelta.i18n import pick
 from cyberdelta.settings import Settings
 from cyberdelta.supervision.models import CycleParticipant, CycleSchedule, ReminderSent
-from cyberdelta.tenancy.mail import compose, languages_of, send_messages
+from cyberdelta.tenancy.mail import compose, send_messages
 from cyberdelta.tenancy.models import Membership, Organisation, User
 
 KIND = "deadline"
@@ -137,31 +137,26 @@ def reminded_on(session: Session, cycle_id: int) -> dict[int, date]:
 
 def _message(settings: Settings, due: Due, user: User, today: date) -> EmailMessage:
     days = (due.schedule.closes_on - today).days
-    languages = languages_of(user)
-    subjects, bodies = [], []
-    for code in languages:
-        with language(code):
-            organisation = due.organisation.name_ja if code == "ja" else due.organisation.name_en
-            subjects.append(
-                _(
-                    "Self-assessment due on %(closes)s: %(cycle)s",
-                    closes=due.schedule.closes_on,
-                    cycle=due.cycle.name,
-                )
-            )
-            bodies.append(
-                _(
-                    "The self-assessment of %(organisation)s for the cycle %(cycle)s is due on %(closes)s "
-                    "(%(days)s days left) and has not been submitted yet.\n\n"
-                    "Open CyberDelta to continue it:\n%(url)s\n",
-                    organisation=organisation,
-                    cycle=due.cycle.name,
-                    closes=due.schedule.closes_on,
-                    days=days,
-                    url=f"{settings.base_url.rstrip('/')}/cycles",
-                )
-            )
-    return compose(settings, user.email, subjects, bodies, languages)
+
+    def text() -> tuple[str, str]:
+        subject = _(
+            "Self-assessment due on %(closes)s: %(cycle)s",
+            closes=due.schedule.closes_on,
+            cycle=due.cycle.name,
+        )
+        body = _(
+            "The self-assessment of %(organisation)s for the cycle %(cycle)s is due on %(closes)s "
+            "(%(days)s days left) and has not been submitted yet.\n\n"
+            "Open CyberDelta to continue it:\n%(url)s\n",
+            organisation=pick(due.organisation.name_en, due.organisation.name_ja),
+            cycle=due.cycle.name,
+            closes=due.schedule.closes_on,
+            days=days,
+            url=f"{settings.base_url.rstrip('/')}/cycles",
+        )
+        return subject, body
+
+    return compose(settings, user, text)
 
 
 def send_reminders(

@@ -15,7 +15,7 @@ from cyberdelta.auth.permissions import parse_role, role_allowed
 from cyberdelta.auth.secrets import digest, new_token
 from cyberdelta.db.base import utcnow
 from cyberdelta.i18n import gettext as _
-from cyberdelta.settings import SUPPORTED_LANGUAGES, Settings
+from cyberdelta.settings import Settings
 from cyberdelta.tenancy import service
 from cyberdelta.tenancy.models import Invitation, Organisation, User
 from cyberdelta.tenancy.service import TenancyError
@@ -41,12 +41,10 @@ def create_invitation(
     parsed = parse_role(role)
     if parsed is None or not role_allowed(organisation.kind, parsed):
         raise TenancyError("role", _("this role does not exist in this kind of organisation"))
-    language = email_language.strip()
-    if language and language not in SUPPORTED_LANGUAGES:
-        raise TenancyError("email_language", _("choose Japanese, English or both"))
+    language = service.email_language_choice(email_language)  # checked before anything is written
     user = service.get_or_create_user(session, email)
-    if user.email_language is None and language:
-        service.set_email_language(session, user, language)
+    if user.email_language is None:
+        user.email_language = language
     raw = new_token()
     invitation = Invitation(
         token_hash=digest(raw),

@@ -8,12 +8,12 @@ who passes it on by other means; reminders say that nothing was sent.
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from email.message import EmailMessage
 
 from cyberdelta.i18n import gettext as _
-from cyberdelta.i18n import language
-from cyberdelta.settings import SUPPORTED_LANGUAGES, Language, Settings
+from cyberdelta.i18n import language, parse_language, pick
+from cyberdelta.settings import SUPPORTED_LANGUAGES, Settings
 from cyberdelta.tenancy.models import Organisation, User
 
 
@@ -22,38 +22,35 @@ def send_invitation(settings: Settings, user: User, url: str, organisation: Orga
     none is set); False when no SMTP server is configured."""
     if not settings.smtp_host:
         return False
-    languages = languages_of(user)
-    subjects, bodies = [], []
-    for code in languages:
-        with language(code):
-            name = organisation.name_ja if code == "ja" else organisation.name_en
-            subjects.append(_("Your invitation to CyberDelta (%(organisation)s)", organisation=name))
-            bodies.append(
-                _(
-                    "You are invited to join %(organisation)s on CyberDelta.\n\n"
-                    "Open this link within %(days)s days to create your passkey (it works once):\n%(url)s\n",
-                    organisation=name,
-                    days=settings.invitation_days,
-                    url=url,
-                )
-            )
-    send_messages(settings, [compose(settings, user.email, subjects, bodies, languages)])
+
+    def text() -> tuple[str, str]:
+        name = pick(organisation.name_en, organisation.name_ja)
+        return _("Your invitation to CyberDelta (%(organisation)s)", organisation=name), _(
+            "You are invited to join %(organisation)s on CyberDelta.\n\n"
+            "Open this link within %(days)s days to create your passkey (it works once):\n%(url)s\n",
+            organisation=name,
+            days=settings.invitation_days,
+            url=url,
+        )
+
+    send_messages(settings, [compose(settings, user, text)])
     return True
 
 
-def languages_of(user: User) -> tuple[Language, ...]:
-    """The languages of the e-mails to ``user``: the one chosen, or Japanese and then English."""
-    chosen = next((code for code in SUPPORTED_LANGUAGES if code == user.email_language), None)
-    return (chosen,) if chosen else SUPPORTED_LANGUAGES
-
-
-def compose(
-    settings: Settings, to: str, subjects: Sequence[str], bodies: Sequence[str], languages: Sequence[Language]
-) -> EmailMessage:
-    """One e-mail carrying the same message in each language, in order (RFC 3282 Content-Language)."""
+def compose(settings: Settings, user: User, text: Callable[[], tuple[str, str]]) -> EmailMessage:
+    """One e-mail to ``user`` carrying ``text()`` (subject, body) in each of the user's e-mail
+    languages: the one chosen, or Japanese and then English (RFC 3282 Content-Language)."""
+    chosen = parse_language(user.email_language)
+    languages = (chosen,) if chosen else SUPPORTED_LANGUAGES
+    subjects, bodies = [], []
+    for code in languages:
+        with language(code):
+            subject, body = text()
+        subjects.append(subject)
+        bodies.append(body)
     message = EmailMessage()
     message["From"] = settings.smtp_sender
-    message["To"] = to
+    message["To"] = user.email
     message["Subject"] = f"[CyberDelta] {' / '.join(subjects)}"
     message.set_content("\n----------------------------------------\n\n".join(bodies))
     message["Content-Language"] = ", ".join(languages)  # after set_content, which clears it

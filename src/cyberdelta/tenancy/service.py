@@ -81,13 +81,19 @@ def get_or_create_user(session: Session, email: str, display_name: str | None = 
     return user
 
 
-def set_email_language(session: Session, user: User, code: str) -> str | None:
-    """Set the language of the member's e-mails: ``ja``, ``en``, or empty for both (Japanese, then
-    English). Anything else is refused and nothing changes."""
+def email_language_choice(code: str) -> str | None:
+    """An e-mail language as chosen on a form: ``ja``, ``en``, or empty for both (``None``);
+    anything else is refused."""
     value = code.strip()
     if value and value not in SUPPORTED_LANGUAGES:
         raise TenancyError("email_language", _("choose Japanese, English or both"))
-    user.email_language = value or None
+    return value or None
+
+
+def set_email_language(session: Session, user: User, code: str) -> str | None:
+    """Set the language of the member's e-mails (:func:`email_language_choice`); a refused value
+    changes nothing."""
+    user.email_language = email_language_choice(code)
     session.flush()
     return user.email_language
 
