@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 
 from cyberdelta.benchmark.demo import populate
-from cyberdelta.db.engine import make_engine, make_session_factory, transaction
-from cyberdelta.db.migrate import upgrade
+from cyberdelta.platform.db.engine import make_engine, make_session_factory, transaction
+from cyberdelta.platform.db.migrate import upgrade
 
 
 def build(url: str, orgs: int) -> tuple[list[int], list[int], float]:

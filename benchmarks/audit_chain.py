@@ -16,9 +16,9 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from cyberdelta.audit import service
-from cyberdelta.db.engine import make_engine, make_session_factory, transaction
-from cyberdelta.db.migrate import upgrade
+from cyberdelta.platform.audit import service
+from cyberdelta.platform.db.engine import make_engine, make_session_factory, transaction
+from cyberdelta.platform.db.migrate import upgrade
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

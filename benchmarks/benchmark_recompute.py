@@ -22,7 +22,7 @@ from _population import build
 
 from cyberdelta.assessment.models import Cycle
 from cyberdelta.benchmark.compute import recompute
-from cyberdelta.db.engine import make_engine, make_session_factory, transaction
+from cyberdelta.platform.db.engine import make_engine, make_session_factory, transaction
 
 
 def measure(url: str, orgs: int) -> None:

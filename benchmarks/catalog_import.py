@@ -23,8 +23,8 @@ from tests.factories import large_catalog  # noqa: E402
 
 from cyberdelta.catalog import service  # noqa: E402
 from cyberdelta.catalog.oscal_document import read_catalog  # noqa: E402
-from cyberdelta.db.engine import make_engine, make_session_factory  # noqa: E402
-from cyberdelta.db.migrate import upgrade  # noqa: E402
+from cyberdelta.platform.db.engine import make_engine, make_session_factory  # noqa: E402
+from cyberdelta.platform.db.migrate import upgrade  # noqa: E402
 
 
 def measure(url: str, data: bytes) -> dict[str, float]:

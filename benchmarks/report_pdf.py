@@ -18,8 +18,8 @@ from cyberdelta.assessment import evidence, report, service
 from cyberdelta.assessment.service import ResponseInput
 from cyberdelta.assessment.targets import InherentRiskProfile
 from cyberdelta.catalog.service import ensure_builtin_catalog
-from cyberdelta.db.engine import make_engine, make_session_factory, transaction
-from cyberdelta.db.migrate import upgrade
+from cyberdelta.platform.db.engine import make_engine, make_session_factory, transaction
+from cyberdelta.platform.db.migrate import upgrade
 from cyberdelta.tenancy.service import create_organisation
 
 

@@ -55,11 +55,11 @@ sys.path.insert(0, str(ROOT))
 
 from _databases import database  # noqa: E402
 
-from cyberdelta.auth.permissions import Permission  # noqa: E402
 from cyberdelta.auth.tokens import create_api_token  # noqa: E402
-from cyberdelta.db.engine import make_engine, make_session_factory, transaction  # noqa: E402
 from cyberdelta.intel import service  # noqa: E402
 from cyberdelta.intel.tlp import Tlp  # noqa: E402
+from cyberdelta.platform.db.engine import make_engine, make_session_factory, transaction  # noqa: E402
+from cyberdelta.tenancy.permissions import Permission  # noqa: E402
 from cyberdelta.tenancy.service import create_organisation  # noqa: E402
 
 TAXII = "application/taxii+json;version=2.1"

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from alembic import command
 
-from cyberdelta.db.engine import make_engine
-from cyberdelta.db.migrate import alembic_config, upgrade
+from cyberdelta.platform.db.engine import make_engine
+from cyberdelta.platform.db.migrate import alembic_config, upgrade
+from cyberdelta.registry import metadata
 
 
 def main() -> None:
@@ -23,7 +24,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite:///{Path(folder) / 'scratch.sqlite3'}")
         upgrade(engine)
-        command.revision(alembic_config(engine), message=sys.argv[2], autogenerate=True, rev_id=sys.argv[1])
+        config = alembic_config(engine)
+        config.attributes["metadata"] = metadata
+        command.revision(config, message=sys.argv[2], autogenerate=True, rev_id=sys.argv[1])
 
 
 if __name__ == "__main__":

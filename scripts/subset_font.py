@@ -5,7 +5,7 @@
 Takes Noto Sans CJK JP from Debian's fonts-noto-cjk (SIL Open Font License 1.1) and keeps ASCII,
 Latin-1, general punctuation, the JIS X 0208 character set (kana, level-1 and level-2 kanji,
 symbols; enumerated through the EUC-JP codec), CJK symbols and punctuation and the half/full-width
-forms. Writes ``src/cyberdelta/reports/fonts/NotoSansJP-Subset.otf``.
+forms. Writes ``src/cyberdelta/platform/reports/fonts/NotoSansJP-Subset.otf``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from fontTools import subset
 from fontTools.ttLib import TTCollection
 
 SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
-FONTS = Path(__file__).resolve().parent.parent / "src" / "cyberdelta" / "reports" / "fonts"
+FONTS = Path(__file__).resolve().parent.parent / "src" / "cyberdelta" / "platform" / "reports" / "fonts"
 TARGET = FONTS / "NotoSansJP-Subset.otf"
 FAMILY = "Noto Sans CJK JP"
 

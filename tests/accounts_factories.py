@@ -15,13 +15,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.auth import sessions
-from cyberdelta.auth.csrf import HEADER
-from cyberdelta.auth.permissions import Permission, Role
-from cyberdelta.auth.secrets import keyed_digest
 from cyberdelta.auth.tokens import create_api_token
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.secrets import keyed_digest
+from cyberdelta.platform.web.csrf import HEADER
 from cyberdelta.tenancy import service as tenancy
 from cyberdelta.tenancy.models import Organisation, OrganisationKind, User
+from cyberdelta.tenancy.permissions import Permission, Role
 
 # Apps served by the ``live_server`` fixture, by URL, so that pages can be signed in.
 LIVE_APPS: dict[str, FastAPI] = {}
@@ -96,7 +96,7 @@ def sign_in_page(page: Any, live_server: str, user: User, organisation: Organisa
 
 def anonymous_csrf(client: TestClient) -> str:
     """The CSRF token of a visitor who is not signed in (after a first page has set its cookie)."""
-    from cyberdelta.auth.csrf import ANONYMOUS_COOKIE
+    from cyberdelta.platform.web.csrf import ANONYMOUS_COOKIE
 
     app: Any = client.app
     client.get("/auth/sign-in")

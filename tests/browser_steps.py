@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.app import create_app
 from cyberdelta.auth.models import AuthSession
-from cyberdelta.db.base import utcnow
-from cyberdelta.db.engine import transaction
-from cyberdelta.settings import Settings
+from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.settings import Settings
 from tests.accounts_factories import LIVE_APPS
 
 # Generous under load (two cores shared with other test runs): a step waits for its page, never sleeps.

@@ -25,10 +25,10 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.app import create_app
-from cyberdelta.db.engine import make_engine, make_session_factory
-from cyberdelta.db.migrate import upgrade
-from cyberdelta.db.registry import metadata
-from cyberdelta.settings import Settings
+from cyberdelta.platform.db.engine import make_engine, make_session_factory
+from cyberdelta.platform.db.migrate import upgrade
+from cyberdelta.platform.settings import Settings
+from cyberdelta.registry import metadata
 from tests.accounts_factories import LIVE_APPS
 
 POSTGRES_SERVER = os.environ.get(

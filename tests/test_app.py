@@ -14,10 +14,10 @@ from pathlib import Path
 import requests
 from sqlalchemy.orm import Session
 
-from cyberdelta.db.engine import make_engine
 from cyberdelta.intel import service
-from cyberdelta.intel.media import TAXII
+from cyberdelta.intel.http.media import TAXII
 from cyberdelta.intel.tlp import Tlp
+from cyberdelta.platform.db.engine import make_engine
 from cyberdelta.tenancy.models import OrganisationKind
 from tests.accounts_factories import make_api_token, make_organisation
 from tests.intel.stix_factories import READ_WRITE, envelope, indicator

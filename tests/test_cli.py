@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.catalog import service
-from cyberdelta.settings import Settings
+from cyberdelta.platform.settings import Settings
 from tests.factories import as_bytes, small_catalog
 
 CLI = [sys.executable, "-m", "cyberdelta"]

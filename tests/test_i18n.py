@@ -8,7 +8,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from cyberdelta import i18n
+from cyberdelta.platform import i18n
 
 SOURCE = Path(i18n.__file__).resolve().parent
 KEYWORDS = {

@@ -1,4 +1,4 @@
-"""The one background queue (cyberdelta.jobs): every task registered on every queue, a separate
+"""The one background queue (cyberdelta.platform.jobs): every capability's task on every queue, a separate
 worker process, and the daily reminder run. The jobs themselves are tested with their capability
 (tests/assessment/test_jobs.py also runs a job through `cyberdelta worker --drain`)."""
 
@@ -9,20 +9,23 @@ from pathlib import Path
 
 import pytest
 
-from cyberdelta import jobs
-from cyberdelta.settings import Settings
+from cyberdelta import capabilities
+from cyberdelta.platform import jobs
+from cyberdelta.platform.settings import Settings
+from cyberdelta.supervision.reminders import send_due_reminders
 from tests.test_cli import run_cli
 
 
 def test_every_task_names_a_function_that_exists() -> None:
-    for name, target in jobs.TASKS.items():
-        module, _, function = target.partition(":")
-        assert callable(getattr(__import__(module, fromlist=[function]), function)), name
+    capabilities.register_tasks()
+    assert len(jobs.TASKS) == sum(len(capability.tasks()) for capability in capabilities.CAPABILITIES)
+    for name, function in jobs.TASKS.items():
+        assert callable(function) and jobs.task_name(function) == name, name
 
 
 def test_a_queue_has_every_task_registered_so_any_worker_can_run_any_job(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, jobs_mode="external")
-    huey = jobs.queue_for(settings)
+    huey = capabilities.queue(settings)
     assert jobs.queue_for(settings) is huey
     for name in jobs.TASKS:
         jobs.enqueue(settings, name, "sqlite://", 0)
@@ -42,4 +45,4 @@ def test_the_worker_refuses_immediate_mode(settings: Settings) -> None:
 
 def test_the_daily_reminder_run_without_smtp_sends_nothing(settings: Settings) -> None:
     assert not settings.smtp_host
-    assert jobs.send_due_reminders(settings, date(2026, 11, 23)) == 0
+    assert send_due_reminders(settings, date(2026, 11, 23)) == 0

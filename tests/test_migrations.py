@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 from cyberdelta.assessment.models import Assessment, Cycle
 from cyberdelta.assessment.service import new_cycle, start_assessment
 from cyberdelta.catalog.service import ensure_builtin_catalog
-from cyberdelta.db.base import Base
-from cyberdelta.db.migrate import current_revision, downgrade, head_revision, upgrade
-from cyberdelta.db.registry import metadata
 from cyberdelta.intel.models import IntelCollection, IntelCollectionAccess, IntelObject, IntelStatus
 from cyberdelta.intel.service import create_collection
 from cyberdelta.intel.tlp import Tlp
+from cyberdelta.platform.db.base import Base
+from cyberdelta.platform.db.migrate import current_revision, downgrade, head_revision, upgrade
+from cyberdelta.registry import metadata
 from cyberdelta.tenancy.models import Organisation
 
 

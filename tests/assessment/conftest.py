@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cyberdelta.assessment import service
 from cyberdelta.assessment.models import Assessment
 from cyberdelta.catalog.service import import_catalog
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
 from tests.accounts_factories import make_organisation
 from tests.factories import NS, as_bytes, metadata

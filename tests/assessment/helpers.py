@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cyberdelta.assessment import service
 from cyberdelta.assessment.models import Assessment
 from cyberdelta.assessment.service import ResponseInput
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.db.engine import transaction
 
 
 def answer_all(

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.assessment import service
 from cyberdelta.assessment.models import Assessment, Response
-from cyberdelta.db.engine import transaction
-from cyberdelta.settings import Settings
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.settings import Settings
 from tests.test_cli import run_cli
 
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from cyberdelta.assessment import exports, service, transitions
 from cyberdelta.assessment.models import Assessment, Response, WorkflowEvent
 from cyberdelta.assessment.workflow import Action
-from cyberdelta.db.engine import transaction
-from cyberdelta.settings import Settings
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.settings import Settings
 from tests.assessment.helpers import answer_all, reload
 
 CHILD = """
@@ -25,7 +25,7 @@ import os, signal, sys
 from pathlib import Path
 from cyberdelta.assessment import exports, service, transitions
 from cyberdelta.assessment.workflow import Action
-from cyberdelta.db.engine import make_engine, make_session_factory, transaction
+from cyberdelta.platform.db.engine import make_engine, make_session_factory, transaction
 url, organisation_id, assessment_id, step, workbook = sys.argv[1:6]
 with transaction(make_session_factory(make_engine(url))) as session:
     found = service.get_assessment(session, int(organisation_id), int(assessment_id))

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.assessment.models import Assessment, Evidence, EvidenceUse
-from cyberdelta.auth.permissions import Role
-from cyberdelta.db.engine import transaction
-from cyberdelta.settings import Settings
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.settings import Settings
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
+from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_organisation
 from tests.assessment.test_routes import member
 

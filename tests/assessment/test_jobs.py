@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.app import create_app
 from cyberdelta.assessment.models import Assessment
-from cyberdelta.auth.permissions import Role
-from cyberdelta.settings import Settings
+from cyberdelta.platform.settings import Settings
 from cyberdelta.tenancy.models import Organisation
+from cyberdelta.tenancy.permissions import Role
 from tests.assessment.helpers import answer_all
 from tests.assessment.test_routes import member
 from tests.test_cli import run_cli

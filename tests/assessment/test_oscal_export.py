@@ -14,7 +14,7 @@ from trestle.oscal.poam import PlanOfActionAndMilestones
 
 from cyberdelta.assessment import evidence, exports
 from cyberdelta.assessment.models import Assessment
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.db.engine import transaction
 from tests.assessment.helpers import answer_all, reload
 
 TRESTLE = Path(sys.executable).parent / "trestle"

@@ -9,7 +9,7 @@ from cyberdelta.assessment import plan, service
 from cyberdelta.assessment.errors import AssessmentError, ConflictError
 from cyberdelta.assessment.models import Assessment
 from cyberdelta.assessment.service import ResponseInput
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.db.engine import transaction
 from tests.assessment.helpers import answer_all, reload
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.assessment import evidence, report
 from cyberdelta.assessment.models import Assessment
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.db.engine import transaction
 from tests.assessment.helpers import answer_all, reload
 
 
@@ -51,7 +51,7 @@ def test_the_html_report_carries_the_radar_chart_and_heat_map_in_english(
     answer_all(session_factory, assessment, {"gv-1": 1, "gv-2": 4})
     with transaction(session_factory) as session:
         found = reload(session, assessment)
-        from cyberdelta.i18n import language
+        from cyberdelta.platform.i18n import language
 
         with language("en"):
             html = report.render_report_html(session, found)

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.assessment.models import Assessment, Response
-from cyberdelta.auth.permissions import Role
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
+from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_client
 from tests.assessment.helpers import answer_all
 

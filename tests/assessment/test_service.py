@@ -17,8 +17,8 @@ from cyberdelta.assessment.models import Assessment, Response
 from cyberdelta.assessment.service import ResponseInput
 from cyberdelta.assessment.spreadsheet import WorkbookError
 from cyberdelta.assessment.targets import InherentRiskProfile
-from cyberdelta.db.engine import transaction
-from cyberdelta.i18n import language
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.i18n import language
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
 from tests.accounts_factories import make_organisation
 

@@ -17,7 +17,7 @@ from cyberdelta.assessment.spreadsheet import (
     read_workbook,
     write_workbook,
 )
-from cyberdelta.i18n import language
+from cyberdelta.platform.i18n import language
 
 CONTROLS = [
     SheetControl("gv-1", "gv", "Governance", "サイバーセキュリティ管理態勢", "Policy", "方針", "basic"),

@@ -13,7 +13,7 @@ from cyberdelta.assessment.targets import (
     domain_targets,
     target_for_points,
 )
-from cyberdelta.i18n import language
+from cyberdelta.platform.i18n import language
 
 profiles = st.builds(
     InherentRiskProfile,

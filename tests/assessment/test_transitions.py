@@ -12,9 +12,9 @@ from cyberdelta.assessment.errors import AssessmentError
 from cyberdelta.assessment.models import Assessment, WorkflowEvent
 from cyberdelta.assessment.service import ResponseInput
 from cyberdelta.assessment.workflow import Action, State, TransitionError
-from cyberdelta.audit.models import AuditEntry
-from cyberdelta.audit.service import verify
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.audit.models import AuditEntry
+from cyberdelta.platform.audit.service import verify
+from cyberdelta.platform.db.engine import transaction
 from tests.assessment.helpers import answer_all, reload
 
 ALL = {"gv-1": 2, "gv-2": 4, "cx-1": 1, "cx-2": None}

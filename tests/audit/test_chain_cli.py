@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.audit import service
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.audit import service
+from cyberdelta.platform.db.engine import transaction
 
 
 def _cli(database_url: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -8,8 +8,8 @@ import time
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.audit import service
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.audit import service
+from cyberdelta.platform.db.engine import transaction
 
 
 def _append(session_factory: sessionmaker[Session], count: int) -> None:

@@ -6,7 +6,7 @@ Values: a :class:`Permission` of the table, ``"public"``, ``"signed_in"`` (any s
 
 from __future__ import annotations
 
-from cyberdelta.auth.permissions import Permission
+from cyberdelta.tenancy.permissions import Permission
 
 P = Permission
 

@@ -10,8 +10,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from cyberdelta.auth.dependencies import policy_of
-from cyberdelta.auth.permissions import Permission
+from cyberdelta.platform.web.access import policy_of
+from cyberdelta.tenancy.permissions import Permission
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.audit.models import AuditEntry
 from cyberdelta.auth.models import Passkey
-from cyberdelta.auth.permissions import Role
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.audit.models import AuditEntry
+from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import OrganisationKind, User
+from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_client
 
 

@@ -15,9 +15,9 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.auth.permissions import Permission
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import OrganisationKind
+from cyberdelta.tenancy.permissions import Permission
 from tests.accounts_factories import make_api_token, make_organisation
 
 

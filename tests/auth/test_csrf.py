@@ -7,11 +7,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.auth.csrf import HEADER
 from cyberdelta.auth.models import ApiToken
-from cyberdelta.auth.permissions import Permission, Role
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.web.csrf import HEADER
 from cyberdelta.tenancy.models import Invitation, OrganisationKind
+from cyberdelta.tenancy.permissions import Permission, Role
 from tests.accounts_factories import make_api_token, make_member, make_organisation, sign_in_client
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.auth.permissions import ROLE_PERMISSIONS, Role
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import OrganisationKind
+from cyberdelta.tenancy.permissions import ROLE_PERMISSIONS, Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_client
 
 

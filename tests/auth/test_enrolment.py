@@ -7,12 +7,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.auth.models import Passkey
-from cyberdelta.auth.permissions import Role
-from cyberdelta.db.engine import transaction
-from cyberdelta.settings import Settings
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.settings import Settings
 from cyberdelta.tenancy import invitations
 from cyberdelta.tenancy import service as tenancy
 from cyberdelta.tenancy.models import OrganisationKind
+from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import anonymous_csrf, make_member, make_organisation, sign_in_client
 
 

@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.app import create_app
 from cyberdelta.auth.models import AuthSession, Passkey, WebAuthnChallenge
-from cyberdelta.auth.permissions import Role
-from cyberdelta.db.base import utcnow
-from cyberdelta.db.engine import transaction
-from cyberdelta.settings import Settings
+from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.settings import Settings
 from cyberdelta.tenancy import invitations
 from cyberdelta.tenancy.models import Membership, OrganisationKind
+from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_organisation
 from tests.browser_steps import add_virtual_authenticator
 
@@ -183,6 +183,6 @@ def test_an_expired_challenge_and_a_decreasing_counter_are_refused(
 
 
 def _audit_entry() -> Any:
-    from cyberdelta.audit.models import AuditEntry
+    from cyberdelta.platform.audit.models import AuditEntry
 
     return AuditEntry

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from cyberdelta.app import create_app
 from cyberdelta.auth import recovery
 from cyberdelta.auth.models import AuthSession, RecoveryCode
-from cyberdelta.auth.permissions import Role
-from cyberdelta.db.base import utcnow
-from cyberdelta.db.engine import transaction
-from cyberdelta.settings import Settings
+from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.settings import Settings
 from cyberdelta.tenancy.models import OrganisationKind, User
+from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import anonymous_csrf, make_member, make_organisation, sign_in_client
 
 

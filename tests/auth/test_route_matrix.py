@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.auth.csrf import ANONYMOUS_COOKIE, HEADER
-from cyberdelta.auth.permissions import ROLE_PERMISSIONS, ROLES_BY_KIND, Permission, Role
-from cyberdelta.auth.secrets import keyed_digest
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.secrets import keyed_digest
+from cyberdelta.platform.web.csrf import ANONYMOUS_COOKIE, HEADER
 from cyberdelta.tenancy.models import Organisation, OrganisationKind, User
+from cyberdelta.tenancy.permissions import ROLE_PERMISSIONS, ROLES_BY_KIND, Permission, Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_client
 from tests.auth.route_policies import EXPECTED
 from tests.auth.route_table import Endpoint, endpoints, framework_routes

@@ -17,16 +17,16 @@ from cyberdelta.assessment import evidence, plan
 from cyberdelta.assessment import service as assessment_service
 from cyberdelta.assessment.models import Assessment, ReportJob, Response
 from cyberdelta.auth.models import ApiToken, Passkey
-from cyberdelta.auth.permissions import ROLE_PERMISSIONS, Permission, Role
 from cyberdelta.auth.tokens import authenticate_api_token
 from cyberdelta.catalog.service import ensure_builtin_catalog
-from cyberdelta.db.engine import transaction
 from cyberdelta.intel import service as intel_service
 from cyberdelta.intel.models import IntelStatus
 from cyberdelta.intel.tlp import Tlp
-from cyberdelta.settings import Settings
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.settings import Settings
 from cyberdelta.tenancy import invitations
 from cyberdelta.tenancy.models import Invitation, Membership, OrganisationKind
+from cyberdelta.tenancy.permissions import ROLE_PERMISSIONS, Permission, Role
 from tests.accounts_factories import make_api_token, make_member, make_organisation, sign_in_client
 from tests.auth.route_policies import EXPECTED
 from tests.auth.route_table import endpoints

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.auth.models import ApiToken
-from cyberdelta.auth.permissions import Permission
 from cyberdelta.auth.tokens import authenticate_api_token, create_api_token, revoke_api_token
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import OrganisationKind
+from cyberdelta.tenancy.permissions import Permission
 from cyberdelta.tenancy.service import TenancyError
 from tests.accounts_factories import make_api_token, make_organisation
 

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from cyberdelta.assessment.models import Cycle
 from cyberdelta.benchmark.feedback import firm_pdf, industry_pdf, peers_do_better
 from cyberdelta.benchmark.models import BenchmarkPosition
-from cyberdelta.db.engine import transaction
-from cyberdelta.settings import Settings
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.settings import Settings
 from cyberdelta.tenancy.models import Organisation
 from tests.benchmark.conftest import DEMO_ORGS, World
 

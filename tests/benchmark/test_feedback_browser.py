@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.auth.permissions import Role
-from cyberdelta.db.engine import transaction
-from cyberdelta.settings import Settings
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.settings import Settings
 from cyberdelta.tenancy.models import OrganisationKind
+from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_page
 from tests.benchmark.conftest import DEMO_ORGS, World
 

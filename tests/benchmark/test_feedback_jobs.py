@@ -15,15 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.assessment.models import Cycle
-from cyberdelta.audit.models import AuditEntry
-from cyberdelta.auth.permissions import Role
 from cyberdelta.benchmark import feedback_jobs
 from cyberdelta.benchmark.feedback_jobs import FeedbackRunError
 from cyberdelta.benchmark.models import BenchmarkPosition
-from cyberdelta.db.engine import transaction
-from cyberdelta.i18n import language
-from cyberdelta.settings import Settings
+from cyberdelta.platform.audit.models import AuditEntry
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.i18n import language
+from cyberdelta.platform.settings import Settings
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
+from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_client
 from tests.benchmark.conftest import DEMO_ORGS, World
 from tests.benchmark.test_feedback import text_of

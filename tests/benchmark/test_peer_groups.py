@@ -18,7 +18,7 @@ from cyberdelta.assessment.workflow import Action
 from cyberdelta.benchmark.compute import load_submissions, recompute
 from cyberdelta.benchmark.models import BenchmarkPosition
 from cyberdelta.catalog.service import ensure_builtin_catalog
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.db.engine import transaction
 from tests.benchmark.conftest import World
 from tests.benchmark.test_versions import submit_all
 

@@ -19,11 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.assessment.models import Assessment, Cycle
-from cyberdelta.auth.permissions import Role
 from cyberdelta.benchmark import peer_groups
 from cyberdelta.benchmark.models import BenchmarkPosition
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
+from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_client
 from tests.benchmark.conftest import World
 

@@ -13,7 +13,7 @@ from cyberdelta.benchmark.compute import following_cycles, recompute
 from cyberdelta.benchmark.demo import populate
 from cyberdelta.benchmark.models import BenchmarkFigure, BenchmarkPosition
 from cyberdelta.benchmark.service import export_csv, industry_view, where_you_stand
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.db.engine import transaction
 from tests.benchmark.conftest import DEMO_ORGS, World
 
 

@@ -23,7 +23,6 @@ from cyberdelta.assessment.catalog_view import catalog_view
 from cyberdelta.assessment.models import Assessment, Cycle, Response
 from cyberdelta.assessment.service import ResponseInput
 from cyberdelta.assessment.workflow import Action
-from cyberdelta.auth.permissions import Role
 from cyberdelta.benchmark import peer_groups, statistics
 from cyberdelta.benchmark.compute import COUNTED_STATES, YOY_NEW, YOY_OLD, recompute
 from cyberdelta.benchmark.models import BenchmarkFigure
@@ -31,7 +30,8 @@ from cyberdelta.benchmark.service import industry_view, where_you_stand
 from cyberdelta.benchmark.versions import Status, version_mapping
 from cyberdelta.catalog.models import CatalogVersion
 from cyberdelta.catalog.service import BUILTIN_KEY, builtin_document_bytes, import_catalog
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.tenancy.permissions import Role
 from tests.benchmark.conftest import World
 from tests.benchmark.test_routes import sign_in
 

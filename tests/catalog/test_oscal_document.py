@@ -13,7 +13,7 @@ from cyberdelta.catalog import service
 from cyberdelta.catalog.errors import CatalogImportError
 from cyberdelta.catalog.models import CatalogVersion, Control
 from cyberdelta.catalog.oscal_document import read_catalog
-from cyberdelta.i18n import language
+from cyberdelta.platform.i18n import language
 from tests.factories import as_bytes, small_catalog
 
 LIMIT = 10 * 1024 * 1024

@@ -7,7 +7,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from cyberdelta.catalog.spreadsheet import catalog_workbook, safe_cell
-from cyberdelta.i18n import language
+from cyberdelta.platform.i18n import language
 from tests.factories import small_catalog
 
 

@@ -6,13 +6,13 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.db.engine import (
+from cyberdelta.intel.models import IntelStatus
+from cyberdelta.platform.db.engine import (
     CACHE_SIZE_KIB,
     JOURNAL_SIZE_LIMIT_BYTES,
     WAL_AUTOCHECKPOINT_PAGES,
     transaction,
 )
-from cyberdelta.intel.models import IntelStatus
 from cyberdelta.tenancy.models import User
 from tests.intel.stix_factories import make_hub
 

@@ -9,12 +9,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.auth.permissions import Permission
-from cyberdelta.db.engine import transaction
 from cyberdelta.intel import service
-from cyberdelta.intel.media import TAXII
+from cyberdelta.intel.http.media import TAXII
 from cyberdelta.intel.tlp import TLP2_MARKING_IDS, Tlp
+from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import OrganisationKind
+from cyberdelta.tenancy.permissions import Permission
 from tests.accounts_factories import make_api_token, make_organisation
 
 CREATED = "2026-11-01T09:00:00.000Z"

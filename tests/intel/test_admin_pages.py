@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.audit.models import AuditEntry
-from cyberdelta.auth.permissions import Role
 from cyberdelta.intel.models import IntelCollection, IntelCollectionAccess, IntelObject
+from cyberdelta.platform.audit.models import AuditEntry
+from cyberdelta.tenancy.permissions import Role
 from tests.intel.stix_factories import ROOT, Hub, envelope, indicator, make_hub, taxii_headers
 from tests.intel.test_pages import signed_in
 

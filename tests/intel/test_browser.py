@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.auth.permissions import Role
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.tenancy.permissions import Role
 from cyberdelta.tenancy.service import get_organisation
 from tests.accounts_factories import make_member, sign_in_page
 from tests.intel.attack_factories import misp_event

@@ -8,11 +8,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.audit.models import AuditEntry
-from cyberdelta.db.engine import transaction
 from cyberdelta.intel import service
 from cyberdelta.intel.models import IntelCollection, IntelCollectionAccess
-from cyberdelta.settings import Settings
+from cyberdelta.platform.audit.models import AuditEntry
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.settings import Settings
 from cyberdelta.tenancy.models import OrganisationKind
 from tests.accounts_factories import make_organisation
 from tests.intel.attack_factories import misp_event

@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.db.engine import transaction
 from cyberdelta.intel import service
 from cyberdelta.intel.feed import sighting_count_query, sighting_counts
 from cyberdelta.intel.store import Publication, add_objects
 from cyberdelta.intel.tlp import ANONYMOUS, TLP2_MARKING_IDS, Reader, Tlp
+from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import OrganisationKind
 from tests.intel.stix_factories import CREATED, indicator, make_hub
 

@@ -15,14 +15,14 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.app import create_app
-from cyberdelta.audit.models import AuditEntry
-from cyberdelta.auth.permissions import Role
-from cyberdelta.db.engine import transaction
 from cyberdelta.intel import service
 from cyberdelta.intel.models import IntelObject
 from cyberdelta.intel.publishing import identity_id
 from cyberdelta.intel.tlp import TLP2_MARKING_IDS, Tlp
-from cyberdelta.settings import Settings
+from cyberdelta.platform.audit.models import AuditEntry
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.settings import Settings
+from cyberdelta.tenancy.permissions import Role
 from cyberdelta.tenancy.service import get_organisation
 from tests.intel.attack_factories import attack_bundle, misp_event
 from tests.intel.stix_factories import ROOT, Hub, indicator, make_hub, taxii_headers

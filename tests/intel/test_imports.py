@@ -8,12 +8,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.db.engine import transaction
 from cyberdelta.intel.imports import ImportFormatError, read_objects
 from cyberdelta.intel.publishing import import_objects
 from cyberdelta.intel.service import CollectionError
 from cyberdelta.intel.tlp import TLP2_MARKING_IDS, Tlp
 from cyberdelta.intel.wallet import SCO_TYPE
+from cyberdelta.platform.db.engine import transaction
 from tests.intel.attack_factories import LAZARUS, attack_bundle, misp_event, opencti_bundle
 from tests.intel.stix_factories import ROOT, make_hub, taxii_headers
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cyberdelta.intel.media import STIX, TAXII, TaxiiError, negotiate, require_content_type
+from cyberdelta.intel.http.media import STIX, TAXII, TaxiiError, negotiate, require_content_type
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.auth.permissions import Role
-from cyberdelta.db.engine import transaction
 from cyberdelta.intel.models import IntelObject
 from cyberdelta.intel.publishing import identity_id
 from cyberdelta.intel.tlp import TLP2_MARKING_IDS, Tlp
 from cyberdelta.intel.wallet import wallet_id
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.tenancy.permissions import Role
 from cyberdelta.tenancy.service import get_organisation
 from tests.accounts_factories import make_member, sign_in_client
 from tests.intel.stix_factories import ROOT, Hub, envelope, indicator, make_hub, taxii_headers

@@ -16,8 +16,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from taxii2client.v21 import Server, Status
 
-from cyberdelta.audit.models import AuditEntry
-from cyberdelta.db.engine import transaction
 from cyberdelta.intel import pending, validation_pool
 from cyberdelta.intel.caller import Caller
 from cyberdelta.intel.models import IntelCollection, IntelObject, IntelPendingEnvelope, IntelStatus
@@ -25,7 +23,9 @@ from cyberdelta.intel.service import CollectionError, create_collection, delete_
 from cyberdelta.intel.store import MissingCollectionError
 from cyberdelta.intel.tlp import Reader, Tlp
 from cyberdelta.intel.validation import problem
-from cyberdelta.settings import Settings
+from cyberdelta.platform.audit.models import AuditEntry
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.settings import Settings
 from tests.intel.stix_factories import ROOT, Hub, envelope, indicator, make_hub, taxii_headers
 
 THRESHOLD = 3

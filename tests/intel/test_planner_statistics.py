@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.db.engine import transaction
 from cyberdelta.intel import service
 from cyberdelta.intel.planner_statistics import ANALYZE_MIN_CHANGES
 from cyberdelta.intel.store import Publication, add_objects
 from cyberdelta.intel.tlp import Tlp
+from cyberdelta.platform.db.engine import transaction
 from tests.intel.stix_factories import indicator
 
 ENVELOPE = 3000  # two envelopes pass ANALYZE_MIN_CHANGES, one does not

@@ -8,10 +8,10 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.auth.dependencies import policy_of
-from cyberdelta.auth.permissions import ROLE_PERMISSIONS, ROLES_BY_KIND, Permission
-from cyberdelta.db.engine import transaction
 from cyberdelta.intel import service
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.web.access import policy_of
+from cyberdelta.tenancy.permissions import ROLE_PERMISSIONS, ROLES_BY_KIND, Permission
 from tests.accounts_factories import make_api_token, make_member, make_organisation, sign_in_client
 from tests.intel.stix_factories import ROOT, envelope, indicator, taxii_headers
 

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.audit.models import AuditEntry
 from cyberdelta.intel.publishing import identity_id
 from cyberdelta.intel.tlp import Tlp
+from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.tenancy.service import get_organisation
 from tests.intel.stix_factories import ROOT, Hub, envelope, indicator, make_hub, taxii_headers
 

@@ -18,10 +18,10 @@ import requests
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.db.engine import transaction
 from cyberdelta.intel.models import IntelCollection, IntelCollectionAccess, IntelObject
 from cyberdelta.intel.store import MissingCollectionError, Publication, add_objects
 from cyberdelta.intel.tlp import Tlp
+from cyberdelta.platform.db.engine import transaction
 from tests.intel.stix_factories import ROOT, envelope, indicator, make_hub, taxii_headers
 
 WRITERS = 6

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.intel.media import STIX, TAXII
+from cyberdelta.intel.http.media import STIX, TAXII
 from cyberdelta.intel.models import IntelObject
 from tests.intel.stix_factories import ROOT, Hub, envelope, indicator, make_hub, taxii_headers
 

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.db.engine import transaction
 from cyberdelta.intel import service
 from cyberdelta.intel.models import IntelObject
 from cyberdelta.intel.tlp import (
@@ -25,6 +24,7 @@ from cyberdelta.intel.tlp import (
     visible_clause,
 )
 from cyberdelta.intel.validation import full_problem
+from cyberdelta.platform.db.engine import transaction
 
 KINDS = ("exchange", "sro", "isac", "supervisor", "operator")
 readers = st.builds(Reader, st.integers(1, 6), st.sampled_from(KINDS)) | st.just(ANONYMOUS)

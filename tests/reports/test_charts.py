@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree
 
-from cyberdelta.reports.charts import CURRENT_COLOUR, heat_map, radar_chart
+from cyberdelta.platform.reports.charts import CURRENT_COLOUR, heat_map, radar_chart
 
 
 def test_radar_and_heat_map_use_presentation_attributes_not_inline_style() -> None:

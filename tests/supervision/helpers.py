@@ -8,7 +8,7 @@ from cyberdelta.assessment import service, transitions
 from cyberdelta.assessment.models import Cycle
 from cyberdelta.assessment.service import ResponseInput
 from cyberdelta.assessment.workflow import Action
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.db.engine import transaction
 
 
 def submit(factory: sessionmaker[Session], organisation_id: int, cycle_id: int, maturity: int) -> int:

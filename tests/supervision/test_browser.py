@@ -20,11 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.assessment.models import Assessment
-from cyberdelta.auth.permissions import Role
-from cyberdelta.db.engine import transaction
-from cyberdelta.settings import Settings
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.settings import Settings
 from cyberdelta.tenancy import invitations
 from cyberdelta.tenancy.models import Organisation, OrganisationKind, User
+from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_page
 from tests.browser_steps import (
     answer_by_hand,

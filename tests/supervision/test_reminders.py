@@ -21,16 +21,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from cyberdelta.app import create_app
 from cyberdelta.assessment import service as assessment_service
 from cyberdelta.assessment.models import Cycle
-from cyberdelta.audit.models import AuditEntry
-from cyberdelta.auth.permissions import Role
 from cyberdelta.catalog.service import ensure_builtin_catalog
-from cyberdelta.db.base import utcnow
-from cyberdelta.db.engine import transaction
-from cyberdelta.settings import Settings
+from cyberdelta.platform.audit.models import AuditEntry
+from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.settings import Settings
 from cyberdelta.supervision import reminders, service
 from cyberdelta.supervision.models import ReminderSent
 from cyberdelta.tenancy import service as tenancy
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
+from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_client
 from tests.supervision.helpers import submit
 from tests.tenancy.test_mail import Inbox, smtp, subject, text_of

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.assessment import transitions
 from cyberdelta.assessment.models import Assessment, Cycle
-from cyberdelta.audit.models import AuditEntry
-from cyberdelta.auth.permissions import Role
 from cyberdelta.benchmark.models import BenchmarkFigure
 from cyberdelta.catalog.service import ensure_builtin_catalog
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.audit.models import AuditEntry
+from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
+from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_client
 from tests.supervision.conftest import World
 from tests.supervision.helpers import submit

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.assessment.models import Cycle
 from cyberdelta.assessment.workflow import Action
-from cyberdelta.audit.models import AuditEntry
 from cyberdelta.catalog.service import ensure_builtin_catalog
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.audit.models import AuditEntry
+from cyberdelta.platform.db.engine import transaction
 from cyberdelta.supervision import service
 from cyberdelta.supervision.models import ReviewComment
 from cyberdelta.supervision.service import SupervisionError

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.auth.permissions import Role
-from cyberdelta.db.engine import transaction
+from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy import service
 from cyberdelta.tenancy.models import OrganisationKind
+from cyberdelta.tenancy.permissions import Role
 from cyberdelta.tenancy.service import TenancyError
 from tests.accounts_factories import make_member, make_organisation
 

@@ -1,4 +1,4 @@
-"""Every response: security headers, the request id, and the language (cyberdelta.web.middleware)."""
+"""Every response: security headers, the request id, and the language (cyberdelta.platform.web.middleware)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.audit.models import AuditEntry
-from cyberdelta.intel.media import TAXII
-from cyberdelta.web.middleware import CONTENT_SECURITY_POLICY, request_id
+from cyberdelta.intel.http.media import TAXII
+from cyberdelta.platform.audit.models import AuditEntry
+from cyberdelta.platform.web.middleware import CONTENT_SECURITY_POLICY, request_id
 from tests.intel.stix_factories import ROOT, Hub, envelope, indicator, make_hub, taxii_headers
 
 

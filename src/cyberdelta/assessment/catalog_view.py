@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from cyberdelta.assessment.scoring import ControlSpec
 from cyberdelta.catalog.service import controls_of, groups_of
 from cyberdelta.catalog.tree import first_prop
-from cyberdelta.i18n import pick
+from cyberdelta.platform.i18n import pick
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Demonstration data: a partly filled self-assessment of the built-in catalog for the first demo
-exchange of :mod:`cyberdelta.tenancy.demo` (created here when missing). Idempotent: a second run
+exchange of :mod:`cyberdelta.auth.demo` (created here when missing). Idempotent: a second run
 finds the assessment and adds nothing."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from cyberdelta.assessment import evidence, plan, service
 from cyberdelta.assessment.models import Assessment
 from cyberdelta.assessment.targets import Band, InherentRiskProfile
 from cyberdelta.catalog.service import ensure_builtin_catalog
-from cyberdelta.db.base import utcnow
+from cyberdelta.platform.db.base import utcnow
 from cyberdelta.tenancy.service import create_organisation, get_organisation_by_slug
 
 DEMO_SLUG = "sakura-exchange"

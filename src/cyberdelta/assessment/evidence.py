@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from cyberdelta.assessment.errors import AssessmentError, NotFoundError
 from cyberdelta.assessment.models import Assessment, Evidence, EvidenceUse, Response
-from cyberdelta.i18n import gettext as _
+from cyberdelta.platform.i18n import gettext as _
 
 OOXML = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -22,7 +22,7 @@ from cyberdelta.assessment.oscal_export import (
     plan_of_action_and_milestones,
 )
 from cyberdelta.assessment.spreadsheet import Row, SheetControl, read_workbook, write_workbook
-from cyberdelta.db.base import utcnow
+from cyberdelta.platform.db.base import utcnow
 from cyberdelta.tenancy.service import get_organisation
 
 

@@ -1,6 +1,6 @@
 """Background rendering of PDF reports with huey (DESIGN §2 "Background work").
 
-The job runs on the app's one huey queue (:mod:`cyberdelta.jobs`); its progress lives in the
+The job runs on the app's one huey queue (:mod:`cyberdelta.platform.jobs`); its progress lives in the
 ``assessment_report_job`` table so that any app process can answer the page's poll (DESIGN §2:
 nothing only in one process's memory). The rendered PDF is stored under ``data_dir/reports`` by its
 SHA-256.
@@ -18,13 +18,11 @@ from cyberdelta.assessment.errors import NotFoundError
 from cyberdelta.assessment.models import Assessment, ReportJob
 from cyberdelta.assessment.plan import refresh_plan
 from cyberdelta.assessment.report import render_pdf
-from cyberdelta.db.base import utcnow
-from cyberdelta.db.engine import transaction
-from cyberdelta.jobs import enqueue as enqueue_task
-from cyberdelta.jobs import session_factory
-from cyberdelta.settings import Language, Settings
-
-TASK = "render_report"
+from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.jobs import enqueue as enqueue_task
+from cyberdelta.platform.jobs import session_factory
+from cyberdelta.platform.settings import Language, Settings
 
 
 def report_path(data_dir: Path, sha256: str) -> Path:
@@ -86,7 +84,7 @@ def start_report(
 
 def enqueue(settings: Settings, job_id: int) -> None:
     """Hand the job to huey (in immediate mode this renders right away)."""
-    enqueue_task(settings, TASK, settings.resolved_database_url, str(settings.data_dir), job_id)
+    enqueue_task(settings, run_report_job, settings.resolved_database_url, str(settings.data_dir), job_id)
 
 
 def get_job(session: Session, organisation_id: int, job_id: int) -> ReportJob:

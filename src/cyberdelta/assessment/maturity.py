@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cyberdelta.i18n import gettext as _
+from cyberdelta.platform.i18n import gettext as _
 
 
 def descriptor(level: int) -> str:

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cyberdelta.db.base import Base, JSONValue, utcnow
+from cyberdelta.platform.db.base import Base, JSONValue, utcnow
 
 
 def new_uuid() -> str:

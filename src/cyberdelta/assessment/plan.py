@@ -20,8 +20,8 @@ from cyberdelta.assessment import service
 from cyberdelta.assessment.errors import AssessmentError, ConflictError, NotFoundError
 from cyberdelta.assessment.gaps import find_gaps
 from cyberdelta.assessment.models import Assessment, ImprovementItem
-from cyberdelta.db.base import utcnow
-from cyberdelta.i18n import gettext as _
+from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.i18n import gettext as _
 
 
 class ItemStatus(StrEnum):

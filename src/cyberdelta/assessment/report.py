@@ -1,13 +1,14 @@
 """The assessment report (issue #5 item 9): cover (organisation, cycle, approver), overall and
 per-domain scores, radar chart (current vs target), heat map (domain × maturity), baseline gaps, top
 improvement items, and an appendix with every answer and its evidence. One HTML template serves the
-page and the PDF (WeasyPrint, :mod:`cyberdelta.reports.pdf`).
+page and the PDF (WeasyPrint, :mod:`cyberdelta.platform.reports.pdf`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -19,11 +20,14 @@ from cyberdelta.assessment.exports import organisation_name
 from cyberdelta.assessment.gaps import GapKind
 from cyberdelta.assessment.maturity import descriptor
 from cyberdelta.assessment.models import Assessment
-from cyberdelta.i18n import current_language, language
-from cyberdelta.reports.charts import heat_map, radar_chart
-from cyberdelta.reports.pdf import html_to_pdf
-from cyberdelta.settings import Language
-from cyberdelta.web.templating import make_templates
+from cyberdelta.platform.i18n import current_language, language
+from cyberdelta.platform.reports.charts import heat_map, radar_chart
+from cyberdelta.platform.reports.pdf import html_to_pdf
+from cyberdelta.platform.settings import Language
+from cyberdelta.platform.web.templating import make_templates
+
+# This capability's own templates (the report documents); no page layout is needed for a PDF.
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 TOP_ITEMS = 10
 Progress = Callable[[int], None]
@@ -103,7 +107,7 @@ def render_report_html(
     session: Session, assessment: Assessment, progress: Progress | None = None, *, refresh: bool = True
 ) -> str:
     context = report_context(session, assessment, progress, refresh=refresh)
-    template = make_templates().env.get_template("assessment/report_document.html")
+    template = make_templates(TEMPLATES).env.get_template("assessment/report_document.html")
     return template.render(context)
 
 

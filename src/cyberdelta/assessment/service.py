@@ -22,8 +22,8 @@ from cyberdelta.assessment.targets import Band, DomainTarget, InherentRiskProfil
 from cyberdelta.assessment.workflow import State, is_editable
 from cyberdelta.catalog.models import Catalog, CatalogVersion
 from cyberdelta.catalog.service import get_control
-from cyberdelta.db.base import utcnow
-from cyberdelta.i18n import gettext as _
+from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.i18n import gettext as _
 
 MAX_TEXT = 4000
 

@@ -26,8 +26,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from cyberdelta.assessment.maturity import descriptor
 from cyberdelta.assessment.scoring import MATURITY_MAX, MATURITY_MIN
 from cyberdelta.catalog.spreadsheet import FORMULA_PREFIXES, safe_cell
-from cyberdelta.i18n import gettext as _
-from cyberdelta.i18n import language
+from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.i18n import language
 
 META_SHEET = "_meta"
 INSTRUCTIONS_SHEET = "Instructions"

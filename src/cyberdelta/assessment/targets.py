@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from cyberdelta.i18n import gettext as _
+from cyberdelta.platform.i18n import gettext as _
 
 DOMAINS = ("gv", "id", "pr", "de", "rs", "tp", "cx")
 BASE_TARGET = 3

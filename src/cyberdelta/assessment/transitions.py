@@ -18,9 +18,9 @@ from cyberdelta.assessment.errors import AssessmentError, NotFoundError
 from cyberdelta.assessment.evidence import evidence_by_response
 from cyberdelta.assessment.models import Assessment, EvidenceUse, Response, WorkflowEvent
 from cyberdelta.assessment.workflow import Action, State, TransitionError, next_state
-from cyberdelta.audit.service import record
-from cyberdelta.db.base import utcnow
-from cyberdelta.i18n import gettext as _
+from cyberdelta.platform.audit.service import record
+from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.i18n import gettext as _
 
 
 def events_of(session: Session, assessment: Assessment) -> list[WorkflowEvent]:

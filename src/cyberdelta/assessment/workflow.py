@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from cyberdelta.i18n import gettext as _
+from cyberdelta.platform.i18n import gettext as _
 
 
 class State(StrEnum):

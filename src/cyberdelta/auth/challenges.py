@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
 from cyberdelta.auth.models import WebAuthnChallenge
-from cyberdelta.db.base import utcnow
-from cyberdelta.i18n import gettext as _
+from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.i18n import gettext as _
 
 REGISTER = "register"
 SIGN_IN = "sign_in"

@@ -36,9 +36,9 @@ from webauthn.helpers.structs import (
 from cyberdelta.auth import challenges
 from cyberdelta.auth.challenges import CeremonyError
 from cyberdelta.auth.models import Passkey
-from cyberdelta.db.base import utcnow
-from cyberdelta.i18n import gettext as _
-from cyberdelta.settings import Settings
+from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.settings import Settings
 from cyberdelta.tenancy.models import User
 
 MAX_NAME = 100

@@ -12,8 +12,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from cyberdelta.auth.models import RecoveryCode
-from cyberdelta.auth.secrets import digest
-from cyberdelta.db.base import utcnow
+from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.secrets import digest
 
 CODE_COUNT = 10
 ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L: codes are typed by hand

@@ -12,18 +12,19 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from cyberdelta.auth.models import AuthSession
-from cyberdelta.auth.permissions import Role, permissions_for
-from cyberdelta.auth.principal import Principal
-from cyberdelta.auth.secrets import digest, new_token
-from cyberdelta.db.base import utcnow
-from cyberdelta.settings import Settings
+from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.secrets import digest, new_token
+from cyberdelta.platform.settings import Settings
+from cyberdelta.platform.web.cookies import session_cookie_name
 from cyberdelta.tenancy import service as tenancy
 from cyberdelta.tenancy.models import Organisation
+from cyberdelta.tenancy.permissions import Role, permissions_for
+from cyberdelta.tenancy.principal import Principal
 
 
 def cookie_name(settings: Settings) -> str:
-    """``__Host-`` binds the cookie to this exact origin over https (RFC 6265bis §4.1.3.2)."""
-    return "__Host-cd_session" if settings.cookie_secure else "cd_session"
+    """The session cookie's name (:func:`~cyberdelta.platform.web.cookies.session_cookie_name`)."""
+    return session_cookie_name(settings)
 
 
 def start_session(

@@ -13,8 +13,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from cyberdelta.auth.models import SignInFailure
-from cyberdelta.db.base import utcnow
-from cyberdelta.settings import Settings
+from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.settings import Settings
 
 
 def _window_start(settings: Settings) -> object:

@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cyberdelta.auth.models import ApiToken
-from cyberdelta.auth.permissions import Permission
-from cyberdelta.auth.principal import Principal
-from cyberdelta.auth.secrets import digest, new_token
-from cyberdelta.db.base import utcnow
-from cyberdelta.i18n import gettext as _
+from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.secrets import digest, new_token
 from cyberdelta.tenancy.models import Organisation
+from cyberdelta.tenancy.permissions import Permission
+from cyberdelta.tenancy.principal import Principal
 from cyberdelta.tenancy.service import TenancyError
 
 TOKEN_PREFIX = "cdt_"  # noqa: S105 (a public prefix, not a secret)

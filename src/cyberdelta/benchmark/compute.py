@@ -25,7 +25,7 @@ from cyberdelta.assessment.models import Assessment, Cycle, Response, RiskProfil
 from cyberdelta.assessment.workflow import State
 from cyberdelta.benchmark import peer_groups, privacy, statistics, versions
 from cyberdelta.benchmark.models import BenchmarkFigure, BenchmarkPosition
-from cyberdelta.db.base import utcnow
+from cyberdelta.platform.db.base import utcnow
 
 COUNTED_STATES = (State.SUBMITTED.value, State.ACCEPTED.value)
 OVERALL = "overall"

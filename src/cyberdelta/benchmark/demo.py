@@ -24,7 +24,7 @@ from cyberdelta.assessment.targets import Band, InherentRiskProfile, domain_targ
 from cyberdelta.assessment.workflow import State
 from cyberdelta.benchmark.compute import recompute
 from cyberdelta.catalog.service import ensure_builtin_catalog
-from cyberdelta.db.base import utcnow
+from cyberdelta.platform.db.base import utcnow
 from cyberdelta.supervision.models import CycleParticipant, CycleSchedule
 from cyberdelta.tenancy import service as tenancy
 from cyberdelta.tenancy.models import Organisation, OrganisationKind

@@ -2,7 +2,7 @@
 controls where its peers typically do better — and one industry report; Japanese or English.
 
 The same WeasyPrint renderer and bundled Japanese font as the assessment report
-(:func:`cyberdelta.reports.pdf.html_to_pdf`). A firm's report is built only from its own values
+(:func:`cyberdelta.platform.reports.pdf.html_to_pdf`). A firm's report is built only from its own values
 and the published aggregates, exactly like its "where you stand" page.
 """
 
@@ -20,11 +20,14 @@ from cyberdelta.assessment.models import Cycle
 from cyberdelta.benchmark import peer_groups
 from cyberdelta.benchmark.models import BenchmarkFigure, BenchmarkPosition
 from cyberdelta.benchmark.service import industry_view, own_maturities, where_you_stand
-from cyberdelta.i18n import language
-from cyberdelta.reports.pdf import html_to_pdf
-from cyberdelta.settings import Language
+from cyberdelta.platform.i18n import language
+from cyberdelta.platform.reports.pdf import html_to_pdf
+from cyberdelta.platform.settings import Language
+from cyberdelta.platform.web.templating import make_templates
 from cyberdelta.tenancy.models import Organisation
-from cyberdelta.web.templating import make_templates
+
+# This capability's own templates (the report documents); no page layout is needed for a PDF.
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 TOP = 10
 
@@ -75,7 +78,7 @@ def peers_do_better(session: Session, cycle: Cycle, organisation_id: int) -> lis
 
 def firm_pdf(session: Session, cycle: Cycle, organisation: Organisation, code: Language) -> bytes:
     with language(code):
-        template = make_templates().get_template("benchmark/feedback_document.html")
+        template = make_templates(TEMPLATES).get_template("benchmark/feedback_document.html")
         html = template.render(
             kind="firm",
             organisation=organisation.name_ja if code == "ja" else organisation.name_en,
@@ -89,7 +92,7 @@ def firm_pdf(session: Session, cycle: Cycle, organisation: Organisation, code: L
 def industry_pdf(session: Session, cycle: Cycle, code: Language) -> bytes:
     with language(code):
         view = industry_view(session, cycle)
-        template = make_templates().get_template("benchmark/feedback_document.html")
+        template = make_templates(TEMPLATES).get_template("benchmark/feedback_document.html")
         html = template.render(
             kind="industry",
             view=view,

@@ -1,7 +1,7 @@
 """Feedback reports of a whole cycle as one background job (issue #6 item 6: "generated for all
 participants in one background job with a progress bar in page and CLI").
 
-The job runs on the app's huey queue (:mod:`cyberdelta.jobs`, so ``Settings.jobs_mode`` governs
+The job runs on the app's huey queue (:mod:`cyberdelta.platform.jobs`, so ``Settings.jobs_mode`` governs
 it as it does the report and recomputation jobs); its progress,
 files and failures live in :class:`~cyberdelta.benchmark.feedback_models.FeedbackRun`. The PDFs
 go to ``data_dir/feedback/run-<id>/`` with a ZIP of them all. A firm whose PDF cannot be made is
@@ -19,18 +19,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cyberdelta.assessment.models import Cycle
-from cyberdelta.audit.service import record
 from cyberdelta.benchmark import feedback
 from cyberdelta.benchmark.feedback_models import FeedbackRun
-from cyberdelta.db.base import utcnow
-from cyberdelta.db.engine import transaction
-from cyberdelta.i18n import gettext as _
-from cyberdelta.jobs import enqueue as enqueue_task
-from cyberdelta.jobs import session_factory
-from cyberdelta.settings import Language, Settings
+from cyberdelta.platform.audit.service import record
+from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.jobs import enqueue as enqueue_task
+from cyberdelta.platform.jobs import session_factory
+from cyberdelta.platform.settings import Language, Settings
 from cyberdelta.tenancy.models import Organisation
 
-TASK = "feedback_reports"
 # A queued or running run that has not moved for this long was lost (the process stopped).
 STALE = timedelta(minutes=15)
 ACTIVE = ("queued", "running")
@@ -213,4 +212,4 @@ def _error(error: Exception) -> str:
 
 def enqueue(settings: Settings, run_id: int) -> None:
     """Hand the committed run to huey (in immediate mode it runs right away)."""
-    enqueue_task(settings, TASK, settings.resolved_database_url, str(settings.data_dir), run_id)
+    enqueue_task(settings, run_feedback, settings.resolved_database_url, str(settings.data_dir), run_id)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cyberdelta.db.base import Base, JSONValue, utcnow
+from cyberdelta.platform.db.base import Base, JSONValue, utcnow
 
 
 class FeedbackRun(Base):

@@ -1,5 +1,5 @@
 """Benchmark recomputation as a background job (issue #6: "recomputed when a submission is
-accepted (background job)"), on the app's one huey queue (:mod:`cyberdelta.jobs`), so
+accepted (background job)"), on the app's one huey queue (:mod:`cyberdelta.platform.jobs`), so
 ``Settings.jobs_mode`` governs it.
 """
 
@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from cyberdelta.assessment.models import Cycle
 from cyberdelta.benchmark.compute import recompute
-from cyberdelta.db.engine import transaction
-from cyberdelta.jobs import enqueue, session_factory
-from cyberdelta.settings import Settings
-
-TASK = "recompute_benchmarks"
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.jobs import enqueue, session_factory
+from cyberdelta.platform.settings import Settings
+from cyberdelta.supervision.events import SubmissionAccepted
 
 
 def run_recompute(database_url: str, cycle_id: int) -> None:
@@ -23,4 +22,9 @@ def run_recompute(database_url: str, cycle_id: int) -> None:
 
 def enqueue_recompute(settings: Settings, cycle_id: int) -> None:
     """Queue a recomputation; call after the accepting transaction has committed."""
-    enqueue(settings, TASK, settings.resolved_database_url, cycle_id)
+    enqueue(settings, run_recompute, settings.resolved_database_url, cycle_id)
+
+
+def recompute_after_acceptance(settings: Settings, event: SubmissionAccepted) -> None:
+    """An accepted submission changes its cycle's figures: queue their recomputation."""
+    enqueue_recompute(settings, event.cycle_id)

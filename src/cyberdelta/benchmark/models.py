@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cyberdelta.db.base import Base, JSONValue, utcnow
+from cyberdelta.platform.db.base import Base, JSONValue, utcnow
 
 
 class BenchmarkFigure(Base):

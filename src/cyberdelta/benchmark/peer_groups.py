@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cyberdelta.i18n import gettext as _
+from cyberdelta.platform.i18n import gettext as _
 
 ALL = "all"
 

@@ -29,7 +29,7 @@ from cyberdelta.benchmark.compute import (
 )
 from cyberdelta.benchmark.models import BenchmarkFigure, BenchmarkPosition
 from cyberdelta.benchmark.versions import DomainMapping, VersionMapping, version_mapping
-from cyberdelta.i18n import gettext as _
+from cyberdelta.platform.i18n import gettext as _
 
 
 def cycles(session: Session) -> list[Cycle]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cyberdelta.i18n import gettext
+from cyberdelta.platform.errors import DomainError
+from cyberdelta.platform.i18n import gettext
 
 
 @dataclass(frozen=True)
@@ -20,11 +21,8 @@ class Problem:
         return f"{self.path}: {gettext(self.message, **self.params)}"
 
 
-class CatalogError(Exception):
+class CatalogError(DomainError):
     """Base class for catalog errors shown to users (never with a traceback)."""
-
-    def render(self) -> str:
-        return str(self)
 
 
 class CatalogImportError(CatalogError):

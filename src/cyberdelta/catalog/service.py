@@ -22,7 +22,7 @@ from cyberdelta.catalog.errors import CatalogNotFoundError, VersionExistsError
 from cyberdelta.catalog.models import Catalog, CatalogGroup, CatalogVersion, Control
 from cyberdelta.catalog.oscal_document import read_catalog
 from cyberdelta.catalog.tree import ControlRow, GroupRow, assemble, first_prop, flatten
-from cyberdelta.i18n import fold
+from cyberdelta.platform.i18n import fold
 
 BUILTIN_KEY = "cyberdelta-cssa"
 BUILTIN_FILE = "cssa-catalog.json"

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from cyberdelta.catalog.tree import first_prop, flatten, prop_values
-from cyberdelta.i18n import gettext
+from cyberdelta.platform.i18n import gettext
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cyberdelta.i18n import fold
+from cyberdelta.platform.i18n import fold
 
 NS = "https://cyberdelta.dev/ns/oscal"
 CHILD_KEYS = ("groups", "controls")

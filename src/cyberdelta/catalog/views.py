@@ -8,7 +8,7 @@ from typing import Any
 
 from cyberdelta.catalog.models import CatalogGroup, Control
 from cyberdelta.catalog.tree import NS, first_prop, prop_values
-from cyberdelta.i18n import pick
+from cyberdelta.platform.i18n import pick
 
 
 @dataclass

@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from cyberdelta.i18n import gettext as _
 from cyberdelta.intel.timestamps import format_us, now_us
 from cyberdelta.intel.tlp import TLP2_MARKING_IDS, Tlp
 from cyberdelta.intel.wallet import STIX_SCO_NAMESPACE, WalletAddressError, address_pattern, wallet_address
+from cyberdelta.platform.i18n import gettext as _
 
 DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$")
 MAX_NOTE = 4000

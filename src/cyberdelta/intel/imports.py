@@ -20,9 +20,9 @@ from typing import Any
 
 import orjson
 
-from cyberdelta.i18n import gettext as _
 from cyberdelta.intel.tlp import TLP2_MARKING_IDS, Tlp
 from cyberdelta.intel.wallet import SCO_TYPE, WalletAddressError, normalise
+from cyberdelta.platform.i18n import gettext as _
 
 # STIX 2.1 §2.9: our namespace for ids derived from MISP uuids, so re-imports give the same ids.
 MISP_NAMESPACE = uuid.UUID("5f0f3b8e-2a6c-5d47-8b1e-9c3a7d2e4f60")

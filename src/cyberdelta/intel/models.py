@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
 
-from cyberdelta.db.base import Base, utcnow
+from cyberdelta.platform.db.base import Base, utcnow
 
 
 class IntelCollection(Base):

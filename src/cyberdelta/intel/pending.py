@@ -4,7 +4,7 @@ A POST of more than ``Settings.intel_pending_threshold`` objects is answered at 
 status resource whose ``status`` is ``pending``, ``pending_count`` the number of objects and
 ``pendings`` their ids and versions. The objects are held durably in ``intel_pending_envelope``
 (committed before the answer), and a job on the app's huey queue
-(:mod:`cyberdelta.jobs`, so ``Settings.jobs_mode`` governs it) validates them
+(:mod:`cyberdelta.platform.jobs`, so ``Settings.jobs_mode`` governs it) validates them
 — across worker processes for the full stix2-validator — and then, in one transaction, deletes the
 held envelope, stores the valid objects and completes the status resource with its success and
 failure counts and details. A crash before that commit leaves the envelope held: the next job, or
@@ -23,8 +23,6 @@ import orjson
 from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.db.base import utcnow
-from cyberdelta.db.engine import transaction
 from cyberdelta.intel.caller import Caller
 from cyberdelta.intel.models import IntelCollection, IntelPendingEnvelope, IntelStatus
 from cyberdelta.intel.publishing import publish
@@ -32,11 +30,12 @@ from cyberdelta.intel.store import lock_collection
 from cyberdelta.intel.timestamps import now_us
 from cyberdelta.intel.tlp import Reader
 from cyberdelta.intel.validation_pool import envelope_problems
-from cyberdelta.jobs import enqueue as enqueue_task
-from cyberdelta.jobs import session_factory
-from cyberdelta.settings import Settings
+from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.jobs import enqueue as enqueue_task
+from cyberdelta.platform.jobs import session_factory
+from cyberdelta.platform.settings import Settings
 
-TASK = "store_pending_intel_envelopes"
 RECOVER_AFTER = timedelta(seconds=60)
 BATCH = 20
 logger = logging.getLogger(__name__)
@@ -178,4 +177,4 @@ def run_pending(database_url: str, workers: int) -> None:
 
 def enqueue(settings: Settings) -> None:
     """Queue the storing of held envelopes; call after the staging transaction has committed."""
-    enqueue_task(settings, TASK, settings.resolved_database_url, settings.intel_validation_workers)
+    enqueue_task(settings, run_pending, settings.resolved_database_url, settings.intel_validation_workers)

@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cyberdelta.audit import service as audit
 from cyberdelta.intel.caller import Caller
 from cyberdelta.intel.models import IntelCollection, IntelStatus
 from cyberdelta.intel.store import ANONYMOUS_PROPERTY, Publication, add_objects
 from cyberdelta.intel.validation import OBSERVABLE_TYPES
+from cyberdelta.platform.audit import service as audit
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
 
 # STIX 2.1 §2.9: UUIDv5 namespace for identifiers derived from names; ours for organisation identities.

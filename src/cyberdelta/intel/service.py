@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from cyberdelta.i18n import gettext as _
 from cyberdelta.intel.caller import Caller
 from cyberdelta.intel.models import (
     IntelCollection,
@@ -24,6 +23,7 @@ from cyberdelta.intel.models import (
 )
 from cyberdelta.intel.store import lock_collection
 from cyberdelta.intel.tlp import Tlp
+from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.tenancy.models import Organisation
 
 ALIAS = re.compile(r"^[a-z0-9][a-z0-9-]{0,98}[a-z0-9]$")

@@ -23,12 +23,12 @@ import orjson
 from sqlalchemy import Connection, Table, func, select, text, update
 from sqlalchemy.orm import Session
 
-from cyberdelta.db.base import insert_detached
 from cyberdelta.intel.models import IntelCollection, IntelObject, IntelStatus
 from cyberdelta.intel.planner_statistics import note_stored
 from cyberdelta.intel.timestamps import format_us, now_us, parse_us
 from cyberdelta.intel.tlp import Tlp, encode_recipients, level_of
 from cyberdelta.intel.validation import problem
+from cyberdelta.platform.db.base import insert_detached
 
 OBJECT_TABLE = cast(Table, IntelObject.__table__)
 COLLECTION_TABLE = cast(Table, IntelCollection.__table__)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cyberdelta.db.base import Base, utcnow
+from cyberdelta.platform.db.base import Base, utcnow
 
 
 class CycleSchedule(Base):

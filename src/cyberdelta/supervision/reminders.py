@@ -4,7 +4,7 @@ A participant is due a reminder when its cycle is open (``opens_on <= today <= c
 close date is within ``remind_days_before`` days, its latest revision is neither submitted nor
 accepted, and no reminder was sent yet for this close date. The reminder goes by SMTP (RFC 5321)
 to the organisation's members who can work on the assessment — the roles holding
-``assessment:write`` or ``assessment:sign_off`` in :mod:`cyberdelta.auth.permissions` — and is
+``assessment:write`` or ``assessment:sign_off`` in :mod:`cyberdelta.tenancy.permissions` — and is
 recorded (:class:`~cyberdelta.supervision.models.ReminderSent`) and audited, so running the sender
 again sends nothing twice. Each e-mail is in the member's chosen language
 (:attr:`~cyberdelta.tenancy.models.User.email_language`), or in Japanese and then English when the
@@ -19,6 +19,7 @@ skips the organisation, so it is e-mailed once.
 
 from __future__ import annotations
 
+import logging
 import smtplib
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,14 +31,19 @@ from sqlalchemy.orm import Session
 
 from cyberdelta.assessment.models import Assessment, Cycle
 from cyberdelta.assessment.workflow import State
-from cyberdelta.audit.service import record
-from cyberdelta.auth.permissions import Permission, Role, permissions_for
-from cyberdelta.i18n import gettext as _
-from cyberdelta.i18n import pick
-from cyberdelta.settings import Settings
+from cyberdelta.platform.audit.service import record
+from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.i18n import pick
+from cyberdelta.platform.jobs import session_factory
+from cyberdelta.platform.settings import Settings
 from cyberdelta.supervision.models import CycleParticipant, CycleSchedule, ReminderSent
 from cyberdelta.tenancy.mail import compose, send_messages
 from cyberdelta.tenancy.models import Membership, Organisation, User
+from cyberdelta.tenancy.permissions import Permission, Role, permissions_for
+
+log = logging.getLogger(__name__)
 
 KIND = "deadline"
 WORKING = frozenset({Permission.ASSESSMENT_WRITE, Permission.ASSESSMENT_SIGN_OFF})
@@ -218,3 +224,19 @@ def _claim(session: Session, due: Due, count: int, today: date, user_id: int | N
         )
     )
     session.flush()
+
+
+def send_due_reminders(settings: Settings, today: date | None = None) -> int:
+    """The daily reminder run of ``cyberdelta worker``; how many participants were reminded."""
+    if not settings.smtp_host:
+        log.warning("no SMTP server is configured (CYBERDELTA_SMTP_HOST): reminders are not sent")
+        return 0
+    try:
+        with transaction(session_factory(settings.resolved_database_url)) as session:
+            outcome = send_reminders(session, settings, today or utcnow().date(), via="worker")
+    except ReminderError as error:
+        log.warning("reminders not sent: %s", error)
+        return 0
+    for due, message in outcome.failed:
+        log.warning("reminder to organisation %s failed: %s", due.organisation.id, message)
+    return len(outcome.sent)

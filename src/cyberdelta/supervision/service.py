@@ -20,9 +20,9 @@ from cyberdelta.assessment import transitions
 from cyberdelta.assessment.models import Assessment, Cycle, Response, WorkflowEvent
 from cyberdelta.assessment.service import LATEST, Latest, new_cycle
 from cyberdelta.assessment.workflow import Action, State
-from cyberdelta.audit.service import record
 from cyberdelta.catalog.models import CatalogVersion
-from cyberdelta.i18n import gettext as _
+from cyberdelta.platform.audit.service import record
+from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.supervision.models import CycleParticipant, CycleSchedule, ReviewComment
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
 

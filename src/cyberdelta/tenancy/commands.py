@@ -5,24 +5,21 @@ Each command is one transaction, audited with no acting user and ``via: cli``.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from cyberdelta import i18n
-from cyberdelta.audit import service as audit
-from cyberdelta.auth.permissions import Permission, parse_permission
-from cyberdelta.auth.tokens import create_api_token
-from cyberdelta.i18n import gettext as _
-from cyberdelta.settings import Settings
+from cyberdelta.platform import console, i18n
+from cyberdelta.platform.audit import service as audit
+from cyberdelta.platform.console import out
+from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.settings import Settings
 from cyberdelta.tenancy import invitations, mail, service
-from cyberdelta.tenancy.admin import first_admin_role
-from cyberdelta.tenancy.models import Organisation, OrganisationKind
-from cyberdelta.tenancy.service import TenancyError
+from cyberdelta.tenancy.http.organisations import first_admin_role
+from cyberdelta.tenancy.models import Organisation
+from cyberdelta.tenancy.service import TenancyError, ensure_operator
 
 admin_app = typer.Typer(help="Platform administrators.", no_args_is_help=True)
 org_app = typer.Typer(help="Organisations (tenants).", no_args_is_help=True)
@@ -30,25 +27,14 @@ member_app = typer.Typer(help="Members of organisations.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens for machine clients.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
 
-OPERATOR_SLUG = "operator"
-
 
 def _unit() -> tuple[Settings, Session]:
     """Settings and a session on an up-to-date schema (the caller commits)."""
-    from cyberdelta import cli
-    from cyberdelta.db.engine import make_session_factory
-    from cyberdelta.db.migrate import upgrade
-
-    config = cli.settings()
-    engine = cli.engine_for(config)
-    upgrade(engine)
-    return config, make_session_factory(engine)()
+    return console.unit()
 
 
 def _print(text: str) -> None:
-    from cyberdelta.cli import out
-
-    out.print(text, markup=False, highlight=False, soft_wrap=True)
+    console.print_plain(text)
 
 
 def _cli_audit(session: Session, action: str, organisation_id: int | None, **details: object) -> None:
@@ -58,19 +44,6 @@ def _cli_audit(session: Session, action: str, organisation_id: int | None, **det
         actor_user_id=None,
         organisation_id=organisation_id,
         details={"via": "cli", **details},
-    )
-
-
-def ensure_operator(session: Session) -> Organisation:
-    found = service.get_organisation_by_slug(session, OPERATOR_SLUG)
-    if found is not None:
-        return found
-    return service.create_organisation(
-        session,
-        slug=OPERATOR_SLUG,
-        kind=OrganisationKind.OPERATOR,
-        name_ja="プラットフォーム運営者",
-        name_en="Platform operator",
     )
 
 
@@ -134,8 +107,6 @@ def org_create(
 @org_app.command("list")
 def org_list() -> None:
     """List every organisation."""
-    from cyberdelta.cli import out
-
     _config, session = _unit()
     with session, session.begin():
         rows = [
@@ -162,75 +133,3 @@ def member_add(
         url = _invite(session, config, _organisation(session, org), email, role, email_language)
     _print(_("One-time invitation link (valid %(days)s days):", days=config.invitation_days))
     _print(url)
-
-
-@token_app.command("create")
-def token_create(
-    org: Annotated[str, typer.Option(help="Organisation slug.")],
-    permission: Annotated[list[str], typer.Option(help="A permission, e.g. intel:read; repeatable.")],
-    expires: Annotated[
-        int | None, typer.Option(help="Days until the token expires (default: never).")
-    ] = None,
-    name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
-) -> None:
-    """Create an API token and print it (it is shown only this once)."""
-    parsed: list[Permission] = []
-    for value in permission:
-        item = parse_permission(value)
-        if item is None:
-            known = ", ".join(p.value for p in Permission)
-            raise TenancyError(
-                "--permission", _("unknown permission %(value)s (known: %(known)s)", value=value, known=known)
-            )
-        parsed.append(item)
-    _config, session = _unit()
-    with session, session.begin():
-        organisation = _organisation(session, org)
-        token, raw = create_api_token(
-            session,
-            organisation_id=organisation.id,
-            name=name,
-            permissions=parsed,
-            created_by_user_id=None,
-            expires_in_days=expires,
-        )
-        _cli_audit(
-            session, "auth.token_created", organisation.id, token_id=token.id, permissions=token.permissions
-        )
-    _print(raw)
-
-
-@audit_app.command("verify")
-def audit_verify() -> None:
-    """Walk the hash chain; report the first modified, deleted or reordered entry (exit status 1)."""
-    _config, session = _unit()
-    with session, session.begin():
-        result = audit.verify(session)
-    if result.problem is None:
-        _print(_("The audit chain is intact: %(count)s entries.", count=result.entries))
-        return
-    _print(
-        _(
-            "The audit chain is broken at entry %(sequence)s: %(reason)s",
-            sequence=result.problem.sequence,
-            reason=result.problem.reason,
-        )
-    )
-    raise typer.Exit(1)
-
-
-@audit_app.command("export")
-def audit_export(
-    out_file: Annotated[
-        Path | None, typer.Option("--out", help="Output file (default: standard output).")
-    ] = None,
-) -> None:
-    """Write every entry as JSON lines, oldest first, with their hashes."""
-    _config, session = _unit()
-    with session, session.begin():
-        lines = [line + "\n" for line in audit.export_lines(session)]
-    data = "".join(lines).encode()
-    if out_file is None:
-        sys.stdout.buffer.write(data)
-    else:
-        out_file.write_bytes(data)

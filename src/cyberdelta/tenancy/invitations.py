@@ -11,13 +11,13 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cyberdelta.auth.permissions import parse_role, role_allowed
-from cyberdelta.auth.secrets import digest, new_token
-from cyberdelta.db.base import utcnow
-from cyberdelta.i18n import gettext as _
-from cyberdelta.settings import Settings
+from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.secrets import digest, new_token
+from cyberdelta.platform.settings import Settings
 from cyberdelta.tenancy import service
 from cyberdelta.tenancy.models import Invitation, Organisation, User
+from cyberdelta.tenancy.permissions import parse_role, role_allowed
 from cyberdelta.tenancy.service import TenancyError
 
 

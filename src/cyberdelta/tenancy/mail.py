@@ -11,9 +11,9 @@ import smtplib
 from collections.abc import Callable, Sequence
 from email.message import EmailMessage
 
-from cyberdelta.i18n import gettext as _
-from cyberdelta.i18n import language, parse_language, pick
-from cyberdelta.settings import SUPPORTED_LANGUAGES, Settings
+from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.i18n import language, parse_language, pick
+from cyberdelta.platform.settings import SUPPORTED_LANGUAGES, Settings
 from cyberdelta.tenancy.models import Organisation, User
 
 

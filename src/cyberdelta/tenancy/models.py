@@ -1,7 +1,7 @@
 """Organisations (tenants), users, memberships and one-time invitations (DESIGN §1, §4).
 
 A user may belong to several organisations, with one role in each; the role decides the
-permissions (see :mod:`cyberdelta.auth.permissions`). An invitation is a one-time link whose
+permissions (see :mod:`cyberdelta.tenancy.permissions`). An invitation is a one-time link whose
 token is stored only as its SHA-256.
 """
 
@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cyberdelta.db.base import Base, utcnow
+from cyberdelta.platform.db.base import Base, utcnow
 
 
 class OrganisationKind(enum.StrEnum):

@@ -8,16 +8,17 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cyberdelta.auth.permissions import parse_role, role_allowed
-from cyberdelta.i18n import gettext as _
-from cyberdelta.settings import SUPPORTED_LANGUAGES
+from cyberdelta.platform.errors import DomainError
+from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.settings import SUPPORTED_LANGUAGES
 from cyberdelta.tenancy.models import Membership, Organisation, OrganisationKind, User
+from cyberdelta.tenancy.permissions import parse_role, role_allowed
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class TenancyError(ValueError):
+class TenancyError(DomainError, ValueError):
     """A request about organisations or members that cannot be carried out; names the field."""
 
     def __init__(self, field: str, reason: str) -> None:
@@ -141,3 +142,19 @@ def set_membership(session: Session, user: User, organisation: Organisation, rol
         found.role = parsed.value
     session.flush()
     return found
+
+
+OPERATOR_SLUG = "operator"
+
+
+def ensure_operator(session: Session) -> Organisation:
+    found = get_organisation_by_slug(session, OPERATOR_SLUG)
+    if found is not None:
+        return found
+    return create_organisation(
+        session,
+        slug=OPERATOR_SLUG,
+        kind=OrganisationKind.OPERATOR,
+        name_ja="プラットフォーム運営者",
+        name_en="Platform operator",
+    )

@@ -1,0 +1,142 @@
+"""Evidence pages: upload a file or add a link (optionally attaching it to controls), attach an
+existing piece to a control, list evidence with where it is used, download (never inline)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from cyberdelta.assessment import evidence, service
+from cyberdelta.assessment.errors import AssessmentError, NotFoundError
+from cyberdelta.assessment.http.access import Reader, Writer, load, organisation_of
+from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.web.deps import SessionDep, SettingsDep
+from cyberdelta.platform.web.templating import render
+
+router = APIRouter(prefix="/assessment", include_in_schema=False)
+
+
+def _back(assessment_id: int, control_id: str) -> str:
+    if control_id:
+        return f"/assessment/{assessment_id}/controls/{quote(control_id)}"
+    return f"/assessment/{assessment_id}/evidence"
+
+
+@router.get("/{assessment_id}/evidence", response_class=HTMLResponse)
+def evidence_list(
+    request: Request, session: SessionDep, principal: Reader, assessment_id: int
+) -> HTMLResponse:
+    assessment = load(session, principal, assessment_id)
+    usage = evidence.usage(session, assessment.organisation_id, assessment)
+    return render(
+        request, "assessment/evidence.html", {"assessment": assessment, "usage": usage, "error": None}
+    )
+
+
+@router.get("/{assessment_id}/controls/{control_id}")
+def control_anchor(session: SessionDep, principal: Reader, assessment_id: int, control_id: str) -> Response:
+    """A stable address of a control inside its domain page."""
+    assessment = load(session, principal, assessment_id)
+    control = service.view_of(session, assessment).control(control_id)
+    if control is None:
+        raise HTTPException(status_code=404, detail=_("The page was not found."))
+    return RedirectResponse(
+        f"/assessment/{assessment_id}/domains/{control.domain}#c-{quote(control_id.replace('.', '_'))}",
+        status_code=303,
+    )
+
+
+@router.post("/{assessment_id}/evidence")
+async def evidence_add(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Writer,
+    assessment_id: int,
+    title: Annotated[str, Form()] = "",
+    url: Annotated[str, Form()] = "",
+    control_id: Annotated[str, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """A file (multipart) or a link; ``control_id`` may list several ids separated by spaces or commas."""
+    assessment = load(session, principal, assessment_id)
+    controls = [c for c in control_id.replace(",", " ").split() if c]
+    view = service.view_of(session, assessment)
+    try:
+        for candidate in controls:
+            if view.control(candidate) is None:
+                raise AssessmentError("control_id", _("Unknown control id %(id)s.", id=candidate))
+        if file is not None and file.filename:
+            # Read one byte more than allowed: enough to know the file is too large, never more.
+            data = await file.read(settings.max_upload_bytes + 1)
+            item = evidence.add_file(
+                session,
+                assessment.organisation_id,
+                data=data,
+                filename=file.filename,
+                title=title,
+                max_bytes=settings.max_upload_bytes,
+                data_dir=settings.data_dir,
+                user_id=principal.user_id,
+            )
+        elif url.strip():
+            item = evidence.add_link(
+                session, assessment.organisation_id, url=url, title=title, user_id=principal.user_id
+            )
+        else:
+            raise AssessmentError("file", _("choose a file or give a link"))
+        evidence.attach(session, assessment, item, controls)
+    except AssessmentError as error:
+        raise HTTPException(status_code=422, detail=f"{_(error.field)}: {error.reason}") from None
+    return RedirectResponse(_back(assessment.id, controls[0] if len(controls) == 1 else ""), status_code=303)
+
+
+@router.post("/{assessment_id}/controls/{control_id}/evidence")
+def evidence_attach(
+    session: SessionDep,
+    principal: Writer,
+    assessment_id: int,
+    control_id: str,
+    evidence_id: Annotated[int | None, Form()] = None,
+    detach: Annotated[str, Form()] = "",
+) -> Response:
+    assessment = load(session, principal, assessment_id)
+    if service.view_of(session, assessment).control(control_id) is None:
+        raise HTTPException(status_code=404, detail=_("The page was not found."))
+    if evidence_id is None:
+        raise HTTPException(status_code=422, detail=_("evidence_id: choose a piece of evidence"))
+    try:
+        item = evidence.get_evidence(session, assessment.organisation_id, evidence_id)
+    except NotFoundError:
+        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
+    if detach:
+        evidence.detach(session, assessment, item, control_id)
+    else:
+        evidence.attach(session, assessment, item, [control_id])
+    return RedirectResponse(_back(assessment.id, control_id), status_code=303)
+
+
+@router.get("/evidence/{evidence_id}/download")
+def evidence_download(
+    session: SessionDep, settings: SettingsDep, principal: Reader, evidence_id: int
+) -> Response:
+    try:
+        item = evidence.get_evidence(session, organisation_of(principal), evidence_id)
+    except NotFoundError:
+        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
+    if item.kind == "link" or item.sha256 is None:
+        raise HTTPException(status_code=404, detail=_("The page was not found."))
+    path = evidence.blob_path(settings.data_dir, item.sha256)
+    if not path.exists():
+        raise HTTPException(status_code=404, detail=_("The page was not found."))
+    # Always a download, never rendered by the browser (DESIGN §8).
+    return FileResponse(
+        path,
+        media_type="application/octet-stream",
+        filename=item.filename or "evidence",
+        content_disposition_type="attachment",
+        headers={"X-Content-Type-Options": "nosniff"},
+    )

@@ -1,0 +1,145 @@
+"""Excel export/import, OSCAL exports, the report page and PDF jobs of an assessment."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from cyberdelta.assessment import exports, jobs
+from cyberdelta.assessment.errors import AssessmentError, NotFoundError
+from cyberdelta.assessment.http.access import Exporter, Reader, Writer, load, organisation_of
+from cyberdelta.assessment.report import report_context
+from cyberdelta.assessment.spreadsheet import WorkbookError
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.i18n import parse_language
+from cyberdelta.platform.web.deps import SessionDep, SettingsDep
+from cyberdelta.platform.web.templating import render
+
+router = APIRouter(prefix="/assessment", include_in_schema=False)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@router.get("/{assessment_id}/export.xlsx")
+def export_xlsx(session: SessionDep, principal: Exporter, assessment_id: int) -> Response:
+    assessment = load(session, principal, assessment_id)
+    return _download(exports.export_workbook(session, assessment), XLSX, f"assessment-{assessment.id}.xlsx")
+
+
+@router.post("/{assessment_id}/import", response_class=HTMLResponse)
+async def import_xlsx(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Writer,
+    assessment_id: int,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """All or nothing: any problem rejects the whole workbook and lists every problem by cell."""
+    assessment = load(session, principal, assessment_id)
+    data = await file.read(settings.max_upload_bytes + 1) if file is not None else b""
+    problems: list[str] = []
+    count = 0
+    if not data:
+        problems = [_("file: choose the filled workbook (.xlsx)")]
+    elif len(data) > settings.max_upload_bytes:
+        problems = [_("file: the file is larger than %(max)s bytes", max=settings.max_upload_bytes)]
+    else:
+        try:
+            count = exports.import_workbook(session, assessment, data, principal.user_id)
+        except WorkbookError as error:
+            problems = [str(problem) for problem in error.problems]
+        except AssessmentError as error:
+            problems = [f"{_(error.field)}: {error.reason}"]
+    if problems:
+        # Nothing was written: the workbook is checked completely before the first change.
+        return render(
+            request, "assessment/import_result.html", {"assessment": assessment, "problems": problems}, 422
+        )
+    return render(
+        request, "assessment/import_result.html", {"assessment": assessment, "problems": [], "count": count}
+    )
+
+
+@router.get("/{assessment_id}/oscal/assessment-results.json")
+def oscal_results(session: SessionDep, principal: Exporter, assessment_id: int) -> Response:
+    assessment = load(session, principal, assessment_id)
+    body = json.dumps(exports.export_assessment_results(session, assessment), ensure_ascii=False, indent=2)
+    return _download(body.encode(), "application/json", f"assessment-results-{assessment.id}.json")
+
+
+@router.get("/{assessment_id}/oscal/poam.json")
+def oscal_poam(session: SessionDep, principal: Exporter, assessment_id: int) -> Response:
+    assessment = load(session, principal, assessment_id)
+    body = json.dumps(exports.export_poam(session, assessment), ensure_ascii=False, indent=2)
+    return _download(body.encode(), "application/json", f"poam-{assessment.id}.json")
+
+
+@router.get("/{assessment_id}/report", response_class=HTMLResponse)
+def report_page(request: Request, session: SessionDep, principal: Reader, assessment_id: int) -> HTMLResponse:
+    assessment = load(session, principal, assessment_id)
+    return render(request, "assessment/report.html", report_context(session, assessment))
+
+
+@router.post("/{assessment_id}/report/jobs")
+def report_job_start(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Reader,
+    assessment_id: int,
+    language: Annotated[str, Form()] = "ja",
+) -> Response:
+    assessment = load(session, principal, assessment_id)
+    code = parse_language(language)
+    if code is None:
+        raise HTTPException(status_code=422, detail=_("language: choose ja or en"))
+    # The job row is committed before huey sees the job id (a worker may pick it up at once).
+    with transaction(request.app.state.session_factory) as own:
+        job_id = jobs.start_report(own, settings, assessment, code).id
+    jobs.enqueue(settings, job_id)
+    return RedirectResponse(f"/assessment/report-jobs/{job_id}", status_code=303)
+
+
+@router.get("/report-jobs/{job_id}", response_class=HTMLResponse)
+def report_job_status(request: Request, session: SessionDep, principal: Reader, job_id: int) -> HTMLResponse:
+    try:
+        job = jobs.get_job(session, organisation_of(principal), job_id)
+    except NotFoundError:
+        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
+    fragment = request.headers.get("hx-request") == "true"
+    template = "assessment/_job.html" if fragment else "assessment/job.html"
+    return render(request, template, {"job": job})
+
+
+@router.get("/report-jobs/{job_id}/report.pdf")
+def report_job_download(
+    session: SessionDep, settings: SettingsDep, principal: Reader, job_id: int
+) -> Response:
+    try:
+        job = jobs.get_job(session, organisation_of(principal), job_id)
+    except NotFoundError:
+        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
+    if job.status != "done" or job.sha256 is None:
+        raise HTTPException(status_code=409, detail=_("The report is not ready yet."))
+    return FileResponse(
+        jobs.report_path(settings.data_dir, job.sha256),
+        media_type="application/pdf",
+        filename=f"cyberdelta-report-{job.assessment_id}-{job.language}.pdf",
+        content_disposition_type="attachment",
+        headers={"X-Content-Type-Options": "nosniff"},
+    )

@@ -1,0 +1,86 @@
+"""Improvement plan page (POA&M): filter by status, domain and gap kind; sort; edit owner, due date
+and milestone status with a version check; progress across the year."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from cyberdelta.assessment import plan, service
+from cyberdelta.assessment.errors import AssessmentError, ConflictError, NotFoundError
+from cyberdelta.assessment.http.access import Reader, Writer, load
+from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.web.deps import SessionDep
+from cyberdelta.platform.web.templating import render
+
+router = APIRouter(prefix="/assessment", include_in_schema=False)
+Filter = Annotated[str, Query(max_length=40)]
+
+
+@router.get("/{assessment_id}/plan", response_class=HTMLResponse)
+def plan_page(
+    request: Request,
+    session: SessionDep,
+    principal: Reader,
+    assessment_id: int,
+    status: Filter = "",
+    domain: Filter = "",
+    kind: Filter = "",
+    sort: Filter = "priority",
+) -> HTMLResponse:
+    assessment = load(session, principal, assessment_id)
+    if assessment.state in ("draft", "in_review"):
+        plan.refresh_plan(session, assessment)
+    everything = plan.list_items(session, assessment.organisation_id, assessment.cycle_id)
+    items = plan.list_items(
+        session,
+        assessment.organisation_id,
+        assessment.cycle_id,
+        status=status or None,
+        domain=domain or None,
+        kind=kind or None,
+        sort=sort,
+    )
+    return render(
+        request,
+        "assessment/plan.html",
+        {
+            "assessment": assessment,
+            "items": items,
+            "progress": plan.year_progress(everything),
+            "domains": service.view_of(session, assessment).domains,
+            "statuses": list(plan.ItemStatus),
+            "filters": {"status": status, "domain": domain, "kind": kind, "sort": sort},
+        },
+    )
+
+
+@router.post("/{assessment_id}/plan/{item_id}")
+def plan_update(
+    session: SessionDep,
+    principal: Writer,
+    assessment_id: int,
+    item_id: int,
+    version: Annotated[int | None, Form()] = None,
+    status: Annotated[str, Form()] = "",
+    owner: Annotated[str, Form()] = "",
+    due_date: Annotated[str, Form()] = "",
+) -> Response:
+    assessment = load(session, principal, assessment_id)
+    try:
+        item = plan.get_item(session, assessment.organisation_id, item_id)
+    except NotFoundError:
+        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
+    if version is None:
+        raise HTTPException(status_code=422, detail=_("version: reload the page and try again"))
+    try:
+        plan.update_item(
+            session, item, owner=owner, due_date=due_date, status=status, expected_version=version
+        )
+    except ConflictError as error:
+        raise HTTPException(status_code=409, detail=error.reason) from None
+    except AssessmentError as error:
+        raise HTTPException(status_code=422, detail=f"{_(error.field)}: {error.reason}") from None
+    return RedirectResponse(f"/assessment/{assessment.id}/plan#item-{item.id}", status_code=303)

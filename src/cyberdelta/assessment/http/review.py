@@ -1,0 +1,40 @@
+"""The supervisor's side of the workflow (DESIGN §1 inspector): accept or return a submission.
+Only submitted (or later) assessments of any firm are visible here; drafts answer 404."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException
+from fastapi.responses import RedirectResponse, Response
+
+from cyberdelta.assessment import transitions
+from cyberdelta.assessment.errors import AssessmentError, NotFoundError
+from cyberdelta.assessment.http.access import Reviewer
+from cyberdelta.assessment.workflow import Action, TransitionError
+from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.web.deps import SessionDep
+
+router = APIRouter(prefix="/review/assessments", include_in_schema=False)
+
+
+@router.post("/{assessment_id}/{action}")
+def review(
+    session: SessionDep,
+    principal: Reviewer,
+    assessment_id: int,
+    action: str,
+    comment: Annotated[str, Form()] = "",
+) -> Response:
+    if action not in (Action.ACCEPT, Action.RETURN):
+        raise HTTPException(status_code=404, detail=_("The page was not found."))
+    try:
+        assessment = transitions.submitted_for_review(session, assessment_id)
+        transitions.transition(
+            session, assessment, Action(action), user_id=principal.user_id, comment=comment
+        )
+    except NotFoundError:
+        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
+    except (TransitionError, AssessmentError) as error:
+        raise HTTPException(status_code=409, detail=str(error)) from None
+    return RedirectResponse("/", status_code=303)

@@ -1,0 +1,194 @@
+"""A member's own account: organisations to act for, passkeys, recovery codes (issue #4, item 2).
+
+Adding or revoking a passkey and renewing recovery codes is key management: it needs a passkey
+assertion within the step-up window. A passkey of another user answers 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from cyberdelta.auth import passkeys, recovery, sessions
+from cyberdelta.auth.challenges import CeremonyError
+from cyberdelta.auth.models import Passkey
+from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.web.audit import log
+from cyberdelta.platform.web.deps import SessionDep, SettingsDep
+from cyberdelta.platform.web.schemas import MAX_ROW_ID, RowId
+from cyberdelta.platform.web.templating import render
+from cyberdelta.tenancy import service as tenancy
+from cyberdelta.tenancy.http.access import SignedInPrincipal, SteppedUpPrincipal
+from cyberdelta.tenancy.models import User
+
+router = APIRouter(prefix="/account", include_in_schema=False)
+
+
+def _user(session: SessionDep, principal: SignedInPrincipal) -> User:
+    user = session.get(User, principal.user_id)
+    if user is None:
+        raise HTTPException(status_code=404, detail=_("The page was not found."))
+    return user
+
+
+def _account_page(
+    request: Request, session: SessionDep, principal: SignedInPrincipal, **extra: Any
+) -> HTMLResponse:
+    user = _user(session, principal)
+    context = {
+        "user": user,
+        "principal": principal,
+        "memberships": tenancy.memberships_of(session, user.id),
+        "passkeys": passkeys.active_passkeys(session, user.id),
+        "recovery_left": recovery.remaining(session, user.id),
+        "codes": None,
+        "error": None,
+    }
+    context.update(extra)
+    return render(request, "auth/account.html", context, status_code=400 if extra.get("error") else 200)
+
+
+@router.get("", response_class=HTMLResponse)
+def account(request: Request, session: SessionDep, principal: SignedInPrincipal) -> HTMLResponse:
+    return _account_page(request, session, principal)
+
+
+@router.post("/organisation")
+def switch_organisation(
+    request: Request,
+    session: SessionDep,
+    principal: SignedInPrincipal,
+    organisation_id: Annotated[int, Form(ge=1, le=MAX_ROW_ID)],
+) -> Response:
+    """Act for another organisation the user belongs to (anything else answers 404)."""
+    if not sessions.switch_organisation(session, request.state.auth_session, organisation_id):
+        raise HTTPException(status_code=404, detail=_("The page was not found."))
+    log(
+        request,
+        session,
+        "auth.switch_organisation",
+        user_id=principal.user_id,
+        organisation_id=organisation_id,
+    )
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/email-language")
+def change_email_language(
+    request: Request,
+    session: SessionDep,
+    principal: SignedInPrincipal,
+    email_language: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """The language of the member's own e-mails (reminders); audited with the old and new choice."""
+    user = _user(session, principal)
+    previous = user.email_language
+    try:
+        chosen = tenancy.set_email_language(session, user, email_language)
+    except tenancy.TenancyError as error:
+        return _account_page(request, session, principal, error=str(error))
+    if chosen != previous:
+        log(
+            request,
+            session,
+            "auth.email_language_changed",
+            principal=principal,
+            details={"from": previous or "both", "to": chosen or "both"},
+        )
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/passkeys/options")
+def add_passkey_options(
+    request: Request, session: SessionDep, settings: SettingsDep, principal: SteppedUpPrincipal
+) -> JSONResponse:
+    return JSONResponse(passkeys.registration_options(session, settings, _user(session, principal)))
+
+
+@router.post("/passkeys/verify")
+def add_passkey_verify(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: SteppedUpPrincipal,
+    payload: Annotated[dict[str, Any], Body()],
+) -> JSONResponse:
+    credential = payload.get("credential")
+    if not isinstance(credential, dict):
+        return JSONResponse({"detail": _("credential: missing")}, status_code=422)
+    try:
+        passkey = passkeys.register(
+            session, settings, _user(session, principal), credential, str(payload.get("name") or "")
+        )
+    except CeremonyError as error:
+        return JSONResponse({"detail": str(error)}, status_code=400)
+    log(
+        request,
+        session,
+        "auth.passkey_added",
+        principal=principal,
+        object_type="passkey",
+        object_id=passkey.id,
+    )
+    return JSONResponse({"redirect": "/account"})
+
+
+@router.post("/passkeys/{passkey_id}/rename")
+def rename_passkey(
+    request: Request,
+    session: SessionDep,
+    principal: SignedInPrincipal,
+    passkey_id: RowId,
+    name: Annotated[str, Form(max_length=200)],
+) -> Response:
+    user_id = _user(session, principal).id
+    return _change_passkey(
+        request,
+        session,
+        principal,
+        "auth.passkey_renamed",
+        lambda: passkeys.rename(session, user_id, passkey_id, name),
+    )
+
+
+@router.post("/passkeys/{passkey_id}/revoke")
+def revoke_passkey(
+    request: Request, session: SessionDep, principal: SteppedUpPrincipal, passkey_id: RowId
+) -> Response:
+    user_id = _user(session, principal).id
+    return _change_passkey(
+        request,
+        session,
+        principal,
+        "auth.passkey_revoked",
+        lambda: passkeys.revoke(session, user_id, passkey_id),
+    )
+
+
+def _change_passkey(
+    request: Request,
+    session: SessionDep,
+    principal: SignedInPrincipal,
+    action: str,
+    change: Callable[[], Passkey | None],
+) -> Response:
+    """Apply a change to one of the member's own passkeys: 404 when it is not theirs, audited."""
+    try:
+        found = change()
+    except CeremonyError as error:
+        return _account_page(request, session, principal, error=str(error))
+    if found is None:
+        raise HTTPException(status_code=404, detail=_("The page was not found."))
+    log(request, session, action, principal=principal, object_type="passkey", object_id=found.id)
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/recovery-codes", response_class=HTMLResponse)
+def new_recovery_codes(request: Request, session: SessionDep, principal: SteppedUpPrincipal) -> HTMLResponse:
+    """A fresh set of recovery codes, shown on this one response only."""
+    codes = recovery.new_codes(session, _user(session, principal).id)
+    log(request, session, "auth.recovery_codes_renewed", principal=principal)
+    return _account_page(request, session, principal, codes=codes)

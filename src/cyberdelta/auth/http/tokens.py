@@ -1,0 +1,144 @@
+"""API tokens of the acting organisation: a page and a JSON API (issue #4, item 5).
+
+A member may only grant permissions they hold themselves; the raw token is shown once.
+Creating and revoking tokens is key management (a step-up permission for signed-in members).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from cyberdelta.auth.models import ApiToken
+from cyberdelta.auth.tokens import create_api_token, revoke_api_token, tokens_of
+from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.web.access import require
+from cyberdelta.platform.web.audit import log
+from cyberdelta.platform.web.deps import SessionDep
+from cyberdelta.platform.web.schemas import ApiTokenOut, RowId, error_responses
+from cyberdelta.platform.web.templating import render
+from cyberdelta.tenancy.permissions import Permission, parse_permission
+from cyberdelta.tenancy.principal import Principal
+from cyberdelta.tenancy.service import TenancyError
+
+pages = APIRouter(prefix="/org/tokens", include_in_schema=False)
+api = APIRouter(prefix="/api/v1/tokens", tags=["accounts"], responses=error_responses(401, 403))
+TokenManager = Annotated[Principal, Depends(require(Permission.TOKENS_MANAGE))]
+
+
+def _grantable(principal: Principal) -> list[str]:
+    return sorted(principal.permissions)
+
+
+def _page(
+    request: Request,
+    session: SessionDep,
+    principal: Principal,
+    *,
+    raw: str | None = None,
+    error: str | None = None,
+) -> HTMLResponse:
+    assert principal.organisation_id is not None  # noqa: S101 (a permission implies an organisation)
+    context = {
+        "tokens": tokens_of(session, principal.organisation_id),
+        "grantable": _grantable(principal),
+        "raw": raw,
+        "error": error,
+    }
+    return render(request, "auth/tokens.html", context, status_code=400 if error else 200)
+
+
+@pages.get("", response_class=HTMLResponse)
+def token_page(request: Request, session: SessionDep, principal: TokenManager) -> HTMLResponse:
+    return _page(request, session, principal)
+
+
+@pages.post("", response_class=HTMLResponse)
+async def create_token(request: Request, session: SessionDep, principal: TokenManager) -> HTMLResponse:
+    form = await request.form()
+    name = str(form.get("name") or "")
+    chosen = [str(value) for value in form.getlist("permission")]
+    expires_text = str(form.get("expires_days") or "").strip()
+    parsed = [parse_permission(value) for value in chosen]
+    if any(item is None or item not in principal.permissions for item in parsed):
+        return _page(
+            request, session, principal, error=_("permission: you can only grant permissions you hold")
+        )
+    if expires_text and not expires_text.isdigit():
+        return _page(request, session, principal, error=_("expires: give a whole number of days"))
+    assert principal.organisation_id is not None  # noqa: S101 (a permission implies an organisation)
+    try:
+        token, raw = create_api_token(
+            session,
+            organisation_id=principal.organisation_id,
+            name=name,
+            permissions=[item for item in parsed if item is not None],
+            created_by_user_id=principal.user_id,
+            expires_in_days=int(expires_text) if expires_text else None,
+        )
+    except TenancyError as error:
+        return _page(request, session, principal, error=str(error))
+    log(
+        request,
+        session,
+        "auth.token_created",
+        principal=principal,
+        object_type="api_token",
+        object_id=token.id,
+        details={"permissions": token.permissions},
+    )
+    return _page(request, session, principal, raw=raw)
+
+
+@pages.post("/{token_id}/revoke")
+def revoke_token_page(
+    request: Request, session: SessionDep, principal: TokenManager, token_id: RowId
+) -> Response:
+    _revoke(request, session, principal, token_id)
+    return RedirectResponse("/org/tokens", status_code=303)
+
+
+def _revoke(request: Request, session: SessionDep, principal: Principal, token_id: RowId) -> ApiToken:
+    assert principal.organisation_id is not None  # noqa: S101 (a permission implies an organisation)
+    found = revoke_api_token(session, principal.organisation_id, token_id)
+    if found is None:
+        raise HTTPException(status_code=404, detail=_("No such API token"))
+    log(
+        request,
+        session,
+        "auth.token_revoked",
+        principal=principal,
+        object_type="api_token",
+        object_id=found.id,
+    )
+    return found
+
+
+def _out(token: ApiToken) -> ApiTokenOut:
+    return ApiTokenOut(
+        id=token.id,
+        name=token.name,
+        prefix=token.prefix,
+        permissions=token.permissions,
+        created_at=token.created_at,
+        expires_at=token.expires_at,
+        revoked_at=token.revoked_at,
+        last_used_at=token.last_used_at,
+    )
+
+
+@api.get("", response_model=list[ApiTokenOut])
+def list_tokens(session: SessionDep, principal: TokenManager) -> list[ApiTokenOut]:
+    """The acting organisation's API tokens (never the secrets, only their first characters)."""
+    assert principal.organisation_id is not None  # noqa: S101 (a permission implies an organisation)
+    return [_out(token) for token in tokens_of(session, principal.organisation_id)]
+
+
+@api.delete("/{token_id}", response_model=ApiTokenOut, responses={404: {"description": "No such API token"}})
+def revoke_token(
+    request: Request, session: SessionDep, principal: TokenManager, token_id: RowId
+) -> ApiTokenOut:
+    """Revoke one of the acting organisation's tokens; another organisation's token answers 404."""
+    return _out(_revoke(request, session, principal, token_id))

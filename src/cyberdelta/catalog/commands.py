@@ -1,0 +1,156 @@
+"""``cyberdelta catalog …``: list, import, export and compare OSCAL catalogs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from sqlalchemy import Engine
+
+from cyberdelta.catalog import service as catalog_service
+from cyberdelta.catalog.diff import diff_catalogs
+from cyberdelta.catalog.oscal_document import read_catalog
+from cyberdelta.catalog.spreadsheet import catalog_workbook
+from cyberdelta.platform import i18n
+from cyberdelta.platform.console import UserError, engine_for, err, out, settings
+from cyberdelta.platform.console import read_file as _read_file
+from cyberdelta.platform.db.engine import make_session_factory, transaction
+from cyberdelta.platform.db.migrate import upgrade
+from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.settings import Settings
+
+catalog_app = typer.Typer(help="Control catalogs (OSCAL).", no_args_is_help=True)
+
+
+def prepared_engine(config: Settings) -> Engine:
+    """An engine on an up-to-date schema with the built-in catalog loaded."""
+    engine = engine_for(config)
+    upgrade(engine)
+    with transaction(make_session_factory(engine)) as session:
+        catalog_service.ensure_builtin_catalog(session)
+    return engine
+
+
+@catalog_app.command("list")
+def catalog_list() -> None:
+    """List every catalog and its published versions."""
+    engine = engine_for(settings())
+    upgrade(engine)
+    with transaction(make_session_factory(engine)) as session:
+        rows = catalog_service.list_versions(session)
+    table = Table(_("Catalog"), _("Version"), _("Controls"), _("Title"), _("Imported"))
+    for row in rows:
+        table.add_row(
+            row.key, row.version, str(row.control_count), i18n.pick(row.title, row.title_ja), row.imported_at
+        )
+    out.print(table)
+
+
+@catalog_app.command("import")
+def catalog_import(
+    file: Annotated[Path, typer.Argument(help="OSCAL catalog, JSON or YAML.")],
+    key: Annotated[str | None, typer.Option(help="Catalog key (default: from the title).")] = None,
+) -> None:
+    """Import an OSCAL 1.x catalog as a new published version (all or nothing)."""
+    config = settings()
+    data = _read_file(file)
+    engine = engine_for(config)
+    upgrade(engine)
+    with transaction(make_session_factory(engine)) as session:
+        version = catalog_service.import_catalog(
+            session, data, file.name, max_bytes=config.max_upload_bytes, key=key
+        )
+        summary = (version.catalog.key, version.version, version.control_count)
+    out.print(
+        _(
+            "Imported %(key)s version %(version)s with %(count)s controls.",
+            key=summary[0],
+            version=summary[1],
+            count=summary[2],
+        )
+    )
+
+
+@catalog_app.command("export")
+def catalog_export(
+    catalog: Annotated[str, typer.Argument(help="KEY or KEY@VERSION (newest version by default).")],
+    format: Annotated[str, typer.Option("--format", help="oscal-json, oscal-yaml or xlsx.")] = "oscal-json",
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Output file (default: standard output).")
+    ] = None,
+) -> None:
+    """Export a catalog version as OSCAL JSON/YAML or as an Excel workbook."""
+    if format not in ("oscal-json", "oscal-yaml", "xlsx"):
+        raise UserError(_("Unknown format %(format)s: use oscal-json, oscal-yaml or xlsx", format=format))
+    engine = engine_for(settings())
+    upgrade(engine)
+    with transaction(make_session_factory(engine)) as session:
+        document = catalog_service.export_document(
+            session, catalog_service.resolve_reference(session, catalog)
+        )
+    data: bytes
+    if format == "oscal-json":
+        data = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+    elif format == "oscal-yaml":
+        import yaml
+
+        data = yaml.safe_dump(document, allow_unicode=True, sort_keys=False).encode()
+    else:
+        if out_file is None:
+            raise UserError(_("An Excel export needs --out FILE"))
+        data = catalog_workbook(document["catalog"])
+    if out_file is None:
+        sys.stdout.buffer.write(data)
+    else:
+        out_file.write_bytes(data)
+        err.print(_("Wrote %(path)s", path=str(out_file)))
+
+
+def _load_for_diff(reference: str, config: Settings) -> dict[str, Any]:
+    path = Path(reference)
+    if path.is_file():
+        document = read_catalog(_read_file(path), path.name, config.max_upload_bytes)
+    else:
+        engine = engine_for(config)
+        upgrade(engine)
+        with transaction(make_session_factory(engine)) as session:
+            document = catalog_service.export_document(
+                session, catalog_service.resolve_reference(session, reference)
+            )
+    catalog: dict[str, Any] = document["catalog"]
+    return catalog
+
+
+@catalog_app.command("diff")
+def catalog_diff(
+    old: Annotated[str, typer.Argument(help="Older version: KEY@VERSION or an OSCAL file.")],
+    new: Annotated[str, typer.Argument(help="Newer version: KEY@VERSION or an OSCAL file.")],
+) -> None:
+    """Show controls added, removed and changed between two catalog versions."""
+    config = settings()
+    result = diff_catalogs(_load_for_diff(old, config), _load_for_diff(new, config))
+    if result.unchanged:
+        out.print(_("No control was added, removed or changed."))
+        return
+    table = Table(_("Change"), "ID", _("Title"), _("What changed"))
+    for row in result.added:
+        table.add_row(f"[green]{_('added')}[/green]", row.oscal_id, i18n.pick(row.title, row.title_ja), "")
+    for row in result.removed:
+        table.add_row(f"[red]{_('removed')}[/red]", row.oscal_id, i18n.pick(row.title, row.title_ja), "")
+    for change in result.changed:
+        table.add_row(
+            f"[yellow]{_('changed')}[/yellow]", change.oscal_id, change.title, ", ".join(change.fields)
+        )
+    out.print(table)
+    out.print(
+        _(
+            "%(added)s added, %(removed)s removed, %(changed)s changed",
+            added=len(result.added),
+            removed=len(result.removed),
+            changed=len(result.changed),
+        )
+    )

@@ -1,0 +1,147 @@
+"""Catalog pages (tree, control, search, diff) and JSON API (list, OSCAL and Excel export)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from cyberdelta.catalog import service
+from cyberdelta.catalog.diff import diff_catalogs
+from cyberdelta.catalog.errors import CatalogNotFoundError
+from cyberdelta.catalog.models import CatalogVersion
+from cyberdelta.catalog.schemas import CatalogVersionOut, ControlOut
+from cyberdelta.catalog.spreadsheet import catalog_workbook
+from cyberdelta.catalog.views import build_tree, control_detail, control_item, resource_titles
+from cyberdelta.platform.i18n import gettext
+from cyberdelta.platform.web.deps import SessionDep
+from cyberdelta.platform.web.templating import render
+
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/v1", tags=["catalogs"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _version_or_404(session: SessionDep, key: str, version: str | None) -> CatalogVersion:
+    try:
+        return service.get_version(session, key, version)
+    except CatalogNotFoundError as error:
+        raise HTTPException(status_code=404, detail=error.render()) from None
+
+
+@pages.get("/catalogs", response_class=HTMLResponse)
+def catalog_list(request: Request, session: SessionDep) -> HTMLResponse:
+    return render(request, "catalog/list.html", {"versions": service.list_versions(session)})
+
+
+@pages.get("/catalogs/{key}/{version}", response_class=HTMLResponse)
+def catalog_tree(request: Request, session: SessionDep, key: str, version: str) -> HTMLResponse:
+    found = _version_or_404(session, key, version)
+    roots, loose = build_tree(service.groups_of(session, found.id), service.controls_of(session, found.id))
+    siblings = [row for row in service.list_versions(session) if row.key == key]
+    return render(
+        request, "catalog/tree.html", {"version": found, "roots": roots, "loose": loose, "siblings": siblings}
+    )
+
+
+@pages.get("/catalogs/{key}/{version}/controls/{control_id}", response_class=HTMLResponse)
+def control_page(
+    request: Request, session: SessionDep, key: str, version: str, control_id: str
+) -> HTMLResponse:
+    found = _version_or_404(session, key, version)
+    control = service.get_control(session, found.id, control_id)
+    if control is None:
+        raise HTTPException(status_code=404, detail=gettext("No such control"))
+    detail = control_detail(
+        control, resource_titles(found.back_matter_json), service.control_ids_of(session, found.id)
+    )
+    return render(request, "catalog/control.html", {"version": found, "control": detail})
+
+
+@pages.get("/catalogs/{key}/{version}/search", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    session: SessionDep,
+    key: str,
+    version: str,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> HTMLResponse:
+    found = _version_or_404(session, key, version)
+    results = [control_item(row) for row in service.search_controls(session, found.id, q)]
+    return render(request, "catalog/search.html", {"version": found, "query": q, "results": results})
+
+
+@pages.get("/catalogs/{key}/diff/{old}/{new}", response_class=HTMLResponse)
+def diff_page(request: Request, session: SessionDep, key: str, old: str, new: str) -> HTMLResponse:
+    before = _version_or_404(session, key, old)
+    after = _version_or_404(session, key, new)
+    result = diff_catalogs(
+        service.export_document(session, before)["catalog"],
+        service.export_document(session, after)["catalog"],
+    )
+    return render(request, "catalog/diff.html", {"key": key, "old": before, "new": after, "diff": result})
+
+
+@api.get("/catalogs", response_model=list[CatalogVersionOut])
+def api_catalogs(session: SessionDep) -> list[CatalogVersionOut]:
+    """Every published catalog version."""
+    return [
+        CatalogVersionOut(
+            key=row.key,
+            version=row.version,
+            title=row.title,
+            title_ja=row.title_ja,
+            control_count=row.control_count,
+            builtin=row.builtin,
+            imported_at=row.imported_at,
+        )
+        for row in service.list_versions(session)
+    ]
+
+
+@api.get("/catalogs/{key}/versions/{version}/controls", response_model=list[ControlOut])
+def api_controls(
+    session: SessionDep, key: str, version: str, q: Annotated[str, Query(max_length=200)] = ""
+) -> list[ControlOut]:
+    """The controls of a version, optionally only those matching a search."""
+    found = _version_or_404(session, key, version)
+    rows = (
+        service.search_controls(session, found.id, q, limit=5000)
+        if q
+        else service.controls_of(session, found.id)
+    )
+    return [ControlOut.model_validate(row) for row in rows]
+
+
+@api.get(
+    "/catalogs/{key}/versions/{version}/oscal",
+    responses={200: {"content": {"application/oscal.catalog+json": {"schema": {"type": "object"}}}}},
+    response_class=Response,
+)
+def api_export_oscal(session: SessionDep, key: str, version: str) -> Response:
+    """The version as an OSCAL catalog (JSON)."""
+    found = _version_or_404(session, key, version)
+    document: dict[str, Any] = service.export_document(session, found)
+    body = json.dumps(document, ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        media_type="application/oscal.catalog+json",
+        headers={"Content-Disposition": f'attachment; filename="{key}-{version}.json"'},
+    )
+
+
+@api.get(
+    "/catalogs/{key}/versions/{version}/xlsx",
+    responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}},
+    response_class=Response,
+)
+def api_export_xlsx(session: SessionDep, key: str, version: str) -> Response:
+    """The version as an Excel workbook."""
+    found = _version_or_404(session, key, version)
+    data = catalog_workbook(service.export_document(session, found)["catalog"])
+    return Response(
+        data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{key}-{version}.xlsx"'}
+    )

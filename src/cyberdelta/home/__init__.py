@@ -1,0 +1,1 @@
+"""Home page and language switch: the pages that belong to no other capability."""

@@ -1,0 +1,82 @@
+"""Manifest of the threat-intelligence hub (共助 mutual help, docs/intel.md): TAXII 2.1 server,
+STIX 2.1 store, TLP 2.0 sharing, pages and imports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from cyberdelta.platform.capability import Capability, Mount, Task
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+
+def _models() -> Sequence[ModuleType]:
+    from cyberdelta.intel import models
+
+    return [models]
+
+
+def _routers() -> Sequence[Mount]:
+    from cyberdelta.intel.http import feed, taxii
+
+    return [Mount(taxii.router), Mount(feed.router)]
+
+
+def _tasks() -> Sequence[Task]:
+    from cyberdelta.intel.pending import run_pending
+
+    return [run_pending]
+
+
+def _commands() -> Sequence[tuple[str, typer.Typer]]:
+    from cyberdelta.intel.commands import intel_app
+
+    return [("intel", intel_app)]
+
+
+def _filters() -> Mapping[str, Callable[..., Any]]:
+    from cyberdelta.intel.timestamps import format_date_us
+
+    return {"intel_date": format_date_us}
+
+
+def _configure(app: FastAPI) -> None:
+    from fastapi import Request
+    from fastapi.responses import Response
+    from starlette.exceptions import HTTPException
+
+    from cyberdelta.intel.http.media import TaxiiError, error_response
+
+    @app.exception_handler(TaxiiError)
+    async def taxii_error(request: Request, error: TaxiiError) -> Response:
+        return error_response(error)
+
+    def http_error(error: HTTPException) -> Response:
+        # TAXII 2.1 §3.6.1: errors of the TAXII server are TAXII error messages.
+        return error_response(TaxiiError(error.status_code, str(error.detail)))
+
+    app.state.error_answers["/taxii2/"] = http_error
+
+
+def _shutdown() -> None:
+    from cyberdelta.intel import validation_pool
+
+    validation_pool.shutdown()
+
+
+CAPABILITY = Capability(
+    name="intel",
+    package="cyberdelta.intel",
+    models=_models,
+    routers=_routers,
+    tasks=_tasks,
+    commands=_commands,
+    template_filters=_filters,
+    configure_app=_configure,
+    on_shutdown=_shutdown,
+)

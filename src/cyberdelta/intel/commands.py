@@ -1,0 +1,179 @@
+"""``cyberdelta intel …``: TAXII collections, access grants, STIX/MISP imports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from cyberdelta.platform import i18n
+from cyberdelta.platform.console import UserError, engine_for, err, out, settings
+from cyberdelta.platform.console import read_file as _read_file
+from cyberdelta.platform.db.engine import make_session_factory, transaction
+from cyberdelta.platform.db.migrate import upgrade
+from cyberdelta.platform.i18n import gettext as _
+
+intel_app = typer.Typer(help="Threat-intelligence hub (STIX 2.1 / TAXII 2.1).", no_args_is_help=True)
+
+
+@intel_app.command("collection-create")
+def intel_collection_create(
+    title: Annotated[str, typer.Argument(help="Title shown to TAXII clients.")],
+    title_ja: Annotated[str, typer.Option(help="Japanese title shown on the pages in Japanese.")] = "",
+    alias: Annotated[str | None, typer.Option(help="Short name usable in TAXII URLs.")] = None,
+    default_tlp: Annotated[
+        str, typer.Option(help="TLP of unmarked objects: clear, green, amber, amber+strict, red.")
+    ] = "amber",
+    public: Annotated[bool, typer.Option(help="Let anonymous clients read its TLP:CLEAR objects.")] = False,
+) -> None:
+    """Create a TAXII collection open to every member organisation (audited)."""
+    from cyberdelta.intel import service as intel_service
+    from cyberdelta.intel.tlp import Tlp
+    from cyberdelta.platform.audit.service import record
+
+    if default_tlp not in {level.value for level in Tlp}:
+        raise UserError(_("default-tlp: use clear, green, amber, amber+strict or red"))
+    engine = engine_for(settings())
+    upgrade(engine)
+    with transaction(make_session_factory(engine)) as session:
+        try:
+            collection = intel_service.create_collection(
+                session,
+                title=title,
+                title_ja=title_ja,
+                alias=alias,
+                default_tlp=Tlp(default_tlp),
+                public_read=public,
+            )
+        except intel_service.CollectionError as error:
+            raise UserError(str(error)) from None
+        identifier = collection.id
+        record(
+            session,
+            action="intel.collection_created",
+            actor_user_id=None,
+            organisation_id=None,
+            object_type="intel_collection",
+            object_id=identifier,
+            details={
+                "title": title,
+                "title_ja": title_ja,
+                "alias": alias,
+                "default_tlp": default_tlp,
+                "public_read": public,
+                "via": "cli",
+            },
+        )
+    out.print(_("Created collection %(id)s.", id=identifier))
+
+
+@intel_app.command("collections")
+def intel_collections() -> None:
+    """List the TAXII collections."""
+    from sqlalchemy import select
+
+    from cyberdelta.intel.models import IntelCollection
+
+    engine = engine_for(settings())
+    upgrade(engine)
+    with transaction(make_session_factory(engine)) as session:
+        rows = list(session.scalars(select(IntelCollection).order_by(IntelCollection.created_at)))
+    table = Table("id", _("Alias"), _("Title"), "TLP", _("Public"))
+    for row in rows:
+        table.add_row(
+            row.id,
+            row.alias or "",
+            i18n.pick(row.title, row.title_ja),
+            row.default_tlp,
+            "✓" if row.public_read else "",
+        )
+    out.print(table)
+
+
+@intel_app.command("grant")
+def intel_grant(
+    collection: Annotated[str, typer.Argument(help="Collection id or alias.")],
+    organisation: Annotated[str, typer.Argument(help="Organisation slug.")],
+    read: Annotated[bool, typer.Option(help="May read the collection.")] = True,
+    write: Annotated[bool, typer.Option(help="May write to the collection.")] = False,
+    members: Annotated[
+        bool | None,
+        typer.Option(
+            "--members/--no-members",
+            help="Also open the collection to every member (read and write), or close it to the others; "
+            "unchanged when not given.",
+        ),
+    ] = None,
+) -> None:
+    """Grant one organisation read/write on a collection (audited; ``--no-members`` closes it to the
+    others)."""
+    from cyberdelta.intel import service as intel_service
+    from cyberdelta.platform.audit.service import record
+    from cyberdelta.tenancy.service import get_organisation_by_slug
+
+    engine = engine_for(settings())
+    upgrade(engine)
+    with transaction(make_session_factory(engine)) as session:
+        found = intel_service.find_collection(session, collection)
+        if found is None:
+            raise UserError(_("collection: no collection %(name)s", name=collection))
+        member = get_organisation_by_slug(session, organisation)
+        if member is None:
+            raise UserError(_("organisation: no organisation %(name)s", name=organisation))
+        intel_service.grant(session, found, member.id, can_read=read, can_write=write)
+        details: dict[str, object] = {"organisation": member.slug, "can_read": read, "can_write": write}
+        if members is not None:
+            found.members_read = found.members_write = members
+            details["members_read"] = details["members_write"] = members
+        record(
+            session,
+            action="intel.access_granted",
+            actor_user_id=None,
+            organisation_id=None,
+            object_type="intel_collection",
+            object_id=found.id,
+            details={**details, "via": "cli"},
+        )
+    out.print(
+        _(
+            "Access of %(organisation)s to %(collection)s updated.",
+            organisation=organisation,
+            collection=collection,
+        )
+    )
+
+
+@intel_app.command("import")
+def intel_import(
+    file: Annotated[Path, typer.Argument(help="STIX 2.1 bundle (OpenCTI, MITRE ATT&CK) or MISP event JSON.")],
+    collection: Annotated[str, typer.Option(help="Collection id or alias.")],
+    organisation: Annotated[str, typer.Option(help="Slug of the publishing organisation.")],
+) -> None:
+    """Import a STIX bundle or a MISP event into a collection; invalid objects are listed and skipped."""
+    from cyberdelta.intel.imports import ImportFormatError, read_objects
+    from cyberdelta.intel.publishing import import_objects
+    from cyberdelta.intel.service import CollectionError
+
+    config = settings()
+    data = _read_file(file)
+    try:
+        objects = read_objects(data)
+    except ImportFormatError as error:
+        raise UserError(str(error)) from None
+    engine = engine_for(config)
+    upgrade(engine)
+    with transaction(make_session_factory(engine)) as session:
+        try:
+            status = import_objects(
+                session, collection, organisation, objects, full_validation=config.intel_validation == "full"
+            )
+        except CollectionError as error:
+            raise UserError(str(error)) from None
+        failures = list(status.failures)
+        counts = (status.success_count, status.failure_count)
+    for failure in failures[:20]:
+        err.print(f"{escape(failure['id'] or '?')}: {escape(failure['message'])}", highlight=False)
+    out.print(_("Imported %(ok)s objects, refused %(failed)s.", ok=counts[0], failed=counts[1]))

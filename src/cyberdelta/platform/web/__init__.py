@@ -1,0 +1,1 @@
+"""Web plumbing shared by every capability: dependencies, access policies, templates, middleware."""

@@ -1,0 +1,81 @@
+"""The platform admin's page: every organisation, and creating one with its first admin's invitation.
+
+The platform admin manages tenants but sees no assessment content (DESIGN §1).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse
+
+from cyberdelta.platform.web.access import require
+from cyberdelta.platform.web.audit import log
+from cyberdelta.platform.web.deps import SessionDep, SettingsDep
+from cyberdelta.platform.web.templating import render
+from cyberdelta.tenancy import invitations, service
+from cyberdelta.tenancy.models import OrganisationKind
+from cyberdelta.tenancy.permissions import ROLES_BY_KIND, Permission, Role
+from cyberdelta.tenancy.principal import Principal
+from cyberdelta.tenancy.service import TenancyError
+
+router = APIRouter(prefix="/admin/organisations", include_in_schema=False)
+Operator = Annotated[Principal, Depends(require(Permission.ORGANISATIONS_MANAGE))]
+
+
+def first_admin_role(kind: str) -> Role:
+    """The role an organisation's first member gets: its admin (the operator's is platform admin)."""
+    roles = ROLES_BY_KIND[OrganisationKind(kind)]
+    return Role.ORG_ADMIN if Role.ORG_ADMIN in roles else Role.PLATFORM_ADMIN
+
+
+def _page(
+    request: Request, session: SessionDep, *, link: str | None = None, error: str | None = None
+) -> HTMLResponse:
+    context = {
+        "organisations": service.list_organisations(session),
+        "kinds": [kind.value for kind in OrganisationKind],
+        "link": link,
+        "error": error,
+    }
+    return render(request, "admin/organisations.html", context, status_code=400 if error else 200)
+
+
+@router.get("", response_class=HTMLResponse)
+def organisations(request: Request, session: SessionDep, principal: Operator) -> HTMLResponse:
+    return _page(request, session)
+
+
+@router.post("", response_class=HTMLResponse)
+def create(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Operator,
+    slug: Annotated[str, Form(max_length=64)],
+    kind: Annotated[str, Form(max_length=20)],
+    name_ja: Annotated[str, Form(max_length=200)],
+    name_en: Annotated[str, Form(max_length=200)],
+    admin_email: Annotated[str, Form(max_length=254)],
+) -> HTMLResponse:
+    try:
+        service.normalise_email(admin_email)
+        organisation = service.create_organisation(
+            session, slug=slug.strip(), kind=kind, name_ja=name_ja, name_en=name_en
+        )
+        invitation, url = invitations.create_invitation(
+            session, settings, organisation, admin_email, first_admin_role(kind), principal.user_id
+        )
+    except TenancyError as error:
+        return _page(request, session, error=str(error))
+    log(
+        request,
+        session,
+        "tenancy.organisation_created",
+        principal=principal,
+        object_type="organisation",
+        object_id=organisation.id,
+        details={"slug": organisation.slug, "kind": organisation.kind, "invitation_id": invitation.id},
+    )
+    return _page(request, session, link=url)

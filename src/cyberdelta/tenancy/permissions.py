@@ -1,0 +1,123 @@
+"""The permission table: which role may do what (DESIGN §1 and §8, least privilege).
+
+This is the only place that says what a role may do. Routes name the permission they need
+(:func:`cyberdelta.platform.web.access.require`); the role × route test reads this table.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from cyberdelta.tenancy.models import OrganisationKind
+
+
+class Role(enum.StrEnum):
+    """A member's role in one organisation (DESIGN §1)."""
+
+    ORG_ADMIN = "org_admin"
+    SECURITY_OFFICER = "security_officer"
+    CONTRIBUTOR = "contributor"
+    EXECUTIVE_APPROVER = "executive_approver"
+    VIEWER = "viewer"
+    ANALYST = "analyst"
+    INSPECTOR = "inspector"
+    PLATFORM_ADMIN = "platform_admin"
+
+
+class Permission(enum.StrEnum):
+    """Something a route lets its caller do."""
+
+    INTEL_READ = "intel:read"
+    INTEL_WRITE = "intel:write"
+    INTEL_ADMIN = "intel:admin"
+    CATALOG_MANAGE = "catalog:manage"
+    AUDIT_READ = "audit:read"
+    AUDIT_READ_ALL = "audit:read_all"
+    MEMBERS_MANAGE = "members:manage"
+    TOKENS_MANAGE = "tokens:manage"
+    ORGANISATIONS_MANAGE = "organisations:manage"
+    ASSESSMENT_READ = "assessment:read"
+    ASSESSMENT_WRITE = "assessment:write"
+    ASSESSMENT_SIGN_OFF = "assessment:sign_off"
+    ASSESSMENT_REVIEW = "assessment:review"
+    BENCHMARK_READ = "benchmark:read"
+    BENCHMARK_INDUSTRY = "benchmark:industry"  # the industry view and exports (issue #6), not for exchanges
+    DATA_EXPORT = "data:export"
+
+
+P = Permission
+_EXCHANGE_BASE = frozenset({P.INTEL_READ, P.ASSESSMENT_READ})
+
+ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
+    {
+        Role.ORG_ADMIN: _EXCHANGE_BASE
+        | {P.INTEL_WRITE, P.MEMBERS_MANAGE, P.TOKENS_MANAGE, P.AUDIT_READ, P.DATA_EXPORT},
+        Role.SECURITY_OFFICER: _EXCHANGE_BASE
+        | {P.INTEL_WRITE, P.ASSESSMENT_WRITE, P.BENCHMARK_READ, P.DATA_EXPORT},
+        Role.CONTRIBUTOR: _EXCHANGE_BASE | {P.ASSESSMENT_WRITE},
+        Role.EXECUTIVE_APPROVER: _EXCHANGE_BASE | {P.ASSESSMENT_SIGN_OFF, P.BENCHMARK_READ},
+        Role.VIEWER: _EXCHANGE_BASE,
+        Role.ANALYST: frozenset(
+            {P.INTEL_READ, P.INTEL_WRITE, P.INTEL_ADMIN, P.BENCHMARK_READ, P.BENCHMARK_INDUSTRY}
+        ),
+        Role.INSPECTOR: frozenset(
+            {P.INTEL_READ, P.ASSESSMENT_REVIEW, P.BENCHMARK_READ, P.BENCHMARK_INDUSTRY}
+        ),
+        # The operator manages tenants and catalogs but sees no assessment content (DESIGN §1).
+        Role.PLATFORM_ADMIN: frozenset(
+            {
+                P.INTEL_ADMIN,
+                P.CATALOG_MANAGE,
+                P.AUDIT_READ,
+                P.AUDIT_READ_ALL,
+                P.MEMBERS_MANAGE,
+                P.TOKENS_MANAGE,
+                P.ORGANISATIONS_MANAGE,
+            }
+        ),
+    }
+)
+
+ROLES_BY_KIND: Mapping[OrganisationKind, frozenset[Role]] = MappingProxyType(
+    {
+        OrganisationKind.EXCHANGE: frozenset(
+            {Role.ORG_ADMIN, Role.SECURITY_OFFICER, Role.CONTRIBUTOR, Role.EXECUTIVE_APPROVER, Role.VIEWER}
+        ),
+        OrganisationKind.SRO: frozenset({Role.ORG_ADMIN, Role.ANALYST}),
+        OrganisationKind.ISAC: frozenset({Role.ORG_ADMIN, Role.ANALYST}),
+        OrganisationKind.SUPERVISOR: frozenset({Role.ORG_ADMIN, Role.INSPECTOR}),
+        OrganisationKind.OPERATOR: frozenset({Role.PLATFORM_ADMIN}),
+    }
+)
+
+# Actions that commit the organisation need a passkey assertion within the step-up window.
+STEP_UP_PERMISSIONS: frozenset[Permission] = frozenset(
+    {P.ASSESSMENT_SIGN_OFF, P.ASSESSMENT_REVIEW, P.DATA_EXPORT, P.MEMBERS_MANAGE, P.TOKENS_MANAGE}
+)
+
+
+def permissions_for(role: Role | None) -> frozenset[Permission]:
+    return ROLE_PERMISSIONS.get(role, frozenset()) if role is not None else frozenset()
+
+
+def role_allowed(kind: str, role: Role) -> bool:
+    try:
+        return role in ROLES_BY_KIND[OrganisationKind(kind)]
+    except ValueError:
+        return False
+
+
+def parse_role(value: str) -> Role | None:
+    try:
+        return Role(value)
+    except ValueError:
+        return None
+
+
+def parse_permission(value: str) -> Permission | None:
+    try:
+        return Permission(value)
+    except ValueError:
+        return None

@@ -1,1 +1,0 @@
-"""Server-rendered pages: templates, static assets, language and security middleware."""
