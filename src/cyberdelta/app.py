@@ -24,6 +24,7 @@ from cyberdelta.platform.events import Events
 from cyberdelta.platform.i18n import gettext
 from cyberdelta.platform.settings import Settings
 from cyberdelta.platform.web.access import SignInRequiredError, StepUpRequiredError, public
+from cyberdelta.platform.web.body_limit import BodyLimitMiddleware, standard_limits
 from cyberdelta.platform.web.csrf import CsrfCookieMiddleware
 from cyberdelta.platform.web.middleware import LanguageMiddleware, SecurityHeadersMiddleware
 from cyberdelta.platform.web.schemas import error_responses
@@ -77,6 +78,15 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     app.add_middleware(CsrfCookieMiddleware, secure=settings.cookie_secure)
     app.add_middleware(LanguageMiddleware, default=settings.default_language)
+    # Before routing and authentication: an oversized body is refused while it is still arriving.
+    limits = standard_limits(
+        max_upload_bytes=settings.max_upload_bytes,
+        taxii_max_content_length=settings.intel_max_content_length,
+        upload_prefixes=[
+            path for capability in capabilities.CAPABILITIES for path in capability.upload_paths
+        ],
+    )
+    app.add_middleware(BodyLimitMiddleware, limits=limits)
     app.add_middleware(SecurityHeadersMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     everyone = [Depends(public)]

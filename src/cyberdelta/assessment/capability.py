@@ -37,6 +37,7 @@ def _commands() -> Sequence[tuple[str, typer.Typer]]:
 CAPABILITY = Capability(
     name="assessment",
     package="cyberdelta.assessment",
+    upload_paths=("/assessment/",),
     models=_models,
     routers=_routers,
     tasks=_tasks,

@@ -27,7 +27,8 @@ from cyberdelta.assessment.maturity import descriptor
 from cyberdelta.assessment.scoring import MATURITY_MAX, MATURITY_MIN
 from cyberdelta.catalog.spreadsheet import FORMULA_PREFIXES, safe_cell
 from cyberdelta.platform.i18n import gettext as _
-from cyberdelta.platform.i18n import language
+from cyberdelta.platform.i18n import language, pick
+from cyberdelta.platform.xlsx_preflight import WorkbookLimitError, inspect_xlsx
 
 META_SHEET = "_meta"
 INSTRUCTIONS_SHEET = "Instructions"
@@ -194,7 +195,19 @@ def _text(value: Any) -> str:
 def read_workbook(
     data: bytes, catalog_key: str, catalog_version: str, controls: Sequence[SheetControl]
 ) -> dict[str, Row]:
-    """Every non-blank answer row by control id; raises :class:`WorkbookError` with every problem."""
+    """Every non-blank answer row by control id; raises :class:`WorkbookError` with every problem.
+
+    The package is inspected before openpyxl expands it (:mod:`cyberdelta.platform.xlsx_preflight`),
+    so a workbook that would expand beyond the limits is refused naming the limit and the cell."""
+    try:
+        inspect_xlsx(data)
+    except WorkbookLimitError as error:
+        if error.code in ("xlsx.not_a_zip", "xlsx.not_a_workbook"):
+            raise WorkbookError(
+                [CellProblem("-", "-", _("The file is not an Excel workbook (.xlsx)."))]
+            ) from None
+        message = pick(error.message_en, error.message_ja)
+        raise WorkbookError([CellProblem(error.sheet or "-", error.cell or "-", message)]) from None
     try:
         book = load_workbook(BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):

@@ -72,6 +72,7 @@ def _shutdown() -> None:
 CAPABILITY = Capability(
     name="intel",
     package="cyberdelta.intel",
+    upload_paths=("/intel/import",),
     models=_models,
     routers=_routers,
     tasks=_tasks,

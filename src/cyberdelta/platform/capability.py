@@ -51,10 +51,13 @@ class PeriodicTask:
 @dataclass(frozen=True)
 class Capability:
     """One capability's manifest. ``package`` is the capability's package; its ``templates`` folder,
-    when present, joins the template search path."""
+    when present, joins the template search path. ``upload_paths`` are the path prefixes whose
+    multipart bodies may be as large as an upload (``Settings.max_upload_bytes``); every other body
+    is held to the small limits of :func:`cyberdelta.platform.web.body_limit.standard_limits`."""
 
     name: str
     package: str
+    upload_paths: tuple[str, ...] = ()
     models: Callable[[], Sequence[ModuleType]] = lambda: ()
     routers: Callable[[], Sequence[Mount]] = lambda: ()
     tasks: Callable[[], Sequence[Task]] = lambda: ()

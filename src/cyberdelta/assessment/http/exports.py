@@ -41,7 +41,7 @@ def export_xlsx(session: SessionDep, principal: Exporter, assessment_id: int) ->
 
 
 @router.post("/{assessment_id}/import", response_class=HTMLResponse)
-async def import_xlsx(
+def import_xlsx(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
@@ -49,9 +49,12 @@ async def import_xlsx(
     assessment_id: int,
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    """All or nothing: any problem rejects the whole workbook and lists every problem by cell."""
+    """All or nothing: any problem rejects the whole workbook and lists every problem by cell.
+
+    A plain ``def``: FastAPI runs it in its thread pool, so parsing a workbook never blocks the
+    event loop (and every other request) while it runs."""
     assessment = load(session, principal, assessment_id)
-    data = await file.read(settings.max_upload_bytes + 1) if file is not None else b""
+    data = file.file.read(settings.max_upload_bytes + 1) if file is not None else b""
     problems: list[str] = []
     count = 0
     if not data:
