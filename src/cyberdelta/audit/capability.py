@@ -8,7 +8,7 @@ from types import ModuleType
 
 import typer
 
-from cyberdelta.platform.capability import Capability, Mount
+from cyberdelta.platform.capability import Capability, Mount, PeriodicTask
 
 
 def _models() -> Sequence[ModuleType]:
@@ -29,6 +29,17 @@ def _commands() -> Sequence[tuple[str, typer.Typer]]:
     return [("audit", audit_app)]
 
 
+def _periodic() -> Sequence[PeriodicTask]:
+    from cyberdelta.audit.checkpointing import daily_checkpoint
+
+    return [PeriodicTask("daily_audit_checkpoint", daily_checkpoint)]
+
+
 CAPABILITY = Capability(
-    name="audit", package="cyberdelta.audit", models=_models, routers=_routers, commands=_commands
+    name="audit",
+    package="cyberdelta.audit",
+    models=_models,
+    routers=_routers,
+    periodic=_periodic,
+    commands=_commands,
 )

@@ -57,6 +57,13 @@ class Settings(BaseSettings):
     rp_name: str = "CyberDelta"
     sign_in_max_failures: int = Field(default=5, gt=0)
     sign_in_lockout_minutes: int = Field(default=15, gt=0)
+    # Signed checkpoints of the audit chain (docs/accounts.md, "Audit trail"): the Ed25519 private key
+    # (PEM or base64 of its 32 bytes) or a file holding it, never stored in the database.
+    audit_checkpoint_key: SecretStr | None = None
+    audit_checkpoint_key_file: Path | None = None
+    # Where `cyberdelta audit checkpoint` and the worker append checkpoints (default:
+    # data_dir/audit-checkpoints.jsonl); copy the file off this host.
+    audit_checkpoint_file: Path | None = None
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_sender: str = "cyberdelta@localhost"
@@ -93,6 +100,14 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'cyberdelta.sqlite3').resolve()}"
+
+    @property
+    def resolved_checkpoint_file(self) -> Path:
+        return self.audit_checkpoint_file or self.data_dir / "audit-checkpoints.jsonl"
+
+    @property
+    def checkpoints_enabled(self) -> bool:
+        return self.audit_checkpoint_key is not None or self.audit_checkpoint_key_file is not None
 
     def resolved_secret_key(self) -> str:
         """The configured secret, or in development a random one persisted in ``data_dir``."""

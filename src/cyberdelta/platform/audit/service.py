@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -195,3 +195,37 @@ def export_lines(session: Session) -> Iterator[str]:
     """JSON lines, oldest first, each a complete entry with its hashes."""
     for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.sequence)):
         yield json.dumps(as_json(entry), ensure_ascii=False, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class ChainState:
+    """The newest entry's sequence number and hash, and how many entries the chain holds."""
+
+    sequence: int
+    head_hash: str
+    entries: int
+
+
+def chain_state(session: Session) -> ChainState:
+    """The chain as it stands, read under the append lock so that no entry lands in between (the
+    head row is locked on PostgreSQL; SQLite serialises writers on the database)."""
+    head = session.execute(
+        select(HEAD_TABLE.c.sequence, HEAD_TABLE.c.entry_hash)
+        .where(HEAD_TABLE.c.id == HEAD_ID)
+        .with_for_update()
+    ).first()
+    count = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+    if head is None:
+        return ChainState(0, GENESIS_HASH, count)
+    return ChainState(int(head[0]), str(head[1]), count)
+
+
+def hashes_by_sequence(session: Session, sequences: Iterable[int]) -> dict[int, str]:
+    """The stored hash of each entry named, as the chain holds them now (for signed checkpoints)."""
+    wanted = sorted(set(sequences))
+    found: dict[int, str] = {}
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        query = select(AuditEntry.sequence, AuditEntry.entry_hash).where(AuditEntry.sequence.in_(chunk))
+        found.update({int(sequence): str(value) for sequence, value in session.execute(query)})
+    return found
