@@ -6,8 +6,9 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from cyberdelta.catalog.spreadsheet import catalog_workbook, safe_cell
+from cyberdelta.catalog.spreadsheet import catalog_workbook
 from cyberdelta.platform.i18n import language
+from cyberdelta.platform.tabular import safe_cell
 from tests.factories import small_catalog
 
 

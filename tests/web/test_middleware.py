@@ -97,3 +97,12 @@ def test_error_messages_follow_the_language(client: TestClient) -> None:
     assert english.status_code == japanese.status_code == 404
     assert "The page was not found." in english.text
     assert "The page was not found." not in japanese.text
+
+
+@pytest.mark.parametrize("path", ["/", "/account", "/api/v1/health", "/taxii2/", "/no/such/page"])
+def test_no_response_but_static_assets_may_be_cached(client: TestClient, path: str) -> None:
+    assert client.get(path, follow_redirects=False).headers["cache-control"] == "no-store"
+
+
+def test_static_assets_may_be_cached(client: TestClient) -> None:
+    assert "no-store" not in client.get("/static/style.css").headers.get("cache-control", "")

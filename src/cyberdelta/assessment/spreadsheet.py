@@ -25,9 +25,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cyberdelta.assessment.maturity import descriptor
 from cyberdelta.assessment.scoring import MATURITY_MAX, MATURITY_MIN
-from cyberdelta.catalog.spreadsheet import FORMULA_PREFIXES, safe_cell
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.i18n import language, pick
+from cyberdelta.platform.tabular import FORMULA_PREFIXES, safe_cell
 from cyberdelta.platform.xlsx_preflight import WorkbookLimitError, inspect_xlsx
 
 META_SHEET = "_meta"

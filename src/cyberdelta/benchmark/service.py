@@ -7,8 +7,6 @@ k-anonymity rules, and positions are read for the asking organisation only.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -30,6 +28,7 @@ from cyberdelta.benchmark.compute import (
 from cyberdelta.benchmark.models import BenchmarkFigure, BenchmarkPosition
 from cyberdelta.benchmark.versions import DomainMapping, VersionMapping, version_mapping
 from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.tabular import csv_text
 
 
 def cycles(session: Session) -> list[Cycle]:
@@ -340,11 +339,8 @@ def export_rows(session: Session, cycle: Cycle) -> list[list[object]]:
 
 
 def export_csv(session: Session, cycle: Cycle) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    writer.writerows(export_rows(session, cycle))
-    return buffer.getvalue()
+    """The figures as CSV for spreadsheets (formula-safe cells, UTF-8 with a byte-order mark)."""
+    return csv_text(EXPORT_COLUMNS, export_rows(session, cycle))
 
 
 def group_sizes(rows: list[BenchmarkFigure]) -> dict[str, int]:

@@ -15,15 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from cyberdelta.catalog.tree import first_prop, flatten, prop_values
 from cyberdelta.platform.i18n import gettext
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would read as a formula is kept as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+from cyberdelta.platform.tabular import safe_cell
 
 
 def catalog_workbook(catalog: dict[str, Any]) -> bytes:

@@ -84,8 +84,15 @@ class LanguageMiddleware:
         await self.app(scope, receive, send_with_language)
 
 
+STATIC_PREFIX = "/static/"
+
+
 class SecurityHeadersMiddleware:
-    """Gives every response the security headers (unless a route set its own) and the request id."""
+    """Gives every response the security headers (unless a route set its own) and the request id.
+
+    Every response but the static assets is ``Cache-Control: no-store`` unless its route says
+    otherwise (OWASP ASVS 5.0 V14.3 "Client-side data protection"): assessment pages, exports,
+    evidence, PDFs and positions must not be kept by a shared or browser cache."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -97,6 +104,7 @@ class SecurityHeadersMiddleware:
         identifier = request_id(Headers(scope=scope).get("x-request-id"))
         scope.setdefault("state", {})["request_id"] = identifier
         secure = scope.get("scheme") == "https"
+        cacheable = str(scope.get("path", "")).startswith(STATIC_PREFIX)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -106,6 +114,8 @@ class SecurityHeadersMiddleware:
                 headers["X-Request-ID"] = identifier
                 if secure:
                     headers.setdefault("Strict-Transport-Security", HSTS)
+                if not cacheable:
+                    headers.setdefault("Cache-Control", "no-store")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
