@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import requests
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from cyberdelta.intel import service
@@ -90,3 +91,9 @@ def test_a_terminated_server_stops_its_validation_processes_cleanly(tmp_path: Pa
     assert server.returncode == -signal.SIGTERM
     assert "leaked semaphore" not in errors, errors
     assert "Application shutdown complete" in errors
+
+
+def test_no_page_loads_scripts_from_a_cdn_the_security_policy_refuses(client: TestClient) -> None:
+    """Swagger's page needs a CDN script and an inline one; it is not served, the schema is."""
+    assert client.get("/api/docs").status_code == 404
+    assert client.get("/api/openapi.json").json()["info"]["title"] == "CyberDelta"
