@@ -59,7 +59,9 @@ def test_repeated_failures_lock_the_client_out(
         "/auth/recover", data={"email": "ciso@example.jp", "code": codes[1], "csrf_token": token}
     )
     assert locked.status_code == 429
-    assert client.post("/auth/sign-in/options", headers={"X-CSRF-Token": token}).status_code == 429
+    # The account is locked, not everyone behind the address (OWASP ASVS 5.0 V6.3): a passkey sign-in
+    # from it still starts.
+    assert client.post("/auth/sign-in/options", headers={"X-CSRF-Token": token}).status_code == 200
     with transaction(session_factory) as session:
         assert all(row.used_at is None for row in session.scalars(select(RecoveryCode)))
 
@@ -127,3 +129,68 @@ def test_the_session_cookie_is_host_prefixed_secure_httponly_and_samesite(
         assert all(flag in cookie for flag in ("Secure", "HttpOnly", "SameSite=lax", "Path=/"))
         assert "Domain" not in cookie
         assert https.get("/api/v1/me").json()["role"] == "security_officer"
+
+
+def test_an_attackers_own_sign_ins_do_not_reset_the_count_against_another_account(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    """Twelve wrong codes for the victim, each followed by the attacker signing in to an account of
+    their own: the victim's account locks after five all the same."""
+    _victim, victim_codes = _member(session_factory)
+    with transaction(session_factory) as session:
+        other = make_organisation(session, OrganisationKind.EXCHANGE)
+        attacker = make_member(session, other, Role.CONTRIBUTOR, email="attacker@example.jp")
+        attacker_codes = recovery.new_codes(session, attacker.id)
+    answers = []
+    for attempt in range(10):
+        client.cookies.clear()
+        token = anonymous_csrf(client)
+        wrong = client.post(
+            "/auth/recover", data={"email": "ciso@example.jp", "code": "WRONG", "csrf_token": token}
+        )
+        answers.append(wrong.status_code)
+        client.cookies.clear()
+        own = {
+            "email": "attacker@example.jp",
+            "code": attacker_codes[attempt],
+            "csrf_token": anonymous_csrf(client),
+        }
+        client.post("/auth/recover", data=own, follow_redirects=False)
+    assert answers[:5] == [400] * 5 and set(answers[5:]) == {429}
+    client.cookies.clear()
+    right = {"email": "ciso@example.jp", "code": victim_codes[0], "csrf_token": anonymous_csrf(client)}
+    assert client.post("/auth/recover", data=right).status_code == 429
+
+
+def test_one_accounts_failures_do_not_lock_everyone_behind_the_same_address(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    _member(session_factory)
+    with transaction(session_factory) as session:
+        colleague = make_member(
+            session,
+            make_organisation(session, OrganisationKind.EXCHANGE),
+            Role.CONTRIBUTOR,
+            "colleague@example.jp",
+        )
+        colleague_codes = recovery.new_codes(session, colleague.id)
+    token = anonymous_csrf(client)
+    for _attempt in range(6):
+        client.post("/auth/recover", data={"email": "ciso@example.jp", "code": "WRONG", "csrf_token": token})
+    form = {"email": "colleague@example.jp", "code": colleague_codes[0], "csrf_token": token}
+    assert client.post("/auth/recover", data=form, follow_redirects=False).status_code == 303
+
+
+def test_after_a_recovery_code_the_session_may_enrol_a_new_passkey_without_a_step_up(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    _user, codes = _member(session_factory)
+    form = {"email": "ciso@example.jp", "code": codes[0], "csrf_token": anonymous_csrf(client)}
+    assert client.post("/auth/recover", data=form, follow_redirects=False).status_code == 303
+    page = client.get("/account")
+    csrf = page.text.split('name="csrf-token" content="')[1].split('"')[0]
+    options = client.post("/account/passkeys/options", headers={"X-CSRF-Token": csrf}, follow_redirects=False)
+    assert options.status_code == 200 and "challenge" in options.json()
+    # Only enrolment: other key management still needs a passkey confirmation.
+    codes_page = client.post("/account/recovery-codes", data={"csrf_token": csrf}, follow_redirects=False)
+    assert codes_page.status_code == 303 and "/auth/step-up" in codes_page.headers["location"]

@@ -62,6 +62,8 @@ class AuthSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     stepped_up_at: Mapped[datetime | None]
+    # After signing in with a recovery code: until when this session may enrol a new passkey.
+    recovery_enrol_until: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
 
 

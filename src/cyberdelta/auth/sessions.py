@@ -95,6 +95,12 @@ def is_stepped_up(row: AuthSession, settings: Settings) -> bool:
     )
 
 
+def may_enrol_after_recovery(row: AuthSession) -> bool:
+    """A session begun with a recovery code may enrol a new passkey for a while without a step-up
+    (the person has no passkey left to step up with)."""
+    return row.recovery_enrol_until is not None and utcnow() <= row.recovery_enrol_until
+
+
 def end_session(session: Session, row: AuthSession) -> None:
     row.revoked_at = utcnow()
 

@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     rp_id: str = ""
     rp_name: str = "CyberDelta"
     sign_in_max_failures: int = Field(default=5, gt=0)
+    sign_in_max_failures_per_client: int = Field(default=25, gt=0)
     sign_in_lockout_minutes: int = Field(default=15, gt=0)
     # Signed checkpoints of the audit chain (docs/accounts.md, "Audit trail"): the Ed25519 private key
     # (PEM or base64 of its 32 bytes) or a file holding it, never stored in the database.

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Form, HTTPException, Request
+from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from cyberdelta.auth import passkeys, recovery, sessions
 from cyberdelta.auth.challenges import CeremonyError
-from cyberdelta.auth.models import Passkey
+from cyberdelta.auth.models import AuthSession, Passkey
 from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.web import access
 from cyberdelta.platform.web.audit import log
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.schemas import MAX_ROW_ID, RowId
@@ -23,6 +24,7 @@ from cyberdelta.platform.web.templating import render
 from cyberdelta.tenancy import service as tenancy
 from cyberdelta.tenancy.http.access import SignedInPrincipal, SteppedUpPrincipal
 from cyberdelta.tenancy.models import User
+from cyberdelta.tenancy.principal import Principal
 
 router = APIRouter(prefix="/account", include_in_schema=False)
 
@@ -46,6 +48,8 @@ def _account_page(
         "recovery_left": recovery.remaining(session, user.id),
         "codes": None,
         "error": None,
+        "recovering": request.state.auth_session is not None
+        and sessions.may_enrol_after_recovery(request.state.auth_session),
     }
     context.update(extra)
     return render(request, "auth/account.html", context, status_code=400 if extra.get("error") else 200)
@@ -101,9 +105,23 @@ def change_email_language(
     return RedirectResponse("/account", status_code=303)
 
 
+async def _enrolling(request: Request, db: SessionDep, settings: SettingsDep) -> Principal:
+    """A signed-in user who stepped up, or whose session began with a recovery code moments ago."""
+    principal: Principal = await access.signed_in(request, db, settings)
+    row: AuthSession | None = request.state.auth_session
+    if row is not None and sessions.may_enrol_after_recovery(row):
+        return principal
+    stepped_up: Principal = await access.signed_in_step_up(request, db, settings)
+    return stepped_up
+
+
+_enrolling.policy = "signed_in"  # type: ignore[attr-defined]
+EnrollingPrincipal = Annotated[Principal, Depends(_enrolling)]
+
+
 @router.post("/passkeys/options")
 def add_passkey_options(
-    request: Request, session: SessionDep, settings: SettingsDep, principal: SteppedUpPrincipal
+    request: Request, session: SessionDep, settings: SettingsDep, principal: EnrollingPrincipal
 ) -> JSONResponse:
     return JSONResponse(passkeys.registration_options(session, settings, _user(session, principal)))
 
@@ -113,7 +131,7 @@ def add_passkey_verify(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    principal: SteppedUpPrincipal,
+    principal: EnrollingPrincipal,
     payload: Annotated[dict[str, Any], Body()],
 ) -> JSONResponse:
     credential = payload.get("credential")

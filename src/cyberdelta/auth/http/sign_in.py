@@ -6,6 +6,7 @@ returns the options for ``navigator.credentials``, ``…/verify`` checks the bro
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
@@ -31,7 +32,7 @@ Payload = Annotated[dict[str, Any], Body()]
 
 
 def _client_key(request: Request) -> str:
-    return "ip:" + (request.client.host if request.client else "unknown")
+    return throttle.client_key(request.client.host if request.client else None)
 
 
 def _credential(payload: dict[str, Any]) -> dict[str, Any]:
@@ -66,7 +67,7 @@ def sign_in_page(request: Request, next: str = "/account") -> HTMLResponse:
 
 @router.post("/sign-in/options", dependencies=[Depends(public)])
 def sign_in_options(request: Request, session: SessionDep, settings: SettingsDep) -> JSONResponse:
-    if throttle.is_locked(session, settings, _client_key(request)):
+    if throttle.is_locked(session, settings, client=_client_key(request)):
         return _refuse(_("Too many failed sign-ins: try again in a few minutes."), 429)
     return JSONResponse(passkeys.authentication_options(session, settings, challenges.SIGN_IN))
 
@@ -75,8 +76,7 @@ def sign_in_options(request: Request, session: SessionDep, settings: SettingsDep
 def sign_in_verify(
     request: Request, session: SessionDep, settings: SettingsDep, payload: Payload
 ) -> JSONResponse:
-    key = _client_key(request)
-    if throttle.is_locked(session, settings, key):
+    if throttle.is_locked(session, settings, client=_client_key(request)):
         return _refuse(_("Too many failed sign-ins: try again in a few minutes."), 429)
     try:
         passkey = passkeys.authenticate(session, settings, _credential(payload), challenges.SIGN_IN)
@@ -85,7 +85,7 @@ def sign_in_verify(
         return _refuse(str(error))
     user = session.get(User, passkey.user_id)
     assert user is not None  # noqa: S101 (foreign key)
-    throttle.clear(session, settings, key)
+    throttle.clear(session, settings, throttle.account_key(user.email))
     response = _signed_in_response(
         request, session, settings, user, str(payload.get("next") or "/account"), stepped_up=True
     )
@@ -102,10 +102,10 @@ def sign_in_verify(
     return response
 
 
-def _record_failure(request: Request, session: SessionDep, reason: str) -> None:
-    """Count and audit a failure. The refusal is a normal response, so this (and the spent
-    challenge) commits with the request's transaction."""
-    throttle.record_failure(session, _client_key(request))
+def _record_failure(request: Request, session: SessionDep, reason: str, account: str | None = None) -> None:
+    """Count (per client address, and per account when known) and audit a failure. The refusal is a
+    normal response, so this (and the spent challenge) commits with the request's transaction."""
+    throttle.record_failure(session, [_client_key(request), *([account] if account else [])])
     log(request, session, "auth.sign_in_failed", details={"reason": reason[:300]})
 
 
@@ -279,17 +279,20 @@ def recover(
     code: Annotated[str, Form(max_length=40)],
 ) -> Response:
     """Sign in with a one-time recovery code; the session is not stepped up."""
-    key = _client_key(request)
-    if throttle.is_locked(session, settings, key):
+    account = throttle.account_key(email)
+    if throttle.is_locked(session, settings, client=_client_key(request), account=account):
         message = _("Too many failed sign-ins: try again in a few minutes.")
         return render(request, "auth/recover.html", {"error": message, "email": email}, status_code=429)
     user = tenancy.get_user_by_email(session, email)
     if user is None or not recovery.use_code(session, user.id, code):
-        _record_failure(request, session, "recovery code refused")
+        _record_failure(request, session, "recovery code refused", account)
         message = _("code: this e-mail address and recovery code do not match an unused code")
         return render(request, "auth/recover.html", {"error": message, "email": email}, status_code=400)
-    throttle.clear(session, settings, key)
+    throttle.clear(session, settings, account)
     row, raw = sessions.start_session(session, settings, user.id, stepped_up=False)
+    # The person lost their passkeys: this session may enrol a new one (and nothing else that needs
+    # a step-up) for the step-up window, and is taken to where that is done.
+    row.recovery_enrol_until = utcnow() + timedelta(minutes=settings.step_up_minutes)
     log(request, session, "auth.recovery_code_used", user_id=user.id, organisation_id=row.organisation_id)
     response = RedirectResponse("/account", status_code=303)
     set_session_cookie(response, settings, raw)
