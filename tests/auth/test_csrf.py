@@ -7,12 +7,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.auth.models import ApiToken
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.web.csrf import HEADER
 from cyberdelta.tenancy.models import Invitation, OrganisationKind
-from cyberdelta.tenancy.permissions import Permission, Role
-from tests.accounts_factories import make_api_token, make_member, make_organisation, sign_in_client
+from cyberdelta.tenancy.permissions import Role
+from tests.accounts_factories import make_member, make_organisation, sign_in_client
+from tests.intel.stix_factories import ROOT, envelope, indicator, make_hub, taxii_headers
 
 
 def test_a_form_post_without_the_token_is_refused(
@@ -51,9 +51,10 @@ def test_pages_carry_the_token_in_forms_and_meta(
 def test_a_bearer_token_request_needs_no_csrf_token(
     client: TestClient, session_factory: sessionmaker[Session]
 ) -> None:
-    with transaction(session_factory) as session:
-        isac = make_organisation(session, OrganisationKind.ISAC)
-        raw = make_api_token(session, isac, [Permission.TOKENS_MANAGE])
-        token_id = session.scalars(select(ApiToken.id)).one()
-    answer = client.delete(f"/api/v1/tokens/{token_id}", headers={"Authorization": f"Bearer {raw}"})
-    assert answer.status_code == 200 and answer.json()["revoked_at"] is not None
+    hub = make_hub(session_factory)
+    answer = client.post(
+        f"{ROOT}/collections/{hub.collection_id}/objects/",
+        json=envelope([indicator()]),
+        headers=taxii_headers(hub.publisher),
+    )
+    assert answer.status_code == 202 and answer.json()["success_count"] == 1

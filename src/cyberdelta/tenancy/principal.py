@@ -21,6 +21,8 @@ class Principal:
     role: Role | None
     permissions: frozenset[Permission]
     token_id: int | None = None
+    # The person who made the API token (None for a token made from the command line).
+    token_creator_id: int | None = None
     session_id: int | None = None
 
     def has(self, permission: Permission) -> bool:

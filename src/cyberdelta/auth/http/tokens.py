@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cyberdelta.auth.models import ApiToken
-from cyberdelta.auth.tokens import create_api_token, revoke_api_token, tokens_of
+from cyberdelta.auth.tokens import PERSON_ONLY, create_api_token, revoke_api_token, tokens_of
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
 from cyberdelta.platform.web.audit import log
@@ -29,7 +29,8 @@ TokenManager = Annotated[Principal, Depends(require(Permission.TOKENS_MANAGE))]
 
 
 def _grantable(principal: Principal) -> list[str]:
-    return sorted(principal.permissions)
+    """What the member holds, less what needs a person's passkey confirmation."""
+    return sorted(principal.permissions - PERSON_ONLY)
 
 
 def _page(

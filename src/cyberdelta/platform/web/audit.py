@@ -40,6 +40,9 @@ def log(
     extra = dict(details or {})
     if principal is not None and principal.token_id is not None:
         extra.setdefault("api_token_id", principal.token_id)
+        creator = getattr(principal, "token_creator_id", None)
+        if creator is not None:
+            extra.setdefault("api_token_creator_id", creator)
     if request.client is not None:
         extra.setdefault("client", request.client.host)
     record(
