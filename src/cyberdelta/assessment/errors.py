@@ -22,3 +22,7 @@ class ConflictError(AssessmentError):
     def __init__(self, field: str, reason: str, current_version: int) -> None:
         super().__init__(field, reason)
         self.current_version = current_version
+
+
+class FrozenError(AssessmentError):
+    """The assessment is signed off (or accepted): nothing its signature covers may change."""

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from cyberdelta.assessment import service
 from cyberdelta.assessment.errors import AssessmentError, NotFoundError
 from cyberdelta.assessment.models import Assessment, Evidence, EvidenceUse, Response
 from cyberdelta.platform.i18n import gettext as _
@@ -166,9 +167,11 @@ def _response(session: Session, assessment: Assessment, control_id: str) -> Resp
 
 
 def attach(session: Session, assessment: Assessment, evidence: Evidence, control_ids: Iterable[str]) -> int:
-    """Attach one piece of evidence to several controls of an assessment (same organisation only)."""
+    """Attach one piece of evidence to several controls of an assessment (same organisation only,
+    and only while the assessment can still be changed)."""
     if evidence.organisation_id != assessment.organisation_id:
         raise NotFoundError(evidence.id)
+    service.require_editable(assessment)
     count = 0
     for control_id in control_ids:
         row = _response(session, assessment, control_id)
@@ -185,6 +188,7 @@ def attach(session: Session, assessment: Assessment, evidence: Evidence, control
 
 
 def detach(session: Session, assessment: Assessment, evidence: Evidence, control_id: str) -> None:
+    service.require_editable(assessment)
     row = _response(session, assessment, control_id)
     session.execute(
         delete(EvidenceUse).where(EvidenceUse.response_id == row.id, EvidenceUse.evidence_id == evidence.id)

@@ -62,7 +62,7 @@ def export_workbook(session: Session, assessment: Assessment) -> bytes:
 
 def import_workbook(session: Session, assessment: Assessment, data: bytes, user_id: int | None) -> int:
     """Check the whole workbook (raises ``WorkbookError`` with every problem), then apply it."""
-    service._require_editable(assessment)
+    service.require_editable(assessment)
     key, version = service.catalog_of(session, assessment)
     rows = read_workbook(data, key, version, _sheet_controls(session, assessment))
     inputs = {

@@ -20,6 +20,7 @@ from cyberdelta.assessment.exports import organisation_name
 from cyberdelta.assessment.gaps import GapKind
 from cyberdelta.assessment.maturity import descriptor
 from cyberdelta.assessment.models import Assessment
+from cyberdelta.assessment.workflow import State, is_editable
 from cyberdelta.platform.i18n import current_language, language
 from cyberdelta.platform.reports.charts import heat_map, radar_chart
 from cyberdelta.platform.reports.pdf import html_to_pdf
@@ -44,6 +45,11 @@ class AnswerLine:
     evidence: list[str]
 
 
+def _signed_evidence(snapshot: dict[str, Any], control_id: str) -> list[str]:
+    answer = snapshot.get("responses", {}).get(control_id) or {}
+    return [str(title) for title in answer.get("evidence", [])]
+
+
 def report_context(
     session: Session, assessment: Assessment, progress: Progress | None = None, *, refresh: bool = True
 ) -> dict[str, Any]:
@@ -54,6 +60,8 @@ def report_context(
     result = service.summary(session, assessment, view)
     responses = service.responses_of(session, assessment)
     evidence = evidence_by_response(session, assessment)
+    # A signed-off revision is reported as it was signed: its evidence from the snapshot.
+    frozen = assessment.snapshot if not is_editable(State(assessment.state)) else None
     step(20)
     codes = [domain.code for domain in view.domains]
     counts: dict[str, list[int]] = {code: [0] * 7 for code in codes}
@@ -76,7 +84,11 @@ def report_context(
                 level=control.level,
                 maturity=maturity,
                 comment=row.comment if row else "",
-                evidence=[e.title for e in evidence.get(row.id, [])] if row else [],
+                evidence=_signed_evidence(frozen, control.control_id)
+                if frozen is not None
+                else [e.title for e in evidence.get(row.id, [])]
+                if row
+                else [],
             )
         )
     step(40)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from cyberdelta.assessment import scoring
 from cyberdelta.assessment.catalog_view import CatalogView, catalog_view
-from cyberdelta.assessment.errors import AssessmentError, ConflictError, NotFoundError
+from cyberdelta.assessment.errors import AssessmentError, ConflictError, FrozenError, NotFoundError
 from cyberdelta.assessment.models import Assessment, Cycle, Response, RiskProfile
 from cyberdelta.assessment.targets import Band, DomainTarget, InherentRiskProfile, domain_targets
 from cyberdelta.assessment.workflow import State, is_editable
@@ -230,9 +230,11 @@ def validate_response(data: ResponseInput) -> ResponseInput:
     return dataclasses.replace(data, na_reason="")
 
 
-def _require_editable(assessment: Assessment) -> None:
+def require_editable(assessment: Assessment) -> None:
+    """Refuse any change to a submission that has been signed off: its answers, evidence, targets
+    and profile are what the approver signed (the sign-off snapshot keeps them)."""
     if not is_editable(State(assessment.state)):
-        raise AssessmentError(
+        raise FrozenError(
             "state", _("The assessment is %(state)s and can no longer be changed.", state=assessment.state)
         )
 
@@ -247,7 +249,7 @@ def save_response(
     user_id: int | None,
 ) -> Response:
     """Save one answer if nobody saved it since ``expected_version`` was read, else :class:`ConflictError`."""
-    _require_editable(assessment)
+    require_editable(assessment)
     if get_control(session, assessment.cycle.catalog_version_id, control_id) is None:
         raise AssessmentError("control_id", _("Unknown control id %(id)s.", id=control_id))
     clean = validate_response(data)
@@ -294,7 +296,7 @@ def apply_rows(
     session: Session, assessment: Assessment, rows: dict[str, ResponseInput], user_id: int | None
 ) -> int:
     """Apply imported answers (already validated) over the stored ones; returns how many changed."""
-    _require_editable(assessment)
+    require_editable(assessment)
     existing = responses_of(session, assessment)
     for control_id, data in rows.items():
         clean = validate_response(data)

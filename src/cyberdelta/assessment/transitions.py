@@ -53,6 +53,11 @@ def snapshot(session: Session, assessment: Assessment) -> dict[str, Any]:
                 "owner": row.owner,
                 "target_override": row.target_override,
                 "evidence": [item.title for item in evidence.get(row.id, [])],
+                # What was signed, by content: a file by its SHA-256, a link by its address.
+                "evidence_signed": [
+                    {"title": item.title, "sha256": item.sha256, "url": item.url}
+                    for item in evidence.get(row.id, [])
+                ],
             }
             for control_id, row in responses.items()
         },

@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from cyberdelta.assessment import evidence, service
-from cyberdelta.assessment.errors import AssessmentError, NotFoundError
+from cyberdelta.assessment.errors import AssessmentError, FrozenError, NotFoundError
 from cyberdelta.assessment.http.access import Reader, Writer, load, organisation_of
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
@@ -89,6 +89,8 @@ async def evidence_add(
         else:
             raise AssessmentError("file", _("choose a file or give a link"))
         evidence.attach(session, assessment, item, controls)
+    except FrozenError as error:
+        raise HTTPException(status_code=409, detail=f"{_(error.field)}: {error.reason}") from None
     except AssessmentError as error:
         raise HTTPException(status_code=422, detail=f"{_(error.field)}: {error.reason}") from None
     return RedirectResponse(_back(assessment.id, controls[0] if len(controls) == 1 else ""), status_code=303)
@@ -112,10 +114,13 @@ def evidence_attach(
         item = evidence.get_evidence(session, assessment.organisation_id, evidence_id)
     except NotFoundError:
         raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
-    if detach:
-        evidence.detach(session, assessment, item, control_id)
-    else:
-        evidence.attach(session, assessment, item, [control_id])
+    try:
+        if detach:
+            evidence.detach(session, assessment, item, control_id)
+        else:
+            evidence.attach(session, assessment, item, [control_id])
+    except FrozenError as error:
+        raise HTTPException(status_code=409, detail=f"{_(error.field)}: {error.reason}") from None
     return RedirectResponse(_back(assessment.id, control_id), status_code=303)
 
 
