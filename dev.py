@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Bootstrap for a fresh clone: needs nothing but Python 3.11.
 
-    python3 dev.py serve   set up, migrate, load demo data, serve http://127.0.0.1:8000
-    python3 dev.py test    set up, then ruff, mypy --strict and the whole pytest suite
+    python3 dev.py serve   set up, migrate, load demo data, serve http://localhost:8000
+    python3 dev.py test    set up, then ruff, mypy --strict, the import contracts and the whole pytest suite
 
 Both create ``.venv`` on first use and reinstall only when pyproject.toml or
 constraints.txt change. The test command installs Debian's Chromium and poppler-utils with apt-get
@@ -96,6 +96,7 @@ def test(extra: list[str]) -> None:
     run(BIN / "ruff", "check", "src", "tests", "benchmarks", "scripts", "dev.py")
     run(BIN / "ruff", "format", "--check", "src", "tests", "benchmarks", "scripts", "dev.py")
     run(BIN / "mypy")
+    run(BIN / "lint-imports", "--no-cache")  # the layer contracts in pyproject.toml
     run(BIN / "python", "-m", "pytest", *extra)
 
 

@@ -25,7 +25,7 @@ from cyberdelta.platform.i18n import current_language, language
 from cyberdelta.platform.reports.charts import heat_map, radar_chart
 from cyberdelta.platform.reports.pdf import html_to_pdf
 from cyberdelta.platform.settings import Language
-from cyberdelta.platform.web.templating import make_templates
+from cyberdelta.platform.templates import make_environment
 
 # This capability's own templates (the report documents); no page layout is needed for a PDF.
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -119,7 +119,7 @@ def render_report_html(
     session: Session, assessment: Assessment, progress: Progress | None = None, *, refresh: bool = True
 ) -> str:
     context = report_context(session, assessment, progress, refresh=refresh)
-    template = make_templates(TEMPLATES).env.get_template("assessment/report_document.html")
+    template = make_environment(TEMPLATES).get_template("assessment/report_document.html")
     return template.render(context)
 
 

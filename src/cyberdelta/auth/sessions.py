@@ -12,10 +12,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from cyberdelta.auth.models import AuthSession
+from cyberdelta.platform.cookies import session_cookie_name
 from cyberdelta.platform.db.base import utcnow
 from cyberdelta.platform.secrets import digest, new_token
 from cyberdelta.platform.settings import Settings
-from cyberdelta.platform.web.cookies import session_cookie_name
 from cyberdelta.tenancy import service as tenancy
 from cyberdelta.tenancy.models import Organisation
 from cyberdelta.tenancy.permissions import Role, permissions_for
@@ -23,7 +23,7 @@ from cyberdelta.tenancy.principal import Principal
 
 
 def cookie_name(settings: Settings) -> str:
-    """The session cookie's name (:func:`~cyberdelta.platform.web.cookies.session_cookie_name`)."""
+    """The session cookie's name (:func:`~cyberdelta.platform.cookies.session_cookie_name`)."""
     return session_cookie_name(settings)
 
 

@@ -23,7 +23,7 @@ from cyberdelta.benchmark.service import industry_view, own_maturities, where_yo
 from cyberdelta.platform.i18n import language
 from cyberdelta.platform.reports.pdf import html_to_pdf
 from cyberdelta.platform.settings import Language
-from cyberdelta.platform.web.templating import make_templates
+from cyberdelta.platform.templates import make_environment
 from cyberdelta.tenancy.models import Organisation
 
 # This capability's own templates (the report documents); no page layout is needed for a PDF.
@@ -78,7 +78,7 @@ def peers_do_better(session: Session, cycle: Cycle, organisation_id: int) -> lis
 
 def firm_pdf(session: Session, cycle: Cycle, organisation: Organisation, code: Language) -> bytes:
     with language(code):
-        template = make_templates(TEMPLATES).get_template("benchmark/feedback_document.html")
+        template = make_environment(TEMPLATES).get_template("benchmark/feedback_document.html")
         html = template.render(
             kind="firm",
             organisation=organisation.name_ja if code == "ja" else organisation.name_en,
@@ -92,7 +92,7 @@ def firm_pdf(session: Session, cycle: Cycle, organisation: Organisation, code: L
 def industry_pdf(session: Session, cycle: Cycle, code: Language) -> bytes:
     with language(code):
         view = industry_view(session, cycle)
-        template = make_templates(TEMPLATES).get_template("benchmark/feedback_document.html")
+        template = make_environment(TEMPLATES).get_template("benchmark/feedback_document.html")
         html = template.render(
             kind="industry",
             view=view,

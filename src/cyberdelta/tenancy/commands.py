@@ -17,7 +17,6 @@ from cyberdelta.platform.console import out
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.settings import Settings
 from cyberdelta.tenancy import invitations, mail, service
-from cyberdelta.tenancy.http.organisations import first_admin_role
 from cyberdelta.tenancy.models import Organisation
 from cyberdelta.tenancy.service import TenancyError, ensure_operator
 
@@ -99,7 +98,7 @@ def org_create(
             session, slug=slug, kind=kind, name_ja=name_ja, name_en=name_en
         )
         _cli_audit(session, "tenancy.organisation_created", organisation.id, slug=slug, kind=kind)
-        url = _invite(session, config, organisation, admin, first_admin_role(kind))
+        url = _invite(session, config, organisation, admin, service.first_admin_role(kind))
     _print(_("Created %(slug)s. One-time invitation link for %(email)s:", slug=slug, email=admin))
     _print(url)
 

@@ -12,7 +12,7 @@ from cyberdelta.platform.errors import DomainError
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.settings import SUPPORTED_LANGUAGES
 from cyberdelta.tenancy.models import Membership, Organisation, OrganisationKind, User
-from cyberdelta.tenancy.permissions import parse_role, role_allowed
+from cyberdelta.tenancy.permissions import ROLES_BY_KIND, Role, parse_role, role_allowed
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -158,3 +158,9 @@ def ensure_operator(session: Session) -> Organisation:
         name_ja="プラットフォーム運営者",
         name_en="Platform operator",
     )
+
+
+def first_admin_role(kind: str) -> Role:
+    """The role an organisation's first member gets: its admin (the operator's is platform admin)."""
+    roles = ROLES_BY_KIND[OrganisationKind(kind)]
+    return Role.ORG_ADMIN if Role.ORG_ADMIN in roles else Role.PLATFORM_ADMIN

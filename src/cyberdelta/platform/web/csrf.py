@@ -13,10 +13,10 @@ from fastapi import HTTPException, Request
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cyberdelta.platform.cookies import session_cookie_name
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.secrets import keyed_digest, new_token, same
 from cyberdelta.platform.settings import Settings
-from cyberdelta.platform.web.cookies import session_cookie_name
 
 ANONYMOUS_COOKIE = "cd_csrf"
 HEADER = "x-csrf-token"

@@ -16,18 +16,12 @@ from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.templating import render
 from cyberdelta.tenancy import invitations, service
 from cyberdelta.tenancy.models import OrganisationKind
-from cyberdelta.tenancy.permissions import ROLES_BY_KIND, Permission, Role
+from cyberdelta.tenancy.permissions import Permission
 from cyberdelta.tenancy.principal import Principal
 from cyberdelta.tenancy.service import TenancyError
 
 router = APIRouter(prefix="/admin/organisations", include_in_schema=False)
 Operator = Annotated[Principal, Depends(require(Permission.ORGANISATIONS_MANAGE))]
-
-
-def first_admin_role(kind: str) -> Role:
-    """The role an organisation's first member gets: its admin (the operator's is platform admin)."""
-    roles = ROLES_BY_KIND[OrganisationKind(kind)]
-    return Role.ORG_ADMIN if Role.ORG_ADMIN in roles else Role.PLATFORM_ADMIN
 
 
 def _page(
@@ -65,7 +59,7 @@ def create(
             session, slug=slug.strip(), kind=kind, name_ja=name_ja, name_en=name_en
         )
         invitation, url = invitations.create_invitation(
-            session, settings, organisation, admin_email, first_admin_role(kind), principal.user_id
+            session, settings, organisation, admin_email, service.first_admin_role(kind), principal.user_id
         )
     except TenancyError as error:
         return _page(request, session, error=str(error))
