@@ -13,7 +13,7 @@ from cyberdelta.assessment.errors import AssessmentError, NotFoundError
 from cyberdelta.assessment.http.access import Exporter, Reader, Writer, load, organisation_of
 from cyberdelta.assessment.report import report_context
 from cyberdelta.assessment.spreadsheet import WorkbookError
-from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.db.after_commit import after_commit
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.i18n import parse_language
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
@@ -108,10 +108,9 @@ def report_job_start(
     code = parse_language(language)
     if code is None:
         raise HTTPException(status_code=422, detail=_("language: choose ja or en"))
-    # The job row is committed before huey sees the job id (a worker may pick it up at once).
-    with transaction(request.app.state.session_factory) as own:
-        job_id = jobs.start_report(own, settings, assessment, code).id
-    jobs.enqueue(settings, job_id)
+    job_id = jobs.start_report(session, settings, assessment, code).id
+    # Queued once the job row is committed: a worker may pick it up at once.
+    after_commit(session, lambda: jobs.enqueue(settings, job_id))
     return RedirectResponse(f"/assessment/report-jobs/{job_id}", status_code=303)
 
 
