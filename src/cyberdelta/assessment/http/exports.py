@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from cyberdelta.assessment import exports, jobs
-from cyberdelta.assessment.errors import AssessmentError, NotFoundError
+from cyberdelta.assessment.errors import AssessmentError
 from cyberdelta.assessment.http.access import Exporter, Reader, Writer, load, organisation_of
 from cyberdelta.assessment.report import report_context
 from cyberdelta.assessment.spreadsheet import WorkbookError
@@ -116,10 +116,7 @@ def report_job_start(
 
 @router.get("/report-jobs/{job_id}", response_class=HTMLResponse)
 def report_job_status(request: Request, session: SessionDep, principal: Reader, job_id: int) -> HTMLResponse:
-    try:
-        job = jobs.get_job(session, organisation_of(principal), job_id)
-    except NotFoundError:
-        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
+    job = jobs.get_job(session, organisation_of(principal), job_id)
     fragment = request.headers.get("hx-request") == "true"
     template = "assessment/_job.html" if fragment else "assessment/job.html"
     return render(request, template, {"job": job})
@@ -129,10 +126,7 @@ def report_job_status(request: Request, session: SessionDep, principal: Reader, 
 def report_job_download(
     session: SessionDep, settings: SettingsDep, principal: Reader, job_id: int
 ) -> Response:
-    try:
-        job = jobs.get_job(session, organisation_of(principal), job_id)
-    except NotFoundError:
-        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
+    job = jobs.get_job(session, organisation_of(principal), job_id)
     if job.status != "done" or job.sha256 is None:
         raise HTTPException(status_code=409, detail=_("The report is not ready yet."))
     return FileResponse(

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cyberdelta.assessment import service as assessment_service
-from cyberdelta.assessment.errors import AssessmentError, NotFoundError
+from cyberdelta.assessment.errors import AssessmentError
 from cyberdelta.assessment.http.access import Reader as AssessmentReader
 from cyberdelta.assessment.http.access import Writer, organisation_of
 from cyberdelta.assessment.models import Cycle
@@ -181,10 +181,7 @@ def submission_page(
     request: Request, session: SessionDep, principal: SupervisorReader, assessment_id: int
 ) -> HTMLResponse:
     """Read-only view of one submission; the read itself is committed to the audit trail."""
-    try:
-        assessment = service.read_submission(session, assessment_id, user_id=principal.user_id)
-    except NotFoundError:
-        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
+    assessment = service.read_submission(session, assessment_id, user_id=principal.user_id)
     view = assessment_service.view_of(session, assessment)
     context = {
         "assessment": assessment,
@@ -218,10 +215,6 @@ async def review(
             control_comments=control_comments,
         )
         cycle_id = assessment.cycle_id
-    except NotFoundError:
-        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
-    except SupervisionError as error:
-        raise HTTPException(status_code=422, detail=str(error)) from None
     except (TransitionError, AssessmentError) as error:
         raise HTTPException(status_code=409, detail=str(error)) from None
     if action == Action.ACCEPT.value:
