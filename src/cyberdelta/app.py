@@ -6,7 +6,7 @@ settings passed in and kept on ``app.state``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from cyberdelta import __version__, capabilities
 from cyberdelta.platform.db.engine import make_engine, make_session_factory
+from cyberdelta.platform.errors import DomainError
 from cyberdelta.platform.events import Events
 from cyberdelta.platform.i18n import gettext
 from cyberdelta.platform.settings import Settings
@@ -37,6 +38,26 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith(("/api/", "/taxii2/")) or "text/html" not in request.headers.get(
         "accept", ""
     )
+
+
+def _error_answer(
+    request: Request,
+    status: int,
+    message: object,
+    *,
+    extra: dict[str, object] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """How an error is answered: by the answer of its path prefix (TAXII error messages under
+    ``/taxii2/``), as JSON for the API and non-HTML clients, else as the error page."""
+    for prefix, answer in request.app.state.error_answers.items():
+        if request.url.path.startswith(prefix):
+            answered: Response = answer(status, str(message))
+            return answered
+    if _wants_json(request):
+        return JSONResponse({"detail": message, **(extra or {})}, status_code=status, headers=headers)
+    shown = message if status != 404 else gettext("The page was not found.")
+    return render(request, "error.html", {"status": status, "message": shown}, status_code=status)
 
 
 @asynccontextmanager
@@ -75,7 +96,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     )
     capabilities.register_tasks()
     app.state.events = Events(capability.subscriptions() for capability in capabilities.CAPABILITIES)
-    # Path prefix → how an HTTP error is answered there (e.g. TAXII error messages), set by manifests.
+    # Path prefix → how an error (status, message) is answered there (e.g. TAXII error messages),
+    # set by manifests.
     app.state.error_answers = {}
 
     app.add_middleware(CsrfCookieMiddleware, secure=settings.cookie_secure)
@@ -110,21 +132,13 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
-        for prefix, answer in request.app.state.error_answers.items():
-            if request.url.path.startswith(prefix):
-                answered: Response = answer(error)
-                return answered
-        if _wants_json(request):
-            return JSONResponse(
-                {"detail": error.detail}, status_code=error.status_code, headers=error.headers
-            )
-        message = error.detail if error.status_code != 404 else gettext("The page was not found.")
-        return render(
-            request,
-            "error.html",
-            {"status": error.status_code, "message": message},
-            status_code=error.status_code,
-        )
+        return _error_answer(request, error.status_code, error.detail, headers=error.headers)
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, error: DomainError) -> Response:
+        """Every error a user can cause, raised by a service and not answered by its route
+        (docs/architecture.md, "Decisions", "Errors"); the request's transaction has rolled back."""
+        return _error_answer(request, error.status, error.render(), extra={"field": error.field})
 
     @app.exception_handler(SignInRequiredError)
     async def sign_in_required(request: Request, error: SignInRequiredError) -> Response:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.app import create_app
@@ -82,3 +82,29 @@ def test_with_external_jobs_a_separate_worker_process_renders_what_the_app_queue
         assert "report-download" in done
         pdf = client.get(job_url + "/report.pdf")
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+
+
+def test_starting_a_report_job_writes_and_queues_it_in_the_request_s_own_transaction(
+    client: TestClient,
+    engine: Engine,
+    session_factory: sessionmaker[Session],
+    exchange: Organisation,
+    assessment: Assessment,
+) -> None:
+    """The job is queued after the request's commit, not from a second transaction: on SQLite that
+    one waited for the write lock the request held (up to the busy timeout: "database is locked")."""
+    member(session_factory, exchange, Role.VIEWER, client)
+    begun: list[object] = []
+
+    def count(connection: object) -> None:
+        begun.append(connection)
+
+    event.listen(engine, "begin", count)
+    try:
+        started = client.post(
+            f"/assessment/{assessment.id}/report/jobs", data={"language": "en"}, follow_redirects=False
+        )
+    finally:
+        event.remove(engine, "begin", count)
+    assert started.status_code == 303 and started.headers["location"].startswith("/assessment/report-jobs/")
+    assert len(begun) == 1

@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from cyberdelta.assessment.maturity import descriptor
 from cyberdelta.assessment.scoring import MATURITY_MAX, MATURITY_MIN
+from cyberdelta.platform.errors import DomainError
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.i18n import language, pick
 from cyberdelta.platform.tabular import FORMULA_PREFIXES, safe_cell
@@ -75,8 +76,10 @@ class CellProblem:
         return f"{self.sheet}!{self.cell}: {self.reason}"
 
 
-class WorkbookError(Exception):
+class WorkbookError(DomainError):
     """The workbook cannot be imported; ``problems`` lists every reason (nothing was applied)."""
+
+    status = 422
 
     def __init__(self, problems: Sequence[CellProblem]) -> None:
         self.problems = list(problems)

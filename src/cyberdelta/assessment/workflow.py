@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from cyberdelta.platform.errors import DomainError
 from cyberdelta.platform.i18n import gettext as _
 
 
@@ -39,8 +40,10 @@ TRANSITIONS: dict[tuple[State, Action], State] = {
 EDITABLE = frozenset({State.DRAFT, State.IN_REVIEW})
 
 
-class TransitionError(Exception):
+class TransitionError(DomainError):
     """The action is not allowed in the current state."""
+
+    status = 409
 
     def __init__(self, state: State, action: Action) -> None:
         self.state = state

@@ -18,6 +18,7 @@ from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
 from cyberdelta.auth.models import WebAuthnChallenge
 from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.errors import DomainError
 from cyberdelta.platform.i18n import gettext as _
 
 REGISTER = "register"
@@ -25,8 +26,10 @@ SIGN_IN = "sign_in"
 STEP_UP = "step_up"
 
 
-class CeremonyError(ValueError):
+class CeremonyError(DomainError, ValueError):
     """A passkey ceremony failed; the message is safe to show (it names the field and reason)."""
+
+    status = 400
 
 
 def issue(

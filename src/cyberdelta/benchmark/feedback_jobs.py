@@ -24,6 +24,7 @@ from cyberdelta.benchmark.feedback_models import FeedbackRun
 from cyberdelta.platform.audit.service import record
 from cyberdelta.platform.db.base import utcnow
 from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.errors import DomainError
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.jobs import enqueue as enqueue_task
 from cyberdelta.platform.jobs import session_factory
@@ -35,7 +36,11 @@ STALE = timedelta(minutes=15)
 ACTIVE = ("queued", "running")
 
 
-class FeedbackRunError(ValueError):
+class FeedbackRunError(DomainError, ValueError):
+    """A feedback run that cannot start now (one is already running for the cycle)."""
+
+    status = 409
+
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field

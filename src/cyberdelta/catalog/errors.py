@@ -42,6 +42,8 @@ class CatalogImportError(CatalogError):
 
 
 class CatalogNotFoundError(CatalogError):
+    status = 404
+
     def __init__(self, reference: str) -> None:
         self.reference = reference
         super().__init__(reference)
@@ -51,6 +53,8 @@ class CatalogNotFoundError(CatalogError):
 
 
 class VersionExistsError(CatalogError):
+    status = 409
+
     def __init__(self, key: str, version: str) -> None:
         self.key = key
         self.version = version

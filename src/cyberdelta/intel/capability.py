@@ -48,7 +48,6 @@ def _filters() -> Mapping[str, Callable[..., Any]]:
 def _configure(app: FastAPI) -> None:
     from fastapi import Request
     from fastapi.responses import Response
-    from starlette.exceptions import HTTPException
 
     from cyberdelta.intel.http.media import TaxiiError, error_response
 
@@ -56,9 +55,9 @@ def _configure(app: FastAPI) -> None:
     async def taxii_error(request: Request, error: TaxiiError) -> Response:
         return error_response(error)
 
-    def http_error(error: HTTPException) -> Response:
-        # TAXII 2.1 §3.6.1: errors of the TAXII server are TAXII error messages.
-        return error_response(TaxiiError(error.status_code, str(error.detail)))
+    def http_error(status: int, message: str) -> Response:
+        # TAXII 2.1 §3.6.1: errors of the TAXII server (HTTP and domain errors) are TAXII error messages.
+        return error_response(TaxiiError(status, message))
 
     app.state.error_answers["/taxii2/"] = http_error
 

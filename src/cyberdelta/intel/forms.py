@@ -19,6 +19,7 @@ from typing import Any
 from cyberdelta.intel.timestamps import format_us, now_us
 from cyberdelta.intel.tlp import TLP2_MARKING_IDS, Tlp
 from cyberdelta.intel.wallet import STIX_SCO_NAMESPACE, WalletAddressError, address_pattern, wallet_address
+from cyberdelta.platform.errors import DomainError
 from cyberdelta.platform.i18n import gettext as _
 
 DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$")
@@ -33,8 +34,10 @@ SEEN_IN: Mapping[str, str] = {
 }
 
 
-class FormError(ValueError):
+class FormError(DomainError, ValueError):
     """A form field that cannot be used; ``field`` names it for the page."""
+
+    status = 422
 
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(f"{field}: {reason}")

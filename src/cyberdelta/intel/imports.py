@@ -22,6 +22,7 @@ import orjson
 
 from cyberdelta.intel.tlp import TLP2_MARKING_IDS, Tlp
 from cyberdelta.intel.wallet import SCO_TYPE, WalletAddressError, normalise
+from cyberdelta.platform.errors import DomainError
 from cyberdelta.platform.i18n import gettext as _
 
 # STIX 2.1 §2.9: our namespace for ids derived from MISP uuids, so re-imports give the same ids.
@@ -48,8 +49,10 @@ TLP_TAGS: Mapping[str, Tlp] = {
 }
 
 
-class ImportFormatError(ValueError):
+class ImportFormatError(DomainError, ValueError):
     """A file that is neither a STIX bundle nor a MISP event; the message says which field is wrong."""
+
+    status = 422
 
 
 def read_objects(data: bytes) -> list[object]:

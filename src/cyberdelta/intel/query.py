@@ -15,10 +15,13 @@ from sqlalchemy.orm import Session, aliased
 from cyberdelta.intel.models import IntelObject
 from cyberdelta.intel.store import lock_collection, refresh_latest
 from cyberdelta.intel.tlp import Reader, visible_clause
+from cyberdelta.platform.errors import DomainError
 
 
-class FilterError(ValueError):
+class FilterError(DomainError, ValueError):
     """A TAXII query parameter that cannot be understood; the message names the parameter."""
+
+    status = 400
 
 
 @dataclass(frozen=True)

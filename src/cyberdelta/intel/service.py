@@ -23,6 +23,7 @@ from cyberdelta.intel.models import (
 )
 from cyberdelta.intel.store import lock_collection
 from cyberdelta.intel.tlp import Tlp
+from cyberdelta.platform.errors import DomainError
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.tenancy.models import Organisation
 
@@ -31,8 +32,10 @@ MAX_TITLE = 200
 MAX_DESCRIPTION = 4000
 
 
-class CollectionError(ValueError):
+class CollectionError(DomainError, ValueError):
     """A collection setting that cannot be used; the message names the field."""
+
+    status = 422
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from cyberdelta.intel.timestamps import format_us, now_us, parse_us
 from cyberdelta.intel.tlp import Tlp, encode_recipients, level_of
 from cyberdelta.intel.validation import problem
 from cyberdelta.platform.db.base import insert_detached
+from cyberdelta.platform.errors import DomainError
 
 OBJECT_TABLE = cast(Table, IntelObject.__table__)
 COLLECTION_TABLE = cast(Table, IntelCollection.__table__)
@@ -289,8 +290,10 @@ def _read_under_lock(
     )
 
 
-class MissingCollectionError(LookupError):
+class MissingCollectionError(DomainError, LookupError):
     """The collection written to does not exist (any more)."""
+
+    status = 404
 
 
 def lock_collection(connection: Connection, collection_id: str) -> None:

@@ -11,12 +11,16 @@ import re
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
+from cyberdelta.platform.errors import DomainError
+
 STIX_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-class TimestampError(ValueError):
+class TimestampError(DomainError, ValueError):
     """Not a STIX 2.1 timestamp."""
+
+    status = 400
 
 
 def parse_us(value: object) -> int:

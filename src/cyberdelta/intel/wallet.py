@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cyberdelta.intel.tlp import TLP2_MARKING_IDS, Tlp
+from cyberdelta.platform.errors import DomainError
 
 SCO_TYPE = "x-crypto-wallet-address"
 EXTENSION_ID = "extension-definition--3b6f3f2c-7f0e-4b1a-9f51-2c1d8a0e6b47"
@@ -36,8 +37,10 @@ ADDRESS_SHAPES: Mapping[str, re.Pattern[str]] = {
 CHAINS: tuple[str, ...] = tuple(sorted(ADDRESS_SHAPES))
 
 
-class WalletAddressError(ValueError):
+class WalletAddressError(DomainError, ValueError):
     """An address that does not fit its chain; the message names the field."""
+
+    status = 422
 
 
 def extension_definition() -> dict[str, Any]:

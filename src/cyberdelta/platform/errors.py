@@ -1,4 +1,4 @@
-"""One base for the errors a user can cause (docs/architecture.md, "Errors").
+"""One base for the errors a user can cause (docs/architecture.md, "Decisions", "Errors").
 
 A :class:`DomainError` carries the HTTP status it is answered with, a message in the language in
 force (English message ids, Japanese through the capability's ``.po`` file) and, where known, the

@@ -22,6 +22,7 @@ from cyberdelta.assessment.service import LATEST, Latest, new_cycle
 from cyberdelta.assessment.workflow import Action, State
 from cyberdelta.catalog.models import CatalogVersion
 from cyberdelta.platform.audit.service import record
+from cyberdelta.platform.errors import DomainError
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.supervision.models import CycleParticipant, CycleSchedule, ReviewComment
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
@@ -29,7 +30,11 @@ from cyberdelta.tenancy.models import Organisation, OrganisationKind
 NOT_STARTED = "not_started"
 
 
-class SupervisionError(ValueError):
+class SupervisionError(DomainError, ValueError):
+    """A cycle or review request that cannot be carried out; names the field."""
+
+    status = 422
+
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field

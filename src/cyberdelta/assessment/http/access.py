@@ -9,7 +9,6 @@ from fastapi import Depends, HTTPException
 from sqlalchemy.orm import Session
 
 from cyberdelta.assessment import service
-from cyberdelta.assessment.errors import NotFoundError
 from cyberdelta.assessment.models import Assessment
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
@@ -32,10 +31,7 @@ def organisation_of(principal: Principal) -> int:
 
 def load(session: Session, principal: Principal, assessment_id: int) -> Assessment:
     """The acting organisation's assessment, or 404 (another organisation's looks absent)."""
-    try:
-        return service.get_assessment(session, organisation_of(principal), assessment_id)
-    except NotFoundError:
-        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
+    return service.get_assessment(session, organisation_of(principal), assessment_id)
 
 
 def user_name(session: Session, principal: Principal) -> str | None:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from cyberdelta.assessment import evidence, service
-from cyberdelta.assessment.errors import AssessmentError, FrozenError, NotFoundError
+from cyberdelta.assessment.errors import AssessmentError
 from cyberdelta.assessment.http.access import Reader, Writer, load, organisation_of
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
@@ -65,34 +65,29 @@ async def evidence_add(
     assessment = load(session, principal, assessment_id)
     controls = [c for c in control_id.replace(",", " ").split() if c]
     view = service.view_of(session, assessment)
-    try:
-        for candidate in controls:
-            if view.control(candidate) is None:
-                raise AssessmentError("control_id", _("Unknown control id %(id)s.", id=candidate))
-        if file is not None and file.filename:
-            # Read one byte more than allowed: enough to know the file is too large, never more.
-            data = await file.read(settings.max_upload_bytes + 1)
-            item = evidence.add_file(
-                session,
-                assessment.organisation_id,
-                data=data,
-                filename=file.filename,
-                title=title,
-                max_bytes=settings.max_upload_bytes,
-                data_dir=settings.data_dir,
-                user_id=principal.user_id,
-            )
-        elif url.strip():
-            item = evidence.add_link(
-                session, assessment.organisation_id, url=url, title=title, user_id=principal.user_id
-            )
-        else:
-            raise AssessmentError("file", _("choose a file or give a link"))
-        evidence.attach(session, assessment, item, controls)
-    except FrozenError as error:
-        raise HTTPException(status_code=409, detail=f"{_(error.field)}: {error.reason}") from None
-    except AssessmentError as error:
-        raise HTTPException(status_code=422, detail=f"{_(error.field)}: {error.reason}") from None
+    for candidate in controls:
+        if view.control(candidate) is None:
+            raise AssessmentError("control_id", _("Unknown control id %(id)s.", id=candidate))
+    if file is not None and file.filename:
+        # Read one byte more than allowed: enough to know the file is too large, never more.
+        data = await file.read(settings.max_upload_bytes + 1)
+        item = evidence.add_file(
+            session,
+            assessment.organisation_id,
+            data=data,
+            filename=file.filename,
+            title=title,
+            max_bytes=settings.max_upload_bytes,
+            data_dir=settings.data_dir,
+            user_id=principal.user_id,
+        )
+    elif url.strip():
+        item = evidence.add_link(
+            session, assessment.organisation_id, url=url, title=title, user_id=principal.user_id
+        )
+    else:
+        raise AssessmentError("file", _("choose a file or give a link"))
+    evidence.attach(session, assessment, item, controls)
     return RedirectResponse(_back(assessment.id, controls[0] if len(controls) == 1 else ""), status_code=303)
 
 
@@ -110,17 +105,11 @@ def evidence_attach(
         raise HTTPException(status_code=404, detail=_("The page was not found."))
     if evidence_id is None:
         raise HTTPException(status_code=422, detail=_("evidence_id: choose a piece of evidence"))
-    try:
-        item = evidence.get_evidence(session, assessment.organisation_id, evidence_id)
-    except NotFoundError:
-        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
-    try:
-        if detach:
-            evidence.detach(session, assessment, item, control_id)
-        else:
-            evidence.attach(session, assessment, item, [control_id])
-    except FrozenError as error:
-        raise HTTPException(status_code=409, detail=f"{_(error.field)}: {error.reason}") from None
+    item = evidence.get_evidence(session, assessment.organisation_id, evidence_id)
+    if detach:
+        evidence.detach(session, assessment, item, control_id)
+    else:
+        evidence.attach(session, assessment, item, [control_id])
     return RedirectResponse(_back(assessment.id, control_id), status_code=303)
 
 
@@ -128,10 +117,7 @@ def evidence_attach(
 def evidence_download(
     session: SessionDep, settings: SettingsDep, principal: Reader, evidence_id: int
 ) -> Response:
-    try:
-        item = evidence.get_evidence(session, organisation_of(principal), evidence_id)
-    except NotFoundError:
-        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
+    item = evidence.get_evidence(session, organisation_of(principal), evidence_id)
     if item.kind == "link" or item.sha256 is None:
         raise HTTPException(status_code=404, detail=_("The page was not found."))
     path = evidence.blob_path(settings.data_dir, item.sha256)

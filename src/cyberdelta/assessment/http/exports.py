@@ -9,11 +9,11 @@ from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from cyberdelta.assessment import exports, jobs
-from cyberdelta.assessment.errors import AssessmentError, NotFoundError
+from cyberdelta.assessment.errors import AssessmentError
 from cyberdelta.assessment.http.access import Exporter, Reader, Writer, load, organisation_of
 from cyberdelta.assessment.report import report_context
 from cyberdelta.assessment.spreadsheet import WorkbookError
-from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.db.after_commit import after_commit
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.i18n import parse_language
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
@@ -111,19 +111,15 @@ def report_job_start(
     code = parse_language(language)
     if code is None:
         raise HTTPException(status_code=422, detail=_("language: choose ja or en"))
-    # The job row is committed before huey sees the job id (a worker may pick it up at once).
-    with transaction(request.app.state.session_factory) as own:
-        job_id = jobs.start_report(own, settings, assessment, code).id
-    jobs.enqueue(settings, job_id)
+    job_id = jobs.start_report(session, settings, assessment, code).id
+    # Queued once the job row is committed: a worker may pick it up at once.
+    after_commit(session, lambda: jobs.enqueue(settings, job_id))
     return RedirectResponse(f"/assessment/report-jobs/{job_id}", status_code=303)
 
 
 @router.get("/report-jobs/{job_id}", response_class=HTMLResponse)
 def report_job_status(request: Request, session: SessionDep, principal: Reader, job_id: int) -> HTMLResponse:
-    try:
-        job = jobs.get_job(session, organisation_of(principal), job_id)
-    except NotFoundError:
-        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
+    job = jobs.get_job(session, organisation_of(principal), job_id)
     fragment = request.headers.get("hx-request") == "true"
     template = "assessment/_job.html" if fragment else "assessment/job.html"
     return render(request, template, {"job": job})
@@ -133,10 +129,7 @@ def report_job_status(request: Request, session: SessionDep, principal: Reader, 
 def report_job_download(
     session: SessionDep, settings: SettingsDep, principal: Reader, job_id: int
 ) -> Response:
-    try:
-        job = jobs.get_job(session, organisation_of(principal), job_id)
-    except NotFoundError:
-        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
+    job = jobs.get_job(session, organisation_of(principal), job_id)
     if job.status != "done" or job.sha256 is None:
         raise HTTPException(status_code=409, detail=_("The report is not ready yet."))
     return FileResponse(

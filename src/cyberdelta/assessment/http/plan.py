@@ -9,7 +9,6 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cyberdelta.assessment import plan, service
-from cyberdelta.assessment.errors import AssessmentError, ConflictError, NotFoundError
 from cyberdelta.assessment.http.access import Reader, Writer, load
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.deps import SessionDep
@@ -69,18 +68,8 @@ def plan_update(
     due_date: Annotated[str, Form()] = "",
 ) -> Response:
     assessment = load(session, principal, assessment_id)
-    try:
-        item = plan.get_item(session, assessment.organisation_id, item_id)
-    except NotFoundError:
-        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
+    item = plan.get_item(session, assessment.organisation_id, item_id)
     if version is None:
         raise HTTPException(status_code=422, detail=_("version: reload the page and try again"))
-    try:
-        plan.update_item(
-            session, item, owner=owner, due_date=due_date, status=status, expected_version=version
-        )
-    except ConflictError as error:
-        raise HTTPException(status_code=409, detail=error.reason) from None
-    except AssessmentError as error:
-        raise HTTPException(status_code=422, detail=f"{_(error.field)}: {error.reason}") from None
+    plan.update_item(session, item, owner=owner, due_date=due_date, status=status, expected_version=version)
     return RedirectResponse(f"/assessment/{assessment.id}/plan#item-{item.id}", status_code=303)

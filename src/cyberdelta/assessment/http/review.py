@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, HTTPException
 from fastapi.responses import RedirectResponse, Response
 
 from cyberdelta.assessment import transitions
-from cyberdelta.assessment.errors import AssessmentError, NotFoundError
+from cyberdelta.assessment.errors import AssessmentError
 from cyberdelta.assessment.http.access import Reviewer
 from cyberdelta.assessment.workflow import Action, TransitionError
 from cyberdelta.platform.i18n import gettext as _
@@ -33,8 +33,6 @@ def review(
         transitions.transition(
             session, assessment, Action(action), user_id=principal.user_id, comment=comment
         )
-    except NotFoundError:
-        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
     except (TransitionError, AssessmentError) as error:
         raise HTTPException(status_code=409, detail=str(error)) from None
     return RedirectResponse("/", status_code=303)

@@ -17,7 +17,7 @@ from cyberdelta.assessment.models import Cycle
 from cyberdelta.benchmark import feedback_jobs
 from cyberdelta.benchmark.feedback_jobs import FeedbackRunError
 from cyberdelta.benchmark.feedback_models import FeedbackRun
-from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.db.after_commit import after_commit
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.i18n import parse_language
 from cyberdelta.platform.web.access import require
@@ -79,16 +79,17 @@ def start(
     code = parse_language(language)
     if code is None:
         raise HTTPException(status_code=422, detail=_("language: choose ja or en"))
-    # The run is committed before huey sees its id (a worker may pick it up at once).
     try:
-        with transaction(request.app.state.session_factory) as own:
-            run_id = feedback_jobs.start_run(own, cycle, code, user_id=principal.user_id).id
+        # A savepoint: a run started by someone else at the same moment undoes only this attempt.
+        with session.begin_nested():
+            run_id = feedback_jobs.start_run(session, cycle, code, user_id=principal.user_id).id
     except FeedbackRunError as error:
         return _page(request, session, cycle, str(error), 409)
     except IntegrityError:  # another supervisor started one at the same moment
         message = _("feedback reports for this cycle are already being created; wait until it has finished")
         return _page(request, session, cycle, f"cycle: {message}", 409)
-    feedback_jobs.enqueue(settings, run_id)
+    # Queued once the run is committed: a worker may pick it up at once.
+    after_commit(session, lambda: feedback_jobs.enqueue(settings, run_id))
     return RedirectResponse(f"/benchmark/feedback/runs/{run_id}", status_code=303)
 
 

@@ -10,8 +10,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from cyberdelta.catalog import service
 from cyberdelta.catalog.diff import diff_catalogs
-from cyberdelta.catalog.errors import CatalogNotFoundError
-from cyberdelta.catalog.models import CatalogVersion
 from cyberdelta.catalog.schemas import CatalogVersionOut, ControlOut
 from cyberdelta.catalog.spreadsheet import catalog_workbook
 from cyberdelta.catalog.views import build_tree, control_detail, control_item, resource_titles
@@ -25,13 +23,6 @@ api = APIRouter(prefix="/api/v1", tags=["catalogs"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _version_or_404(session: SessionDep, key: str, version: str | None) -> CatalogVersion:
-    try:
-        return service.get_version(session, key, version)
-    except CatalogNotFoundError as error:
-        raise HTTPException(status_code=404, detail=error.render()) from None
-
-
 @pages.get("/catalogs", response_class=HTMLResponse)
 def catalog_list(request: Request, session: SessionDep) -> HTMLResponse:
     return render(request, "catalog/list.html", {"versions": service.list_versions(session)})
@@ -39,7 +30,7 @@ def catalog_list(request: Request, session: SessionDep) -> HTMLResponse:
 
 @pages.get("/catalogs/{key}/{version}", response_class=HTMLResponse)
 def catalog_tree(request: Request, session: SessionDep, key: str, version: str) -> HTMLResponse:
-    found = _version_or_404(session, key, version)
+    found = service.get_version(session, key, version)
     roots, loose = build_tree(service.groups_of(session, found.id), service.controls_of(session, found.id))
     siblings = [row for row in service.list_versions(session) if row.key == key]
     return render(
@@ -51,7 +42,7 @@ def catalog_tree(request: Request, session: SessionDep, key: str, version: str) 
 def control_page(
     request: Request, session: SessionDep, key: str, version: str, control_id: str
 ) -> HTMLResponse:
-    found = _version_or_404(session, key, version)
+    found = service.get_version(session, key, version)
     control = service.get_control(session, found.id, control_id)
     if control is None:
         raise HTTPException(status_code=404, detail=gettext("No such control"))
@@ -69,15 +60,15 @@ def search_page(
     version: str,
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
-    found = _version_or_404(session, key, version)
+    found = service.get_version(session, key, version)
     results = [control_item(row) for row in service.search_controls(session, found.id, q)]
     return render(request, "catalog/search.html", {"version": found, "query": q, "results": results})
 
 
 @pages.get("/catalogs/{key}/diff/{old}/{new}", response_class=HTMLResponse)
 def diff_page(request: Request, session: SessionDep, key: str, old: str, new: str) -> HTMLResponse:
-    before = _version_or_404(session, key, old)
-    after = _version_or_404(session, key, new)
+    before = service.get_version(session, key, old)
+    after = service.get_version(session, key, new)
     result = diff_catalogs(
         service.export_document(session, before)["catalog"],
         service.export_document(session, after)["catalog"],
@@ -107,7 +98,7 @@ def api_controls(
     session: SessionDep, key: str, version: str, q: Annotated[str, Query(max_length=200)] = ""
 ) -> list[ControlOut]:
     """The controls of a version, optionally only those matching a search."""
-    found = _version_or_404(session, key, version)
+    found = service.get_version(session, key, version)
     rows = (
         service.search_controls(session, found.id, q, limit=5000)
         if q
@@ -123,7 +114,7 @@ def api_controls(
 )
 def api_export_oscal(session: SessionDep, key: str, version: str) -> Response:
     """The version as an OSCAL catalog (JSON)."""
-    found = _version_or_404(session, key, version)
+    found = service.get_version(session, key, version)
     document: dict[str, Any] = service.export_document(session, found)
     body = json.dumps(document, ensure_ascii=False, indent=2)
     return Response(
@@ -140,7 +131,7 @@ def api_export_oscal(session: SessionDep, key: str, version: str) -> Response:
 )
 def api_export_xlsx(session: SessionDep, key: str, version: str) -> Response:
     """The version as an Excel workbook."""
-    found = _version_or_404(session, key, version)
+    found = service.get_version(session, key, version)
     data = catalog_workbook(service.export_document(session, found)["catalog"])
     return Response(
         data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{key}-{version}.xlsx"'}

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from cyberdelta.intel import pending, service
@@ -30,6 +30,7 @@ from cyberdelta.intel.models import IntelCollection, IntelStatus
 from cyberdelta.intel.publishing import isac, publish
 from cyberdelta.intel.store import ANONYMOUS_PROPERTY
 from cyberdelta.intel.tlp import LEVEL_BY_MARKING_ID, ORDER, TLP2_MARKING_IDS, Tlp
+from cyberdelta.platform.db.after_commit import after_commit
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
 from cyberdelta.platform.web.audit import log
@@ -128,7 +129,6 @@ def import_submit(
     session: SessionDep,
     settings: SettingsDep,
     principal: Writer,
-    background: BackgroundTasks,
     file: Annotated[UploadFile | None, File()] = None,
     collection: Annotated[str, Form()] = "",
     tlp: Annotated[str, Form()] = "",
@@ -172,8 +172,8 @@ def import_submit(
     request_id = getattr(request.state, "request_id", None)
     if len(objects) > settings.intel_pending_threshold:
         status = pending.stage(session, caller, target, objects, full_validation=full, request_id=request_id)
-        # After the response, hence after the request's commit: the worker finds the held objects.
-        background.add_task(pending.enqueue, settings)
+        # Queued after the request's commit: the worker finds the held objects.
+        after_commit(session, lambda: pending.enqueue(settings))
     else:
         status = publish(session, caller, target, objects, full_validation=full, request_id=request_id)
     log(

@@ -10,7 +10,7 @@ import json
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, BackgroundTasks, Depends, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from cyberdelta.intel import pending, service
@@ -29,6 +29,7 @@ from cyberdelta.intel.publishing import publish
 from cyberdelta.intel.query import FilterError, ObjectFilter, Page, decode_next, delete_versions, read_page
 from cyberdelta.intel.store import MissingCollectionError
 from cyberdelta.intel.timestamps import TimestampError, format_us, parse_us
+from cyberdelta.platform.db.after_commit import after_commit
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 
 API_ROOT = "intel"
@@ -78,7 +79,6 @@ def status(
     session: SessionDep,
     settings: SettingsDep,
     caller: CallerDep,
-    background: BackgroundTasks,
 ) -> Response:
     """§4.3 Get Status: only the organisation that posted the envelope sees its status."""
     _check_root(api_root)
@@ -89,7 +89,7 @@ def status(
     waiting = pending.pendings(session, found)
     if waiting and pending.is_stale(session, found):
         # Its job was lost (a crash or a restart): queue one again, after this request's commit.
-        background.add_task(pending.enqueue, settings)
+        after_commit(session, lambda: pending.enqueue(settings))
     return taxii_response(status_document(found, waiting), media_type=TAXII)
 
 
@@ -173,7 +173,6 @@ def add(
     settings: SettingsDep,
     caller: CallerDep,
     objects: Annotated[list[object], Depends(read_envelope)],
-    background: BackgroundTasks,
 ) -> Response:
     """§5.5 Add Objects: validate each object, store the valid ones, answer with a status resource."""
     _check_root(api_root)
@@ -189,9 +188,8 @@ def add(
     try:
         if len(objects) > settings.intel_pending_threshold:
             held = pending.stage(session, caller, found, objects, full_validation=full, request_id=request_id)
-            # Background tasks run after the response, hence after the request's commit: the worker
-            # always finds the held envelope.
-            background.add_task(pending.enqueue, settings)
+            # Queued after the request's commit: the worker always finds the held envelope.
+            after_commit(session, lambda: pending.enqueue(settings))
             return taxii_response(status_document(held, pending.pendings(session, held)), status_code=202)
         result = publish(session, caller, found, objects, full_validation=full, request_id=request_id)
     except MissingCollectionError:  # deleted (while empty) since it was looked up

@@ -10,6 +10,8 @@ import orjson
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from cyberdelta.platform.db.after_commit import install as install_after_commit
+
 # SQLite copies the write-ahead log into the database (a checkpoint, with two fsyncs) once the log
 # holds this many pages. At SQLite's default of 1,000 pages (4 MB) a TAXII envelope of 1,000 objects,
 # which dirties most leaf pages of the (collection, id, version) index, checkpointed on nearly every
@@ -81,11 +83,15 @@ def make_engine(url: str) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    """Sessions that keep loaded values after commit and run :func:`after_commit` work."""
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    install_after_commit(factory)
+    return factory
 
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: committed on success, rolled back entirely on any error."""
+    """One unit of work: committed on success, rolled back entirely on any error; work registered
+    with :func:`~cyberdelta.platform.db.after_commit.after_commit` runs after the commit."""
     with factory() as session, session.begin():
         yield session

@@ -12,7 +12,10 @@ from cyberdelta.platform.settings import Settings
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request; committed when the route returns, rolled back on error."""
+    """One session per request; committed when the route returns, rolled back on error.
+
+    Work a route registers with :func:`~cyberdelta.platform.db.after_commit.after_commit` (queue a
+    job, publish an event) runs once this commit has succeeded, before the response is sent."""
     factory = request.app.state.session_factory
     with factory() as session, session.begin():
         yield session

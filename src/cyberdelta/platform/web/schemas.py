@@ -38,9 +38,11 @@ class ApiTokenOut(BaseModel):
 
 
 class ErrorOut(BaseModel):
-    """An error answer: ``detail`` names the field or the reason."""
+    """An error answer: ``detail`` names the field or the reason; ``field`` is the form field, option
+    or JSON path at fault when a domain error knows it (docs/architecture.md, "Decisions", "Errors")."""
 
     detail: str
+    field: str | None = None
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, object]]:

@@ -1,8 +1,9 @@
 """Supervisor pages (issue #6 items 1–2): open a cycle, follow its collection, read one submission
 (audited), accept it or return it with comments per control; and the exchange's list of its cycles.
 
-Writes run in a transaction of their own so that the benchmark job, queued after an acceptance,
-starts only once the acceptance is committed (a worker may run it at once).
+Every route works in the request's transaction; an acceptance is announced with
+:func:`~cyberdelta.platform.db.after_commit.after_commit`, so the benchmark job it queues starts
+only once the acceptance is committed (a worker may run it at once).
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cyberdelta.assessment import service as assessment_service
-from cyberdelta.assessment.errors import AssessmentError, NotFoundError
+from cyberdelta.assessment.errors import AssessmentError
 from cyberdelta.assessment.http.access import Reader as AssessmentReader
 from cyberdelta.assessment.http.access import Writer, organisation_of
 from cyberdelta.assessment.models import Cycle
 from cyberdelta.assessment.workflow import Action, TransitionError
 from cyberdelta.catalog.service import ensure_builtin_catalog
+from cyberdelta.platform.db.after_commit import after_commit
 from cyberdelta.platform.db.base import utcnow
-from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
@@ -87,6 +88,7 @@ def _parse_date(field: str, value: str) -> date:
 @router.post("/supervision/cycles", response_class=HTMLResponse)
 def open_cycle(
     request: Request,
+    session: SessionDep,
     principal: Supervisor,
     name: Annotated[str, Form()],
     opens_on: Annotated[str, Form()],
@@ -98,22 +100,21 @@ def open_cycle(
 ) -> Response:
     try:
         previous = _parse_previous(previous_cycle_id)
-        with transaction(request.app.state.session_factory) as own:
-            cycle = service.open_cycle(
-                own,
-                name=name,
-                catalog_version_id=catalog_version_id,
-                opens_on=_parse_date("opens_on", opens_on),
-                closes_on=_parse_date("closes_on", closes_on),
-                participant_ids=participants or [],
-                remind_days_before=remind_days_before,
-                previous_cycle_id=previous,
-                user_id=principal.user_id,
-            )
-            cycle_id = cycle.id
+        # Every check comes before the first write: nothing is stored when one fails.
+        cycle = service.open_cycle(
+            session,
+            name=name,
+            catalog_version_id=catalog_version_id,
+            opens_on=_parse_date("opens_on", opens_on),
+            closes_on=_parse_date("closes_on", closes_on),
+            participant_ids=participants or [],
+            remind_days_before=remind_days_before,
+            previous_cycle_id=previous,
+            user_id=principal.user_id,
+        )
     except SupervisionError as error:
         return render(request, "error.html", {"status": 422, "message": str(error)}, status_code=422)
-    return RedirectResponse(f"/supervision/cycles/{cycle_id}", status_code=303)
+    return RedirectResponse(f"/supervision/cycles/{cycle.id}", status_code=303)
 
 
 @router.get("/supervision/cycles/{cycle_id}", response_class=HTMLResponse)
@@ -162,46 +163,39 @@ def dashboard_page(
 
 @router.post("/supervision/cycles/{cycle_id}/reminders", response_class=HTMLResponse)
 def send_reminders_now(
-    request: Request, settings: SettingsDep, principal: Supervisor, cycle_id: int
+    request: Request, session: SessionDep, settings: SettingsDep, principal: Supervisor, cycle_id: int
 ) -> Response:
     """E-mail now every participant of this cycle that is due a reminder (recorded, audited)."""
+    cycle = _cycle(session, cycle_id)
     try:
-        with transaction(request.app.state.session_factory) as own:
-            cycle = _cycle(own, cycle_id)
-            outcome = reminders.send_reminders(
-                own, settings, utcnow().date(), cycle_id=cycle_id, user_id=principal.user_id
-            )
-    except ReminderError as error:
-        with transaction(request.app.state.session_factory) as own:
-            cycle = _cycle(own, cycle_id)
+        outcome = reminders.send_reminders(
+            session, settings, utcnow().date(), cycle_id=cycle_id, user_id=principal.user_id
+        )
+    except ReminderError as error:  # refused before the first write
         return render(request, "supervision/reminders.html", {"cycle": cycle, "error": str(error)}, 503)
     return render(request, "supervision/reminders.html", {"cycle": cycle, "outcome": outcome, "error": None})
 
 
 @router.get("/supervision/assessments/{assessment_id}", response_class=HTMLResponse)
-def submission_page(request: Request, principal: SupervisorReader, assessment_id: int) -> HTMLResponse:
+def submission_page(
+    request: Request, session: SessionDep, principal: SupervisorReader, assessment_id: int
+) -> HTMLResponse:
     """Read-only view of one submission; the read itself is committed to the audit trail."""
-    try:
-        with transaction(request.app.state.session_factory) as own:
-            assessment = service.read_submission(own, assessment_id, user_id=principal.user_id)
-            view = assessment_service.view_of(own, assessment)
-            responses = assessment_service.responses_of(own, assessment)
-            summary = assessment_service.summary(own, assessment, view)
-            context = {
-                "assessment": assessment,
-                "organisation": own.get(Organisation, assessment.organisation_id),
-                "view": view,
-                "responses": responses,
-                "summary": summary,
-            }
-            return render(request, "supervision/submission.html", context)
-    except NotFoundError:
-        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
+    assessment = service.read_submission(session, assessment_id, user_id=principal.user_id)
+    view = assessment_service.view_of(session, assessment)
+    context = {
+        "assessment": assessment,
+        "organisation": session.get(Organisation, assessment.organisation_id),
+        "view": view,
+        "responses": assessment_service.responses_of(session, assessment),
+        "summary": assessment_service.summary(session, assessment, view),
+    }
+    return render(request, "supervision/submission.html", context)
 
 
 @router.post("/supervision/assessments/{assessment_id}/review")
 async def review(
-    request: Request, settings: SettingsDep, principal: Supervisor, assessment_id: int
+    request: Request, session: SessionDep, settings: SettingsDep, principal: Supervisor, assessment_id: int
 ) -> Response:
     form = await request.form()
     action = str(form.get("action", ""))
@@ -212,24 +206,20 @@ async def review(
         if str(key).startswith("control:")
     }
     try:
-        with transaction(request.app.state.session_factory) as own:
-            assessment = service.review(
-                own,
-                assessment_id,
-                action,
-                user_id=principal.user_id,
-                comment=comment,
-                control_comments=control_comments,
-            )
-            cycle_id = assessment.cycle_id
-    except NotFoundError:
-        raise HTTPException(status_code=404, detail=_("The page was not found.")) from None
-    except SupervisionError as error:
-        raise HTTPException(status_code=422, detail=str(error)) from None
+        assessment = service.review(
+            session,
+            assessment_id,
+            action,
+            user_id=principal.user_id,
+            comment=comment,
+            control_comments=control_comments,
+        )
+        cycle_id = assessment.cycle_id
     except (TransitionError, AssessmentError) as error:
         raise HTTPException(status_code=409, detail=str(error)) from None
     if action == Action.ACCEPT.value:
-        request.app.state.events.publish(settings, SubmissionAccepted(cycle_id))
+        events = request.app.state.events
+        after_commit(session, lambda: events.publish(settings, SubmissionAccepted(cycle_id)))
     return RedirectResponse(f"/supervision/cycles/{cycle_id}", status_code=303)
 
 
