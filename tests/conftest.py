@@ -37,6 +37,8 @@ POSTGRES_SERVER = os.environ.get(
 BACKENDS = ("sqlite", "postgresql")
 TEST_SECRET = "test-secret-" + "x" * 40
 _postgres_problem: list[str] = []
+REDIS_SERVER = os.environ.get("CYBERDELTA_TEST_REDIS", "redis://127.0.0.1:6379")
+_redis_problem: list[str] = []
 
 
 def _admin_engine() -> Engine:
@@ -55,6 +57,9 @@ def _postgres_reachable() -> str | None:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _redis_problem:
+        terminalreporter.write_sep("!", "REDIS NOT TESTED", red=True, bold=True)
+        terminalreporter.write_line(f"Redis at {REDIS_SERVER} was unreachable: {_redis_problem[0]}")
     if _postgres_problem:
         terminalreporter.write_sep("!", "PostgreSQL NOT TESTED", red=True, bold=True)
         terminalreporter.write_line(
@@ -209,3 +214,26 @@ def page(chromium: Any, live_server: str) -> Iterator[Any]:
     browser_page.set_default_timeout(15000)
     yield browser_page
     context.close()
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """A Redis database of its own for this test (emptied before and after): the deployed job
+    queue. Unreachable: a loud banner locally, an error with ``CI=true``, as for PostgreSQL."""
+    import redis
+
+    index = secrets.randbelow(15) + 1
+    url = f"{REDIS_SERVER}/{index}"
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.flushdb()
+    except redis.RedisError as error:
+        problem = f"{type(error).__name__}: {error}".splitlines()[0]
+        _redis_problem.append(problem)
+        message = f"Redis at {REDIS_SERVER} is unreachable ({problem})"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message + " (CI=true: Redis is required)")
+        pytest.skip(message)
+    yield url
+    client.flushdb()
+    client.close()

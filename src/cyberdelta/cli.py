@@ -88,7 +88,7 @@ def worker(
         count = jobs.drain(capabilities.queue(config, start_thread=False))
         out.print(ngettext("%(num)s background job run.", "%(num)s background jobs run.", count))
         return
-    out.print(_("Working the job queue in %(path)s.", path=escape(str(config.data_dir / "jobs.sqlite3"))))
+    out.print(_("Working the job queue in %(path)s.", path=escape(config.jobs_queue)))
     capabilities.register_tasks()
     jobs.run_worker(
         config, workers=workers, daily_hour_utc=reminder_hour, daily=capabilities.periodic_tasks()

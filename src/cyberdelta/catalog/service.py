@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cyberdelta.catalog.errors import CatalogNotFoundError, VersionExistsError
@@ -157,17 +158,31 @@ def _store_rows(
 
 
 def ensure_builtin_catalog(session: Session) -> CatalogVersion:
-    """Import the shipped catalog unless this version of it is already stored."""
+    """Import the shipped catalog unless this version of it is already stored.
+
+    Several app processes start at once in a deployment (docs/deployment.md): when another one
+    stores the catalog first, this one's import meets the unique keys, is undone by its savepoint,
+    and the stored version is used."""
     data = builtin_document_bytes()
     version_label = str(json.loads(data)["catalog"]["metadata"]["version"])
-    existing = session.scalar(
+    query = (
         select(CatalogVersion)
         .join(Catalog)
         .where(Catalog.key == BUILTIN_KEY, CatalogVersion.version == version_label)
     )
+    existing = session.scalar(query)
     if existing is not None:
         return existing
-    return import_catalog(session, data, BUILTIN_FILE, max_bytes=len(data), key=BUILTIN_KEY, builtin=True)
+    try:
+        with session.begin_nested():
+            return import_catalog(
+                session, data, BUILTIN_FILE, max_bytes=len(data), key=BUILTIN_KEY, builtin=True
+            )
+    except IntegrityError:
+        stored = session.scalar(query)
+        if stored is None:
+            raise
+        return stored
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """Background work on one huey queue (docs/architecture.md, "Background jobs": nothing only in one
 process's memory).
 
-The queue is a :class:`huey.SqliteHuey` in ``data_dir/jobs.sqlite3``; each job's progress lives in
-the database (the report job, feedback run and status rows), so any app process answers a poll.
+The queue is a :class:`huey.SqliteHuey` in ``data_dir/jobs.sqlite3`` on one machine, or a
+:class:`huey.RedisHuey` at ``CYBERDELTA_JOBS_URL`` when app processes and workers run on several
+(docs/deployment.md); each job's progress lives in the database (the report job, feedback run and
+status rows), so any app process answers a poll.
 
 Tasks are the functions the capabilities' manifests list (:attr:`Capability.tasks`), registered
 under their qualified names (:func:`task_name`) by :func:`register` when the app or the CLI is built,
@@ -23,7 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Any, Final
 
-from huey import MemoryHuey, SqliteHuey, crontab
+from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import Huey
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -68,11 +70,12 @@ def _register_on(huey: Huey, key: tuple[str, str], name: str, function: Task) ->
 
 
 def _key(settings: Settings) -> tuple[str, str]:
-    return (str(settings.data_dir.resolve()), settings.jobs_mode)
+    return (settings.jobs_url or str(settings.data_dir.resolve()), settings.jobs_mode)
 
 
 def queue_for(settings: Settings, *, start_thread: bool = True) -> Huey:
-    """The queue of these settings (one per data directory and mode), with every task registered.
+    """The queue of these settings (one per queue location and mode), with every task registered:
+    huey's Redis storage for ``Settings.jobs_url``, else its SQLite storage in the data directory.
 
     In ``thread`` mode the first call also starts this process's worker thread."""
     key = _key(settings)
@@ -80,6 +83,8 @@ def queue_for(settings: Settings, *, start_thread: bool = True) -> Huey:
         if key not in _queues:
             if settings.jobs_mode == "immediate":
                 huey: Huey = MemoryHuey("cyberdelta", immediate=True)
+            elif settings.jobs_url:
+                huey = RedisHuey("cyberdelta", url=settings.jobs_url)
             else:
                 settings.data_dir.mkdir(parents=True, exist_ok=True)
                 huey = SqliteHuey("cyberdelta", filename=str(settings.data_dir / "jobs.sqlite3"))

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # the jobs to separate `cyberdelta worker` processes on the same data_dir; "immediate" runs them
     # in the request (huey's documented immediate mode).
     jobs_mode: Literal["thread", "external", "immediate"] = "thread"
+    # Where the job queue lives: empty for the SQLite file data_dir/jobs.sqlite3 (one machine), or
+    # redis://host:port/db when app processes and workers run on several machines.
+    jobs_url: str = Field(default="", pattern=r"^(|rediss?://\S+)$")
     # Sessions and passkeys (issue #4). Secure cookies need https, except on a browser's localhost.
     cookie_secure: bool = True
     session_idle_minutes: int = Field(default=30, gt=0)
@@ -101,6 +104,14 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'cyberdelta.sqlite3').resolve()}"
+
+    @property
+    def jobs_queue(self) -> str:
+        """Where the job queue is, for messages (the Redis URL without its password)."""
+        if not self.jobs_url:
+            return str(self.data_dir / "jobs.sqlite3")
+        scheme, _, rest = self.jobs_url.partition("://")
+        return f"{scheme}://{rest.rpartition('@')[2]}"
 
     @property
     def resolved_checkpoint_file(self) -> Path:
