@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -121,3 +122,17 @@ def test_a_core_importing_an_http_module_is_caught(tmp_path: Path) -> None:
     assert _http_imports_of_cores(copy) == [
         ["cyberdelta.benchmark.edge_in_core", "cyberdelta.benchmark.http.benchmarks"]
     ]
+
+
+CITATION_OUTSIDE_THE_REPOSITORY = re.compile(r"DESIGN(\.md)?\s*§|\bissues? #\d|lead's note")
+
+
+def test_docstrings_and_comments_cite_what_a_reader_of_the_repository_can_open() -> None:
+    """Standards and docs/… sections, not the design notes outside the repository or issue numbers."""
+    found = [
+        f"{path.relative_to(PACKAGE)}:{number}"
+        for path in PACKAGE.rglob("*.py")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if CITATION_OUTSIDE_THE_REPOSITORY.search(line)
+    ]
+    assert found == []

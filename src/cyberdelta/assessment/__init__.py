@@ -1,1 +1,2 @@
-"""自助 self-assessment (CSSA): answers, scoring, gaps, improvement plan, workflow, exports (DESIGN §4–5)."""
+"""自助 self-assessment (CSSA): answers, scoring, gaps, improvement plan, workflow, exports
+(docs/assessment.md, "Scoring")."""

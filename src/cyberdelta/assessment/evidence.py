@@ -1,4 +1,4 @@
-"""Evidence for answers (DESIGN §4 "Evidence", §8 uploads): files are size-limited, accepted only
+"""Evidence for answers (docs/assessment.md and docs/security.md, V5): files are size-limited, accepted only
 when their *content* is of an allowed type (magic bytes, not the file name), stored once by SHA-256
 under ``data_dir/evidence`` and only ever served as a download; links must be http(s) URLs.
 """

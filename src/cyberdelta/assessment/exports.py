@@ -1,4 +1,4 @@
-"""Stored assessment ↔ Excel workbook and → OSCAL documents (issue #5 items 7 and 8).
+"""Stored assessment ↔ Excel workbook and → OSCAL documents (docs/assessment.md).
 
 The import is all or nothing: the workbook is read and checked completely before anything is
 written, and the writes happen in the caller's single transaction.

@@ -1,4 +1,4 @@
-"""Gap analysis feeding the improvement plan (POA&M), as pure functions (DESIGN §5).
+"""Gap analysis feeding the improvement plan (POA&M), as pure functions (docs/assessment.md, "Scoring").
 
 * **Baseline gap**: a ``basic`` control answered below 3, whatever the target; size ``3 − maturity``.
 * **Target gap**: a control answered below its target (the response's override, else the domain's

@@ -1,7 +1,8 @@
-"""Background rendering of PDF reports with huey (DESIGN §2 "Background work").
+"""Background rendering of PDF reports with huey (docs/architecture.md, "Background jobs").
 
 The job runs on the app's one huey queue (:mod:`cyberdelta.platform.jobs`); its progress lives in the
-``assessment_report_job`` table so that any app process can answer the page's poll (DESIGN §2:
+``assessment_report_job`` table so that any app process can answer the page's poll (docs/architecture.md,
+"Background jobs":
 nothing only in one process's memory). The rendered PDF is stored under ``data_dir/reports`` by its
 SHA-256.
 """

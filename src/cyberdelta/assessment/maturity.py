@@ -1,4 +1,4 @@
-"""The maturity scale 0–5 with its descriptors in Japanese and English (DESIGN §5)."""
+"""The maturity scale 0–5 with its descriptors in Japanese and English (docs/assessment.md, "Scoring")."""
 
 from __future__ import annotations
 

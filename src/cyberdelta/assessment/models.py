@@ -1,6 +1,6 @@
-"""Self-assessment tables (DESIGN §4): profile, cycle, assessment, response, evidence, improvement
+"""Self-assessment tables (docs/assessment.md): profile, cycle, assessment, response, evidence, improvement
 item, workflow event and report job. Every row that holds a firm's data carries its
-``organisation_id``; services filter on it (DESIGN §8 "every query scoped by organisation").
+``organisation_id``; services filter on it (docs/security.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Improvement plan (POA&M, DESIGN §4 "ImprovementItem"): one item per control with a gap, kept per
+"""Improvement plan (POA&M, docs/assessment.md): one item per control with a gap, kept per
 organisation and cycle so that progress shows across the year.
 
 :func:`refresh_plan` turns the gaps of an assessment (:mod:`cyberdelta.assessment.gaps`) into items:

@@ -1,4 +1,4 @@
-"""The assessment report (issue #5 item 9): cover (organisation, cycle, approver), overall and
+"""The assessment report (docs/assessment.md): cover (organisation, cycle, approver), overall and
 per-domain scores, radar chart (current vs target), heat map (domain × maturity), baseline gaps, top
 improvement items, and an appendix with every answer and its evidence. One HTML template serves the
 page and the PDF (WeasyPrint, :mod:`cyberdelta.platform.reports.pdf`).

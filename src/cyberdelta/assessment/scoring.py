@@ -1,4 +1,4 @@
-"""Scores of a self-assessment, as pure functions (DESIGN §5 "Scoring").
+"""Scores of a self-assessment, as pure functions (docs/assessment.md, "Scoring").
 
 * Maturity scale 0–5 (:data:`MATURITY_LEVELS`).
 * Domain score = mean of the maturities of the domain's *applicable, answered* controls, weighted
@@ -6,7 +6,7 @@
 * Overall score = mean of the domain scores weighted by the domain weight (1.0 unless the caller
   gives one); domains without a score drop out.
 * N/A controls drop out of every mean, so declaring a control N/A never scores lower than
-  answering it 0 (DESIGN §5: "N/A controls drop out").
+  answering it 0 (docs/assessment.md, "Scoring": "N/A controls drop out").
 * Unanswered controls are left out of the provisional score shown while drafting, and block
   submission (:func:`unanswered`).
 """
@@ -20,7 +20,8 @@ MATURITY_MIN = 0
 MATURITY_MAX = 5
 MATURITY_LEVELS = tuple(range(MATURITY_MIN, MATURITY_MAX + 1))
 BASELINE_MATURITY = 3
-"""DESIGN §5: a ``basic`` control below 3 ("defined and implemented organisation-wide") is a baseline gap."""
+"""docs/assessment.md, "Scoring": a ``basic`` control below 3 ("defined and implemented organisation-wide")
+is a baseline gap."""
 
 
 @dataclass(frozen=True)

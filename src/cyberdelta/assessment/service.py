@@ -1,4 +1,5 @@
-"""Assessment operations (DESIGN §4–5): the only place with assessment queries. Every function takes
+"""Assessment operations (docs/assessment.md, "Scoring"): the only place with assessment queries. Every
+function takes
 the acting organisation and answers :class:`NotFoundError` for another organisation's objects.
 The caller owns the transaction (one per operation; a failure leaves stored data untouched).
 """

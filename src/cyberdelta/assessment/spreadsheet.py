@@ -1,4 +1,4 @@
-"""Assessment as an Excel workbook and back (issue #5 item 7; OOXML via openpyxl).
+"""Assessment as an Excel workbook and back (docs/assessment.md; OOXML via openpyxl).
 
 Export: an instructions sheet (ja and en), one sheet per domain with one row per control, a hidden
 ``_meta`` sheet holding the catalog key and version. Maturity cells have a drop-down list (0–5),

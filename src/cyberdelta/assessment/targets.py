@@ -1,4 +1,4 @@
-"""Inherent-risk profile → target maturity per domain (DESIGN §4 "InherentRiskProfile", CATALOG.md
+"""Inherent-risk profile → target maturity per domain (docs/assessment.md, CATALOG.md
 "Inherent-risk profile (sets target maturity)").
 
 The rule, shown to the user with the reasons that applied:

@@ -1,4 +1,4 @@
-"""Workflow operations on stored assessments (DESIGN §4): each transition is a compare-and-set on
+"""Workflow operations on stored assessments (docs/assessment.md): each transition is a compare-and-set on
 the state column, recorded as a :class:`WorkflowEvent` and in the hash-chained audit log.
 
 Sign-off (executive approver, after a passkey step-up checked by the route) needs every control
@@ -35,7 +35,8 @@ def events_of(session: Session, assessment: Assessment) -> list[WorkflowEvent]:
 
 def snapshot(session: Session, assessment: Assessment) -> dict[str, Any]:
     """Everything the signed-off submission says, frozen as JSON, including the inherent-risk
-    profile as it was at sign-off (benchmark peer groups are taken from it, DESIGN §6)."""
+    profile as it was at sign-off (benchmark peer groups are taken from it, docs/benchmark.md, "What is
+    computed")."""
     result = service.summary(session, assessment)
     responses = service.responses_of(session, assessment)
     evidence = evidence_by_response(session, assessment)
@@ -176,7 +177,8 @@ def reopen(session: Session, returned: Assessment, *, user_id: int | None) -> As
 
 
 def submitted_for_review(session: Session, assessment_id: int) -> Assessment:
-    """For the supervisor (DESIGN §1): only submitted or later assessments of any firm are visible."""
+    """For the supervisor (docs/accounts.md, "Roles and what each may do"): only submitted or later
+    assessments of any firm are visible."""
     assessment = session.get(Assessment, assessment_id)
     if assessment is None or assessment.state in (State.DRAFT, State.IN_REVIEW):
         raise NotFoundError(assessment_id)

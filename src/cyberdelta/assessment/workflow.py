@@ -1,4 +1,4 @@
-"""The assessment state machine (DESIGN §4 "Assessment").
+"""The assessment state machine (docs/assessment.md).
 
 draft → in_review (internal review) → submitted (signed off by an executive approver) →
 accepted or returned by the supervisor. In review can go back to draft. A returned assessment is

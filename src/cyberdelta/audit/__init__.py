@@ -1,1 +1,1 @@
-"""The append-only, hash-chained audit trail (DESIGN §8)."""
+"""The append-only, hash-chained audit trail (docs/security.md)."""

@@ -1,1 +1,2 @@
-"""Industry benchmarks of submitted self-assessments: peer groups, percentiles, k-anonymity (DESIGN §6)."""
+"""Industry benchmarks of submitted self-assessments: peer groups, percentiles, k-anonymity
+(docs/benchmark.md, "What is computed")."""

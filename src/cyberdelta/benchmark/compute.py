@@ -1,4 +1,4 @@
-"""Recomputing every benchmark figure of a cycle (DESIGN §6), as one operation.
+"""Recomputing every benchmark figure of a cycle (docs/benchmark.md, "What is computed"), as one operation.
 
 Input: the latest submitted or accepted revision of each firm in the cycle ("only submitted,
 accepted-or-pending assessments of the same cycle and catalog version count"), pulled with ONE
@@ -106,14 +106,16 @@ def load_submissions(session: Session, cycle: Cycle) -> dict[int, Submission]:
 def score(
     submissions: Mapping[int, Submission], view: CatalogView, controls: frozenset[str] | None = None
 ) -> dict[int, FirmResult]:
-    """Overall, domain and control values per firm (DESIGN §5), over ``controls`` when given."""
+    """Overall, domain and control values per firm (docs/assessment.md, "Scoring"), over ``controls`` when
+    given."""
     specs = [spec for spec in view.specs if controls is None or spec.control_id in controls]
     weights = {domain.code: domain.weight for domain in view.domains}
     population: dict[int, FirmResult] = {}
     for org, submission in submissions.items():
         firm_answers = submission.answers
         firm = FirmResult(groups=submission.groups)
-        # The same means as scoring.domain_scores (DESIGN §5), accumulated in one pass per firm.
+        # The same means as scoring.domain_scores (docs/assessment.md, "Scoring"), accumulated in one pass
+        # per firm.
         pairs: dict[str, list[tuple[float, float]]] = {domain: [] for domain in weights}
         domain_gap: dict[str, bool] = defaultdict(bool)
         for spec in specs:

@@ -1,4 +1,4 @@
-"""Synthetic industry for demonstrations and benchmarks (issue #6 item 7).
+"""Synthetic industry for demonstrations and benchmarks (docs/benchmark.md).
 
 ``populate(session, orgs=N, cycles=2)`` creates N obviously fictitious exchanges (「デモ取引所01」,
 "Demo Exchange 01"), varied inherent-risk profiles, and one accepted assessment per firm and cycle.

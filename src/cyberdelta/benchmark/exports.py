@@ -1,4 +1,4 @@
-"""The aggregate table as an .xlsx workbook (issue #6 item 6), the same rows as the CSV export.
+"""The aggregate table as an .xlsx workbook (docs/benchmark.md), the same rows as the CSV export.
 
 Text cells that a spreadsheet would read as a formula are prefixed with an apostrophe (OWASP
 "CSV injection"), although every cell here is a group key, a control id or a number.

@@ -1,4 +1,4 @@
-"""Feedback reports as PDF (issue #6 item 6): one per exchange — its position, its gaps, and the
+"""Feedback reports as PDF (docs/benchmark.md): one per exchange — its position, its gaps, and the
 controls where its peers typically do better — and one industry report; Japanese or English.
 
 The same WeasyPrint renderer and bundled Japanese font as the assessment report

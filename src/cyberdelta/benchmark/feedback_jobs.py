@@ -1,4 +1,4 @@
-"""Feedback reports of a whole cycle as one background job (issue #6 item 6: "generated for all
+"""Feedback reports of a whole cycle as one background job (docs/benchmark.md: "generated for all
 participants in one background job with a progress bar in page and CLI").
 
 The job runs on the app's huey queue (:mod:`cyberdelta.platform.jobs`, so ``Settings.jobs_mode`` governs

@@ -1,5 +1,6 @@
-"""A batch run of feedback reports (issue #6 item 6), kept in the database so that the page survives
-a restart and every supervisor sees the same run (DESIGN §2: nothing only in one process's memory).
+"""A batch run of feedback reports (docs/benchmark.md), kept in the database so that the page survives
+a restart and every supervisor sees the same run (docs/architecture.md, "Background jobs": nothing only in
+one process's memory).
 
 ``active_cycle_id`` equals ``cycle_id`` while the run is queued or running and is cleared when it
 ends; its unique constraint lets the database itself refuse a second concurrent run of one cycle

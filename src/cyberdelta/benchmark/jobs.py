@@ -1,4 +1,4 @@
-"""Benchmark recomputation as a background job (issue #6: "recomputed when a submission is
+"""Benchmark recomputation as a background job (docs/benchmark.md: "recomputed when a submission is
 accepted (background job)"), on the app's one huey queue (:mod:`cyberdelta.platform.jobs`), so
 ``Settings.jobs_mode`` governs it.
 """

@@ -1,4 +1,4 @@
-"""Stored benchmark results (DESIGN §6), recomputed as a whole per cycle.
+"""Stored benchmark results (docs/benchmark.md, "What is computed"), recomputed as a whole per cycle.
 
 ``benchmark_figure`` holds one published-or-suppressed figure per cycle × peer group × scope
 (``overall``, ``domain`` or ``control``) × key. A suppressed row keeps only its reason: the numbers

@@ -1,4 +1,4 @@
-"""Peer groups (DESIGN §6 "Peer groups: all exchanges, and by profile attributes").
+"""Peer groups (docs/benchmark.md, "What is computed").
 
 A firm belongs to the group of all exchanges and to one group per profile attribute below, read
 from its inherent-risk profile (``assessment_risk_profile``, CATALOG.md "Inherent-risk profile").

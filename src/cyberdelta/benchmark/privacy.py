@@ -1,4 +1,5 @@
-"""Which peer-group figures may be published without exposing one firm (DESIGN §6).
+"""Which peer-group figures may be published without exposing one firm (docs/benchmark.md, "What is
+computed").
 
 Two rules, with k = 5:
 

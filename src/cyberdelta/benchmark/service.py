@@ -1,4 +1,5 @@
-"""Reading stored benchmarks (DESIGN §6): the industry view (aggregates only) and "where you stand"
+"""Reading stored benchmarks (docs/benchmark.md, "What is computed"): the industry view (aggregates only)
+and "where you stand"
 (one firm's own values beside the published peer figures). The only place with benchmark queries.
 
 Nothing here returns another firm's identity or value: figures are aggregates that passed the

@@ -1,4 +1,5 @@
-"""Distribution figures published for a peer group (DESIGN §6): count, p10, p25, median, p75, p90,
+"""Distribution figures published for a peer group (docs/benchmark.md, "What is computed"): count, p10,
+p25, median, p75, p90,
 and each firm's percentile rank. Pure functions, property-tested.
 
 Percentiles use linear interpolation between closest ranks (Hyndman & Fan type 7, the default of

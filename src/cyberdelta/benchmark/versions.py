@@ -1,4 +1,4 @@
-"""Year-over-year comparisons across catalog versions (issue #6, DESIGN §6 "trends").
+"""Year-over-year comparisons across catalog versions (docs/benchmark.md).
 
 A cycle pins one immutable catalog version, and two cycles may pin different ones. A control is
 *comparable* between two cycles only when it exists in both versions (matched by OSCAL control

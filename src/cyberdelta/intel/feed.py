@@ -1,4 +1,4 @@
-"""The hub's pages read from here: the feed of shared objects, filtered and searched (issue #7 §6).
+"""The hub's pages read from here: the feed of shared objects, filtered and searched (docs/intel.md).
 
 The same TLP rule as TAXII applies (:func:`~cyberdelta.intel.tlp.visible_clause`); only the latest
 version of each object is listed, newest first. Each indicator shows how many sightings (STIX 2.1

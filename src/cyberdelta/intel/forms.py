@@ -1,4 +1,4 @@
-"""STIX objects built from the hub's two forms: a quick report and a lesson learned (issue #7 §5-6).
+"""STIX objects built from the hub's two forms: a quick report and a lesson learned (docs/intel.md).
 
 A quick report of a malicious wallet address gives the ``x-crypto-wallet-address`` observable and an
 indicator whose STIX pattern (§9) matches it; a phishing domain gives a ``domain-name`` observable

@@ -1,4 +1,4 @@
-"""Publishing on behalf of an organisation: recipients, anonymity and the audit trail (issue #7 §3-4).
+"""Publishing on behalf of an organisation: recipients, anonymity and the audit trail (docs/intel.md).
 
 匿名 anonymous publishing: an exchange may publish with its identity replaced by the ISAC's. The
 stored object then names the ISAC's STIX identity as ``created_by_ref`` and the ISAC as publisher;

@@ -50,7 +50,7 @@ SEARCHABLE = ("name", "description", "pattern", "value", "address", "chain", "co
 
 @dataclass
 class Publication:
-    """Who publishes and how: the organisation, recipient resolution and anonymity (issue #7 §3-4).
+    """Who publishes and how: the organisation, recipient resolution and anonymity (docs/intel.md).
 
     ``resolve_recipients`` maps organisation slugs named in ``x_cyberdelta_recipients`` to ids
     (unknown slugs are a failure of that object). ``anonymise`` rewrites an object published with
@@ -122,7 +122,7 @@ def _rows(
     publication: Publication,
 ) -> Iterator[tuple[Any, ...]]:
     """The object table's rows (in :data:`ROW_COLUMNS` order) of the versions to store; an object
-    published anonymously is re-serialised with the ISAC as its creator (issue #7 §4)."""
+    published anonymously is re-serialised with the ISAC as its creator (docs/intel.md)."""
     anonymise, organisation_id = publication.anonymise, publication.organisation_id
     for offset, (stix_id, version_us, version, stix_object) in enumerate(stored):
         slugs = stix_object.get(RECIPIENTS_PROPERTY)

@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     # Where the job queue lives: empty for the SQLite file data_dir/jobs.sqlite3 (one machine), or
     # redis://host:port/db when app processes and workers run on several machines.
     jobs_url: str = Field(default="", pattern=r"^(|rediss?://\S+)$")
-    # Sessions and passkeys (issue #4). Secure cookies need https, except on a browser's localhost.
+    # Sessions and passkeys (docs/accounts.md). Secure cookies need https, except on a browser's localhost.
     cookie_secure: bool = True
     session_idle_minutes: int = Field(default=30, gt=0)
     session_absolute_hours: int = Field(default=12, gt=0)
@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_sender: str = "cyberdelta@localhost"
-    # Intelligence hub (issue #7): "full" runs the OASIS stix2-validator on every object as well.
+    # Intelligence hub (docs/intel.md): "full" runs the OASIS stix2-validator on every object as well.
     intel_validation: Literal["full", "structural"] = "full"
     intel_max_content_length: int = Field(default=16 * 1024 * 1024, gt=0)
     intel_page_limit: int = Field(default=1000, gt=0)

@@ -1,1 +1,2 @@
-"""The supervisor's side of a cycle (issue #6): schedule, participants, collection dashboard, reviews."""
+"""The supervisor's side of a cycle (docs/benchmark.md): schedule, participants, collection dashboard,
+reviews."""

@@ -1,4 +1,4 @@
-"""Cycle schedule, participants and per-control review comments (issue #6 "Cycles", "Collection").
+"""Cycle schedule, participants and per-control review comments (docs/benchmark.md, "Collection").
 
 These extend ``assessment_cycle`` without changing it: a cycle opened by the supervisor has a
 :class:`CycleSchedule` (open/close dates, reminder lead time) and a participant list.
@@ -48,7 +48,7 @@ class ReviewComment(Base):
 
 
 class ReminderSent(Base):
-    """One deadline reminder sent to one participant (issue #6 "reminders before the deadline").
+    """One deadline reminder sent to one participant (docs/benchmark.md).
 
     Unique per cycle × organisation × kind × close date, so running the sender again sends nothing
     new, and moving the deadline opens a new reminder window.

@@ -1,4 +1,4 @@
-"""Deadline reminders of a cycle (issue #6 "Cycles ... with reminders before the deadline").
+"""Deadline reminders of a cycle (docs/benchmark.md).
 
 A participant is due a reminder when its cycle is open (``opens_on <= today <= closes_on``), the
 close date is within ``remind_days_before`` days, its latest revision is neither submitted nor

@@ -1,4 +1,4 @@
-"""Cycles opened by the supervisor and the collection of their submissions (issue #6 items 1–2).
+"""Cycles opened by the supervisor and the collection of their submissions (docs/benchmark.md).
 
 The assessment workflow itself (states, sign-off, accept, return, reopen) belongs to
 :mod:`cyberdelta.assessment.transitions`; this module adds the cycle's schedule and participants,

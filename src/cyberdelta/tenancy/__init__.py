@@ -1,1 +1,2 @@
-"""Tenancy: organisations (tenants), users and their memberships (DESIGN §1, §4)."""
+"""Tenancy: organisations (tenants), users and their memberships (docs/accounts.md, "Roles and what each
+may do")."""

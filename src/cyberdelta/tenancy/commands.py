@@ -1,4 +1,4 @@
-"""``cyberdelta admin|org|member|token|audit`` commands (issue #4). Links and tokens are printed once.
+"""``cyberdelta admin|org|member|token|audit`` commands (docs/accounts.md). Links and tokens are printed once.
 
 Each command is one transaction, audited with no acting user and ``via: cli``.
 """

@@ -1,4 +1,4 @@
-"""One-time invitation links: how every account is created (issue #4).
+"""One-time invitation links: how every account is created (docs/accounts.md).
 
 ``cyberdelta admin create``, ``org create`` and ``member add`` print the link; the members page
 shows it and, when SMTP is configured, e-mails it. The token is 256 random bits, stored as SHA-256.

@@ -1,4 +1,5 @@
-"""Organisations (tenants), users, memberships and one-time invitations (DESIGN §1, §4).
+"""Organisations (tenants), users, memberships and one-time invitations (docs/accounts.md, "Roles and what
+each may do").
 
 A user may belong to several organisations, with one role in each; the role decides the
 permissions (see :mod:`cyberdelta.tenancy.permissions`). An invitation is a one-time link whose
@@ -17,7 +18,7 @@ from cyberdelta.platform.db.base import Base, utcnow
 
 
 class OrganisationKind(enum.StrEnum):
-    """The kinds of tenant of DESIGN §1."""
+    """The kinds of tenant of docs/accounts.md, "Roles and what each may do"."""
 
     EXCHANGE = "exchange"
     SRO = "sro"

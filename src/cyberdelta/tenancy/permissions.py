@@ -1,4 +1,5 @@
-"""The permission table: which role may do what (DESIGN §1 and §8, least privilege).
+"""The permission table: which role may do what (docs/accounts.md, "Roles and what each may do", least
+privilege).
 
 This is the only place that says what a role may do. Routes name the permission they need
 (:func:`cyberdelta.platform.web.access.require`); the role × route test reads this table.
@@ -14,7 +15,7 @@ from cyberdelta.tenancy.models import OrganisationKind
 
 
 class Role(enum.StrEnum):
-    """A member's role in one organisation (DESIGN §1)."""
+    """A member's role in one organisation (docs/accounts.md, "Roles and what each may do")."""
 
     ORG_ADMIN = "org_admin"
     SECURITY_OFFICER = "security_officer"
@@ -43,7 +44,8 @@ class Permission(enum.StrEnum):
     ASSESSMENT_SIGN_OFF = "assessment:sign_off"
     ASSESSMENT_REVIEW = "assessment:review"
     BENCHMARK_READ = "benchmark:read"
-    BENCHMARK_INDUSTRY = "benchmark:industry"  # the industry view and exports (issue #6), not for exchanges
+    # The industry view and exports (docs/benchmark.md), not for exchanges.
+    BENCHMARK_INDUSTRY = "benchmark:industry"
     DATA_EXPORT = "data:export"
 
 
@@ -65,7 +67,8 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
         Role.INSPECTOR: frozenset(
             {P.INTEL_READ, P.ASSESSMENT_REVIEW, P.BENCHMARK_READ, P.BENCHMARK_INDUSTRY}
         ),
-        # The operator manages tenants and catalogs but sees no assessment content (DESIGN §1).
+        # The operator manages tenants and catalogs but sees no assessment content (docs/accounts.md,
+        # "Roles and what each may do").
         Role.PLATFORM_ADMIN: frozenset(
             {
                 P.INTEL_ADMIN,

@@ -123,7 +123,7 @@ def evidence_download(
     path = evidence.blob_path(settings.data_dir, item.sha256)
     if not path.exists():
         raise HTTPException(status_code=404, detail=_("The page was not found."))
-    # Always a download, never rendered by the browser (DESIGN §8).
+    # Always a download, never rendered by the browser (docs/security.md).
     return FileResponse(
         path,
         media_type="application/octet-stream",

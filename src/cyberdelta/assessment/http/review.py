@@ -1,4 +1,5 @@
-"""The supervisor's side of the workflow (DESIGN §1 inspector): accept or return a submission.
+"""The supervisor's side of the workflow (the inspector of docs/accounts.md, "Roles and what each may do"):
+accept or return a submission.
 Only submitted (or later) assessments of any firm are visible here; drafts answer 404."""
 
 from __future__ import annotations

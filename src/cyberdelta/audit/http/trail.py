@@ -1,4 +1,4 @@
-"""The audit trail as a page and a JSON API (issue #4, item 7).
+"""The audit trail as a page and a JSON API (docs/accounts.md).
 
 An organisation admin reads their own organisation's entries; the platform admin (audit:read_all)
 reads every organisation's. Reading the trail is itself not audited (it would grow without end).

@@ -1,4 +1,4 @@
-"""A member's own account: organisations to act for, passkeys, recovery codes (issue #4, item 2).
+"""A member's own account: organisations to act for, passkeys, recovery codes (docs/accounts.md).
 
 Adding or revoking a passkey and renewing recovery codes is key management: it needs a passkey
 assertion within the step-up window. A passkey of another user answers 404.

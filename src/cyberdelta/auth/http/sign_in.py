@@ -1,4 +1,4 @@
-"""Sign-in, enrolment from an invitation, step-up, recovery and sign-out (issue #4, items 2–4).
+"""Sign-in, enrolment from an invitation, step-up, recovery and sign-out (docs/accounts.md).
 
 The passkey ceremonies are two JSON calls each, made by ``static/passkey.js``: ``…/options``
 returns the options for ``navigator.credentials``, ``…/verify`` checks the browser's answer.

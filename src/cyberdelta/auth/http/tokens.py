@@ -1,4 +1,4 @@
-"""API tokens of the acting organisation: a page and a JSON API (issue #4, item 5).
+"""API tokens of the acting organisation: a page and a JSON API (docs/accounts.md).
 
 A member may only grant permissions they hold themselves; the raw token is shown once.
 Creating and revoking tokens is key management (a step-up permission for signed-in members).

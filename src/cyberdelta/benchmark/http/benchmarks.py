@@ -1,4 +1,4 @@
-"""Benchmark pages and API (issue #6 items 3–6): "where you stand" for an exchange, the industry
+"""Benchmark pages and API (docs/benchmark.md): "where you stand" for an exchange, the industry
 view and aggregate exports for the supervisor and SRO/ISAC analysts.
 
 The industry view needs ``benchmark:industry`` (supervisor inspectors and SRO/ISAC analysts, not

@@ -1,4 +1,4 @@
-"""The supervisor's feedback-report page (issue #6 item 6): start the batch of a cycle as one
+"""The supervisor's feedback-report page (docs/benchmark.md): start the batch of a cycle as one
 background job, follow its progress (htmx polling of the stored run, like the assessment report
 job), download the ZIP, a firm's PDF or the industry report. Supervisor inspectors only
 (``assessment:review``); starting needs a fresh passkey (step-up); the start and every download

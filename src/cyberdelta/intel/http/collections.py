@@ -1,4 +1,4 @@
-"""Collection administration (issue #7 "read/write per collection per organisation", "each collection
+"""Collection administration (docs/intel.md, "each collection
 has a default marking for unmarked objects").
 
 Holders of intel:admin (ISAC and SRO analysts, the platform admin) list the TAXII 2.1 collections

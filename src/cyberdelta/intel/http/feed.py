@@ -1,4 +1,4 @@
-"""Pages of the hub (issue #7 §6): the feed with filters and search, the quick report form (with an
+"""Pages of the hub (docs/intel.md): the feed with filters and search, the quick report form (with an
 optional sighting, STIX 2.1 §5.2) and the lesson-learned form. Server-rendered in Japanese and
 English; the same TLP rules as TAXII apply. The import page and the collection administration live
 in :mod:`~cyberdelta.intel.http.imports` and :mod:`~cyberdelta.intel.http.collections`.

@@ -1,4 +1,4 @@
-"""The import page (issue #7 "Import from OpenCTI-style and MISP event JSON exports", "load MITRE
+"""The import page (docs/intel.md, "load MITRE
 ATT&CK enterprise data when the user provides the bundle").
 
 A member with intel:write uploads a STIX 2.1 bundle (§8; OpenCTI and MITRE ATT&CK exports are

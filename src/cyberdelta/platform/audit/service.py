@@ -1,4 +1,4 @@
-"""Appending to and verifying the hash-chained audit trail (DESIGN §8).
+"""Appending to and verifying the hash-chained audit trail (docs/security.md).
 
 Each entry's ``entry_hash`` is the SHA-256 (FIPS 180-4) of a canonical JSON form (RFC 8785-style:
 sorted keys, no insignificant whitespace, UTF-8) of its fields including ``previous_hash``, the

@@ -1,4 +1,4 @@
-"""SVG charts drawn with matplotlib (DESIGN §2 "Reports": radar chart per domain, heat map).
+"""SVG charts drawn with matplotlib (docs/assessment.md, "Reports": radar chart per domain, heat map).
 
 Text inside the SVG stays text (``svg.fonttype = none``) so that it is searchable in the PDF;
 labels are ASCII (domain codes, numbers) and the legends are written in the page around the chart,

@@ -1,4 +1,4 @@
-"""HTML → PDF with WeasyPrint and the bundled Noto Sans JP subset (DESIGN §2 "Reports").
+"""HTML → PDF with WeasyPrint and the bundled Noto Sans JP subset (docs/assessment.md, "Reports").
 
 The renderer fetches nothing from the network: the only resources it may load are the files in
 ``reports/fonts`` (a URL fetcher refuses everything else), so a report cannot be made to reach out

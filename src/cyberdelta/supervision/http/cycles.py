@@ -1,4 +1,4 @@
-"""Supervisor pages (issue #6 items 1–2): open a cycle, follow its collection, read one submission
+"""Supervisor pages (docs/benchmark.md): open a cycle, follow its collection, read one submission
 (audited), accept it or return it with comments per control; and the exchange's list of its cycles.
 
 Every route works in the request's transaction; an acceptance is announced with

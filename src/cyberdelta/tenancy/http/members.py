@@ -1,4 +1,4 @@
-"""Members and invitations of the acting organisation (issue #4, item 1).
+"""Members and invitations of the acting organisation (docs/accounts.md).
 
 Every query is scoped to ``principal.organisation_id``; a member or invitation of another
 organisation answers 404. Role changes need a recent passkey assertion (members:manage is a

@@ -1,6 +1,7 @@
 """The platform admin's page: every organisation, and creating one with its first admin's invitation.
 
-The platform admin manages tenants but sees no assessment content (DESIGN §1).
+The platform admin manages tenants but sees no assessment content (docs/accounts.md, "Roles and what each
+may do").
 """
 
 from __future__ import annotations

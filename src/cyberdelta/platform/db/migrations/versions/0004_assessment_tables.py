@@ -1,4 +1,5 @@
-"""Assessment tables (issue #5): risk profile, cycle, assessment, response, evidence, plan, events, jobs.
+"""Assessment tables (docs/assessment.md): risk profile, cycle, assessment, response, evidence, plan,
+events, jobs.
 
 Revision ID: 0004
 Revises: 0003
