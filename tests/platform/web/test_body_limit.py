@@ -12,8 +12,10 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx2
 import pytest
@@ -53,6 +55,13 @@ LIMITS = BodyLimits(
 )
 CHUNK = 64 * 1024
 HUGE = 300 * 1000 * 1000  # the 300 MB a client offers to send
+
+
+def run_in_own_loop(coroutine: Coroutine[Any, Any, None]) -> None:
+    """Run ``coroutine`` on an event loop of its own thread: a browser test earlier in the run may
+    have left a loop running in this one, where ``asyncio.run`` refuses to start."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 @dataclass
@@ -315,7 +324,7 @@ def test_after_the_413_nothing_the_application_sends_reaches_the_server() -> Non
         "query_string": b"", "headers": [(b"host", b"test")], "client": None, "server": None,
     }  # fmt: skip
     SEEN.errors = []
-    asyncio.run(middleware(scope, receive, send))
+    run_in_own_loop(middleware(scope, receive, send))
     assert [message["type"] for message in sent] == ["http.response.start", "http.response.body"]
     assert sent[0]["status"] == 413
     assert json.loads(sent[1]["body"])["limit_bytes"] == 1000
@@ -379,7 +388,7 @@ def test_fastapi_reading_the_body_itself_still_answers_413(
         "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
         "headers": [(b"host", b"test"), (b"content-type", content_type)], "client": None, "server": None,
     }  # fmt: skip
-    asyncio.run(middleware(scope, receive, send))
+    run_in_own_loop(middleware(scope, receive, send))
     assert [message["type"] for message in sent] == ["http.response.start", "http.response.body"]
     assert sent[0]["status"] == 413
     assert f"{limit:,}".encode() in sent[1]["body"]
