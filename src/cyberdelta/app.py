@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -30,6 +29,7 @@ from cyberdelta.platform.web.csrf import CsrfCookieMiddleware
 from cyberdelta.platform.web.middleware import LanguageMiddleware, SecurityHeadersMiddleware
 from cyberdelta.platform.web.schemas import error_responses
 from cyberdelta.platform.web.templating import make_templates, render
+from cyberdelta.platform.web.urls import name_routes, redirect_to
 
 STATIC = Path(__file__).resolve().parent / "platform" / "web" / "static"
 
@@ -119,6 +119,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
             capability.configure_app(app)
         # Routes declare their policy per route; a public mount gives one to those that declare none.
         for mount in capability.routers():
+            name_routes(capability.name, mount.router)
             app.include_router(
                 mount.router,
                 dependencies=everyone if mount.public else None,
@@ -142,11 +143,11 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.exception_handler(SignInRequiredError)
     async def sign_in_required(request: Request, error: SignInRequiredError) -> Response:
-        return RedirectResponse(f"/auth/sign-in?next={quote(error.next_path)}", status_code=303)
+        return redirect_to(request, "auth.sign_in_page", query={"next": error.next_path})
 
     @app.exception_handler(StepUpRequiredError)
     async def step_up_required(request: Request, error: StepUpRequiredError) -> Response:
-        return RedirectResponse(f"/auth/step-up?next={quote(error.next_path)}", status_code=303)
+        return redirect_to(request, "auth.step_up_page", query={"next": error.next_path})
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:

@@ -3,8 +3,9 @@ permission table (docs/accounts.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import ModuleType
+from typing import Any
 
 import typer
 
@@ -29,6 +30,18 @@ def _commands() -> Sequence[tuple[str, typer.Typer]]:
     return [("admin", admin_app), ("org", org_app), ("member", member_app)]
 
 
+def _template_globals() -> Mapping[str, Any]:
+    from cyberdelta.tenancy.permissions import Permission, Role
+
+    # Templates name permissions and roles by the enum (``me.has(Permission.INTEL_WRITE)``).
+    return {"Permission": Permission, "Role": Role}
+
+
 CAPABILITY = Capability(
-    name="tenancy", package="cyberdelta.tenancy", models=_models, routers=_routers, commands=_commands
+    name="tenancy",
+    package="cyberdelta.tenancy",
+    models=_models,
+    routers=_routers,
+    commands=_commands,
+    template_globals=_template_globals,
 )

@@ -6,7 +6,7 @@ import json
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from cyberdelta.assessment import exports, jobs
 from cyberdelta.assessment.errors import AssessmentError
@@ -18,6 +18,7 @@ from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.i18n import parse_language
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.templating import render
+from cyberdelta.platform.web.urls import redirect_to
 
 router = APIRouter(prefix="/assessment", include_in_schema=False)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -114,7 +115,7 @@ def report_job_start(
     job_id = jobs.start_report(session, settings, assessment, code).id
     # Queued once the job row is committed: a worker may pick it up at once.
     after_commit(session, lambda: jobs.enqueue(settings, job_id))
-    return RedirectResponse(f"/assessment/report-jobs/{job_id}", status_code=303)
+    return redirect_to(request, "assessment.report_job_status", job_id=job_id)
 
 
 @router.get("/report-jobs/{job_id}", response_class=HTMLResponse)

@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from cyberdelta.assessment import plan, service
 from cyberdelta.assessment.http.access import Reader, Writer, load
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.deps import SessionDep
 from cyberdelta.platform.web.templating import render
+from cyberdelta.platform.web.urls import redirect_to
 
 router = APIRouter(prefix="/assessment", include_in_schema=False)
 Filter = Annotated[str, Query(max_length=40)]
@@ -58,6 +59,7 @@ def plan_page(
 
 @router.post("/{assessment_id}/plan/{item_id}")
 def plan_update(
+    request: Request,
     session: SessionDep,
     principal: Writer,
     assessment_id: int,
@@ -72,4 +74,6 @@ def plan_update(
     if version is None:
         raise HTTPException(status_code=422, detail=_("version: reload the page and try again"))
     plan.update_item(session, item, owner=owner, due_date=due_date, status=status, expected_version=version)
-    return RedirectResponse(f"/assessment/{assessment.id}/plan#item-{item.id}", status_code=303)
+    return redirect_to(
+        request, "assessment.plan_page", assessment_id=assessment.id, fragment=f"item-{item.id}"
+    )

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import Response
 
 from cyberdelta.assessment import transitions
 from cyberdelta.assessment.errors import AssessmentError
@@ -15,12 +15,14 @@ from cyberdelta.assessment.http.access import Reviewer
 from cyberdelta.assessment.workflow import Action, TransitionError
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.deps import SessionDep
+from cyberdelta.platform.web.urls import redirect_to
 
 router = APIRouter(prefix="/review/assessments", include_in_schema=False)
 
 
 @router.post("/{assessment_id}/{action}")
 def review(
+    request: Request,
     session: SessionDep,
     principal: Reviewer,
     assessment_id: int,
@@ -36,4 +38,4 @@ def review(
         )
     except (TransitionError, AssessmentError) as error:
         raise HTTPException(status_code=409, detail=str(error)) from None
-    return RedirectResponse("/", status_code=303)
+    return redirect_to(request, "home.home")

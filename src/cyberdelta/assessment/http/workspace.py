@@ -25,6 +25,7 @@ from cyberdelta.platform.db.base import utcnow
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.deps import SessionDep
 from cyberdelta.platform.web.templating import render
+from cyberdelta.platform.web.urls import redirect_to
 
 router = APIRouter(prefix="/assessment", include_in_schema=False)
 Text = Annotated[str, Form()]
@@ -45,12 +46,12 @@ def assessment_list(request: Request, session: SessionDep, principal: Reader) ->
 
 
 @router.post("/start")
-def start(session: SessionDep, principal: Writer) -> Response:
+def start(request: Request, session: SessionDep, principal: Writer) -> Response:
     """Open (or continue) the organisation's assessment of this year against the built-in catalog."""
     version = ensure_builtin_catalog(session)
     cycle = service.ensure_cycle(session, str(utcnow().year), version.id)
     assessment = service.start_assessment(session, organisation_of(principal), cycle)
-    return RedirectResponse(f"/assessment/{assessment.id}", status_code=303)
+    return redirect_to(request, "assessment.workspace", assessment_id=assessment.id)
 
 
 @router.get("/profile", response_class=HTMLResponse)
@@ -79,7 +80,7 @@ async def profile_save(request: Request, session: SessionDep, principal: Writer)
             status_code=422,
         )
     service.save_profile(session, organisation_id, profile)
-    return RedirectResponse("/assessment/profile?saved=1", status_code=303)
+    return redirect_to(request, "assessment.profile_page", query={"saved": "1"})
 
 
 @router.get("/{assessment_id}", response_class=HTMLResponse)
@@ -222,20 +223,29 @@ def change_state(
     if action not in (Action.REQUEST_REVIEW, Action.BACK_TO_DRAFT):
         raise HTTPException(status_code=404, detail=_("The page was not found."))
     return _transition(
-        session, principal.user_id, load(session, principal, assessment_id), Action(action), comment
+        request, session, principal.user_id, load(session, principal, assessment_id), Action(action), comment
     )
 
 
 @router.post("/{assessment_id}/sign-off")
-def sign_off(session: SessionDep, principal: Approver, assessment_id: int, comment: Text = "") -> Response:
+def sign_off(
+    request: Request, session: SessionDep, principal: Approver, assessment_id: int, comment: Text = ""
+) -> Response:
     """Executive approver only, after a passkey step-up (checked by ``require``)."""
     assessment = load(session, principal, assessment_id)
     return _transition(
-        session, principal.user_id, assessment, Action.SIGN_OFF, comment, user_name(session, principal)
+        request,
+        session,
+        principal.user_id,
+        assessment,
+        Action.SIGN_OFF,
+        comment,
+        user_name(session, principal),
     )
 
 
 def _transition(
+    request: Request,
     session: SessionDep,
     user_id: int | None,
     assessment: Assessment,
@@ -249,14 +259,14 @@ def _transition(
         raise HTTPException(status_code=409, detail=str(error)) from None
     if action is Action.SIGN_OFF:
         plan.refresh_plan(session, assessment)
-    return RedirectResponse(f"/assessment/{assessment.id}", status_code=303)
+    return redirect_to(request, "assessment.workspace", assessment_id=assessment.id)
 
 
 @router.post("/{assessment_id}/reopen")
-def reopen(session: SessionDep, principal: Writer, assessment_id: int) -> Response:
+def reopen(request: Request, session: SessionDep, principal: Writer, assessment_id: int) -> Response:
     assessment = load(session, principal, assessment_id)
     try:
         fresh = transitions.reopen(session, assessment, user_id=principal.user_id)
     except AssessmentError as error:
         raise HTTPException(status_code=409, detail=str(error)) from None
-    return RedirectResponse(f"/assessment/{fresh.id}", status_code=303)
+    return redirect_to(request, "assessment.workspace", assessment_id=fresh.id)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from cyberdelta.auth import passkeys, recovery, sessions
 from cyberdelta.auth.challenges import CeremonyError
@@ -21,6 +21,7 @@ from cyberdelta.platform.web.audit import log
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.schemas import MAX_ROW_ID, RowId
 from cyberdelta.platform.web.templating import render
+from cyberdelta.platform.web.urls import redirect_to
 from cyberdelta.tenancy import service as tenancy
 from cyberdelta.tenancy.http.access import SignedInPrincipal, SteppedUpPrincipal
 from cyberdelta.tenancy.models import User
@@ -77,7 +78,7 @@ def switch_organisation(
         user_id=principal.user_id,
         organisation_id=organisation_id,
     )
-    return RedirectResponse("/account", status_code=303)
+    return redirect_to(request, "auth.account")
 
 
 @router.post("/email-language")
@@ -102,7 +103,7 @@ def change_email_language(
             principal=principal,
             details={"from": previous or "both", "to": chosen or "both"},
         )
-    return RedirectResponse("/account", status_code=303)
+    return redirect_to(request, "auth.account")
 
 
 async def _enrolling(request: Request, db: SessionDep, settings: SettingsDep) -> Principal:
@@ -201,7 +202,7 @@ def _change_passkey(
     if found is None:
         raise HTTPException(status_code=404, detail=_("The page was not found."))
     log(request, session, action, principal=principal, object_type="passkey", object_id=found.id)
-    return RedirectResponse("/account", status_code=303)
+    return redirect_to(request, "auth.account")
 
 
 @router.post("/recovery-codes", response_class=HTMLResponse)

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from cyberdelta.auth import challenges, passkeys, recovery, sessions, throttle
 from cyberdelta.auth.challenges import CeremonyError
@@ -22,6 +22,7 @@ from cyberdelta.platform.web.audit import log
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.navigation import safe_next
 from cyberdelta.platform.web.templating import render
+from cyberdelta.platform.web.urls import redirect_to
 from cyberdelta.tenancy import invitations
 from cyberdelta.tenancy import service as tenancy
 from cyberdelta.tenancy.http.access import CurrentPrincipal, SignedInPrincipal
@@ -156,7 +157,7 @@ def enrol_accept(request: Request, session: SessionDep, principal: SignedInPrinc
         object_id=invitation.id,
         details={"role": invitation.role},
     )
-    return RedirectResponse("/account", status_code=303)
+    return redirect_to(request, "auth.account")
 
 
 @router.post("/enrol/{token}/options", dependencies=[Depends(public)])
@@ -247,7 +248,7 @@ def sign_out(
 ) -> Response:
     sessions.end_session(session, request.state.auth_session)
     log(request, session, "auth.sign_out", principal=principal)
-    response = RedirectResponse("/", status_code=303)
+    response = redirect_to(request, "home.home")
     clear_session_cookie(response, settings)
     return response
 
@@ -259,7 +260,7 @@ def sign_out_everywhere(
     assert principal.user_id is not None  # noqa: S101 (signed in)
     ended = sessions.end_all_sessions(session, principal.user_id)
     log(request, session, "auth.sign_out_everywhere", principal=principal, details={"sessions": ended})
-    response = RedirectResponse("/", status_code=303)
+    response = redirect_to(request, "home.home")
     clear_session_cookie(response, settings)
     return response
 
@@ -294,6 +295,6 @@ def recover(
     # a step-up) for the step-up window, and is taken to where that is done.
     row.recovery_enrol_until = utcnow() + timedelta(minutes=settings.step_up_minutes)
     log(request, session, "auth.recovery_code_used", user_id=user.id, organisation_id=row.organisation_id)
-    response = RedirectResponse("/account", status_code=303)
+    response = redirect_to(request, "auth.account")
     set_session_cookie(response, settings, raw)
     return response

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from cyberdelta.auth.models import ApiToken
 from cyberdelta.auth.tokens import PERSON_ONLY, create_api_token, revoke_api_token, tokens_of
@@ -19,6 +19,7 @@ from cyberdelta.platform.web.audit import log
 from cyberdelta.platform.web.deps import SessionDep
 from cyberdelta.platform.web.schemas import ApiTokenOut, RowId, error_responses
 from cyberdelta.platform.web.templating import render
+from cyberdelta.platform.web.urls import redirect_to
 from cyberdelta.tenancy.permissions import Permission, parse_permission
 from cyberdelta.tenancy.principal import Principal
 from cyberdelta.tenancy.service import TenancyError
@@ -98,7 +99,7 @@ def revoke_token_page(
     request: Request, session: SessionDep, principal: TokenManager, token_id: RowId
 ) -> Response:
     _revoke(request, session, principal, token_id)
-    return RedirectResponse("/org/tokens", status_code=303)
+    return redirect_to(request, "auth.token_page")
 
 
 def _revoke(request: Request, session: SessionDep, principal: Principal, token_id: RowId) -> ApiToken:

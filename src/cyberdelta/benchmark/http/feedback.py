@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.exc import IntegrityError
 
 from cyberdelta.assessment.models import Cycle
@@ -23,6 +23,7 @@ from cyberdelta.platform.i18n import parse_language
 from cyberdelta.platform.web.access import require
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.templating import render
+from cyberdelta.platform.web.urls import redirect_to
 from cyberdelta.tenancy.permissions import Permission
 from cyberdelta.tenancy.principal import Principal
 
@@ -90,7 +91,7 @@ def start(
         return _page(request, session, cycle, f"cycle: {message}", 409)
     # Queued once the run is committed: a worker may pick it up at once.
     after_commit(session, lambda: feedback_jobs.enqueue(settings, run_id))
-    return RedirectResponse(f"/benchmark/feedback/runs/{run_id}", status_code=303)
+    return redirect_to(request, "benchmark.run_page", run_id=run_id)
 
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)

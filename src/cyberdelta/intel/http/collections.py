@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from cyberdelta.intel import service
 from cyberdelta.intel.forms import FormError
@@ -24,6 +24,7 @@ from cyberdelta.platform.web.access import require
 from cyberdelta.platform.web.audit import log
 from cyberdelta.platform.web.deps import SessionDep
 from cyberdelta.platform.web.templating import render
+from cyberdelta.platform.web.urls import redirect_to
 from cyberdelta.tenancy.models import OrganisationKind
 from cyberdelta.tenancy.permissions import Permission
 from cyberdelta.tenancy.principal import Principal
@@ -166,7 +167,9 @@ def create_collection(
             **{name: bool(value) for name, value in flags.items()},
         },
     )
-    return RedirectResponse(f"/intel/collections/{collection.id}?saved=created", status_code=303)
+    return redirect_to(
+        request, "intel.collection_page", collection_id=collection.id, query={"saved": "created"}
+    )
 
 
 @router.get("/{collection_id}")
@@ -212,7 +215,9 @@ def update_collection(
             object_id=collection.id,
             details={"changes": changes},
         )
-    return RedirectResponse(f"/intel/collections/{collection.id}?saved=settings", status_code=303)
+    return redirect_to(
+        request, "intel.collection_page", collection_id=collection.id, query={"saved": "settings"}
+    )
 
 
 @router.post("/{collection_id}/delete")
@@ -235,7 +240,7 @@ def delete_collection(
         object_id=collection_id,
         details=identity,
     )
-    return RedirectResponse("/intel/collections?saved=deleted", status_code=303)
+    return redirect_to(request, "intel.collections_page", query={"saved": "deleted"})
 
 
 @router.post("/{collection_id}/grants")
@@ -268,7 +273,9 @@ def grant_access(
         object_id=collection.id,
         details={"organisation": member.slug, "can_read": bool(can_read), "can_write": bool(can_write)},
     )
-    return RedirectResponse(f"/intel/collections/{collection.id}?saved=grant", status_code=303)
+    return redirect_to(
+        request, "intel.collection_page", collection_id=collection.id, query={"saved": "grant"}
+    )
 
 
 @router.post("/{collection_id}/grants/{organisation_id}/revoke")
@@ -289,4 +296,6 @@ def revoke_access(
         object_id=collection.id,
         details={"organisation": member.slug},
     )
-    return RedirectResponse(f"/intel/collections/{collection.id}?saved=revoked", status_code=303)
+    return redirect_to(
+        request, "intel.collection_page", collection_id=collection.id, query={"saved": "revoked"}
+    )

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from cyberdelta.intel import service
 from cyberdelta.intel.caller import Caller
@@ -29,6 +29,7 @@ from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.templating import render
+from cyberdelta.platform.web.urls import redirect_to
 from cyberdelta.tenancy.models import Organisation
 from cyberdelta.tenancy.permissions import Permission
 from cyberdelta.tenancy.principal import Principal
@@ -170,7 +171,7 @@ def report_submit(
         if seen_in:
             where = identity(_author(session, principal, anonymous=bool(anonymous)))
             objects += [where, sighting(objects[1], seen_in, first_seen, count, where, level)]
-        return _publish(session, settings, caller, target, objects, anonymous=bool(anonymous))
+        return _publish(request, session, settings, caller, target, objects, anonymous=bool(anonymous))
     except FormError as error:
         context = _form_context(session, caller, values, error)
         return render(request, "intel/report.html", context, status_code=422)
@@ -201,7 +202,7 @@ def lesson_submit(
         target = _target(session, caller, collection)
         author = _author(session, principal, anonymous=bool(anonymous))
         objects = lesson(title, body, _tlp(tlp), identity(author))
-        return _publish(session, settings, caller, target, objects, anonymous=bool(anonymous))
+        return _publish(request, session, settings, caller, target, objects, anonymous=bool(anonymous))
     except FormError as error:
         return render(
             request, "intel/lesson.html", _form_context(session, caller, values, error), status_code=422
@@ -217,6 +218,7 @@ def _author(session: SessionDep, principal: Principal, *, anonymous: bool) -> Or
 
 
 def _publish(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     caller: Caller,
@@ -234,4 +236,4 @@ def _publish(
         if found is not None:
             raise FormError("value", found)
     status = publish(session, caller, target, objects, full_validation=full, anonymous=anonymous)
-    return RedirectResponse(f"/intel?published={status.success_count}", status_code=303)
+    return redirect_to(request, "intel.feed_page", query={"published": status.success_count})

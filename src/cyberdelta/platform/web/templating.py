@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse
 
 from cyberdelta.platform.templates import make_environment
 from cyberdelta.platform.web.csrf import csrf_token
+from cyberdelta.platform.web.urls import template_path_for
 
 
 def make_templates(
@@ -23,7 +24,11 @@ def make_templates(
     filters: Mapping[str, Callable[..., Any]] | None = None,
 ) -> Jinja2Templates:
     """Page templates (:func:`cyberdelta.platform.templates.make_environment`) with the CSRF token."""
-    env = make_environment(*folders, globals_={"csrf_token": csrf_token, **(globals_ or {})}, filters=filters)
+    env = make_environment(
+        *folders,
+        globals_={"csrf_token": csrf_token, "path_for": template_path_for, **(globals_ or {})},
+        filters=filters,
+    )
     return Jinja2Templates(env=env)
 
 

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from cyberdelta.assessment import service as assessment_service
 from cyberdelta.assessment.errors import AssessmentError
@@ -27,6 +27,7 @@ from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.templating import render
+from cyberdelta.platform.web.urls import redirect_to
 from cyberdelta.supervision import reminders, service
 from cyberdelta.supervision.events import SubmissionAccepted
 from cyberdelta.supervision.reminders import ReminderError
@@ -114,7 +115,7 @@ def open_cycle(
         )
     except SupervisionError as error:
         return render(request, "error.html", {"status": 422, "message": str(error)}, status_code=422)
-    return RedirectResponse(f"/supervision/cycles/{cycle.id}", status_code=303)
+    return redirect_to(request, "supervision.dashboard_page", cycle_id=cycle.id)
 
 
 @router.get("/supervision/cycles/{cycle_id}", response_class=HTMLResponse)
@@ -220,7 +221,7 @@ async def review(
     if action == Action.ACCEPT.value:
         events = request.app.state.events
         after_commit(session, lambda: events.publish(settings, SubmissionAccepted(cycle_id)))
-    return RedirectResponse(f"/supervision/cycles/{cycle_id}", status_code=303)
+    return redirect_to(request, "supervision.dashboard_page", cycle_id=cycle_id)
 
 
 @router.get("/cycles", response_class=HTMLResponse)
@@ -235,9 +236,9 @@ def my_cycles(request: Request, session: SessionDep, principal: AssessmentReader
 
 
 @router.post("/cycles/{cycle_id}/start")
-def start_in_cycle(session: SessionDep, principal: Writer, cycle_id: int) -> Response:
+def start_in_cycle(request: Request, session: SessionDep, principal: Writer, cycle_id: int) -> Response:
     organisation_id = organisation_of(principal)
     if cycle_id not in {cycle.id for cycle, _schedule in service.cycles_for(session, organisation_id)}:
         raise HTTPException(status_code=404, detail=_("The page was not found."))
     assessment = assessment_service.start_assessment(session, organisation_id, _cycle(session, cycle_id))
-    return RedirectResponse(f"/assessment/{assessment.id}", status_code=303)
+    return redirect_to(request, "assessment.workspace", assessment_id=assessment.id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from cyberdelta.platform.i18n import gettext as _
@@ -19,6 +19,7 @@ from cyberdelta.platform.web.audit import log
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.schemas import RowId
 from cyberdelta.platform.web.templating import render
+from cyberdelta.platform.web.urls import redirect_to
 from cyberdelta.tenancy import invitations, mail, service
 from cyberdelta.tenancy.models import Membership, Organisation, OrganisationKind
 from cyberdelta.tenancy.permissions import ROLES_BY_KIND, Permission
@@ -122,7 +123,7 @@ def revoke_invitation(
         object_type="invitation",
         object_id=found.id,
     )
-    return RedirectResponse("/org/members", status_code=303)
+    return redirect_to(request, "tenancy.members")
 
 
 @router.post("/members/{membership_id}/role", response_class=HTMLResponse)
@@ -148,7 +149,7 @@ def change_role(
         object_id=found.id,
         details={"from": before, "to": found.role},
     )
-    return RedirectResponse("/org/members", status_code=303)
+    return redirect_to(request, "tenancy.members")
 
 
 @router.post("/members/{membership_id}/remove")
@@ -168,4 +169,4 @@ def remove_member(
         details={"user_id": found.user_id, "role": found.role},
     )
     session.delete(found)
-    return RedirectResponse("/org/members", status_code=303)
+    return redirect_to(request, "tenancy.members")
