@@ -37,7 +37,7 @@ def _name(capability: str, route: BaseRoute) -> None:
 def path_for(request: Request, name: str, /, query: dict[str, Any] | None = None, **params: Any) -> str:
     """The path of the route ``name`` with ``params``, and ``query`` as a query string."""
     path = str(request.app.url_path_for(name, **{key: str(value) for key, value in params.items()}))
-    return f"{path}?{urlencode(query, quote_via=quote)}" if query else path
+    return f"{path}?{urlencode(query, safe='/', quote_via=quote)}" if query else path
 
 
 def redirect_to(
