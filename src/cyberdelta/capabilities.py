@@ -88,6 +88,4 @@ def prepared_engine(settings: Settings) -> Engine:
     """An engine on an up-to-date schema, prepared by every capability."""
     from cyberdelta.platform.console import upgraded_engine
 
-    engine = upgraded_engine(settings)
-    prepare_database(engine)
-    return engine
+    return upgraded_engine(settings, prepare=prepare_database)

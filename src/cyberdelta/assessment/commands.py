@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 
 from cyberdelta.platform import i18n
-from cyberdelta.platform.console import UserError, engine_for, out, settings
+from cyberdelta.platform.console import UserError, out, settings, upgraded_engine
 from cyberdelta.platform.db.engine import make_session_factory, transaction
-from cyberdelta.platform.db.migrate import upgrade
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.tenancy.service import get_organisation_by_slug
 
@@ -31,8 +30,7 @@ def assessment_report(
     code = i18n.parse_language(language)
     if code is None:
         raise UserError(_("language: choose ja or en"))
-    engine = engine_for(settings())
-    upgrade(engine)
+    engine = upgraded_engine(settings())
     with transaction(make_session_factory(engine)) as session:
         found = get_organisation_by_slug(session, organisation)
         assessment = service.latest_assessment(session, found.id) if found is not None else None

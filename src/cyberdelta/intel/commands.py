@@ -10,10 +10,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from cyberdelta.platform import i18n
-from cyberdelta.platform.console import UserError, engine_for, err, out, settings
+from cyberdelta.platform.console import UserError, err, out, settings, upgraded_engine
 from cyberdelta.platform.console import read_file as _read_file
 from cyberdelta.platform.db.engine import make_session_factory, transaction
-from cyberdelta.platform.db.migrate import upgrade
 from cyberdelta.platform.i18n import gettext as _
 
 intel_app = typer.Typer(help="Threat-intelligence hub (STIX 2.1 / TAXII 2.1).", no_args_is_help=True)
@@ -36,8 +35,7 @@ def intel_collection_create(
 
     if default_tlp not in {level.value for level in Tlp}:
         raise UserError(_("default-tlp: use clear, green, amber, amber+strict or red"))
-    engine = engine_for(settings())
-    upgrade(engine)
+    engine = upgraded_engine(settings())
     with transaction(make_session_factory(engine)) as session:
         try:
             collection = intel_service.create_collection(
@@ -77,8 +75,7 @@ def intel_collections() -> None:
 
     from cyberdelta.intel.models import IntelCollection
 
-    engine = engine_for(settings())
-    upgrade(engine)
+    engine = upgraded_engine(settings())
     with transaction(make_session_factory(engine)) as session:
         rows = list(session.scalars(select(IntelCollection).order_by(IntelCollection.created_at)))
     table = Table("id", _("Alias"), _("Title"), "TLP", _("Public"))
@@ -114,8 +111,7 @@ def intel_grant(
     from cyberdelta.platform.audit.service import record
     from cyberdelta.tenancy.service import get_organisation_by_slug
 
-    engine = engine_for(settings())
-    upgrade(engine)
+    engine = upgraded_engine(settings())
     with transaction(make_session_factory(engine)) as session:
         found = intel_service.find_collection(session, collection)
         if found is None:
@@ -163,8 +159,7 @@ def intel_import(
         objects = read_objects(data)
     except ImportFormatError as error:
         raise UserError(str(error)) from None
-    engine = engine_for(config)
-    upgrade(engine)
+    engine = upgraded_engine(config)
     with transaction(make_session_factory(engine)) as session:
         try:
             status = import_objects(
