@@ -29,17 +29,19 @@ def intel_collection_create(
     public: Annotated[bool, typer.Option(help="Let anonymous clients read its TLP:CLEAR objects.")] = False,
 ) -> None:
     """Create a TAXII collection open to every member organisation (audited)."""
+    from cyberdelta.intel import collection_admin
     from cyberdelta.intel import service as intel_service
     from cyberdelta.intel.tlp import Tlp
-    from cyberdelta.platform.audit.service import record
+    from cyberdelta.platform.actor import Actor
 
     if default_tlp not in {level.value for level in Tlp}:
         raise UserError(_("default-tlp: use clear, green, amber, amber+strict or red"))
     engine = upgraded_engine(settings())
     with transaction(make_session_factory(engine)) as session:
         try:
-            collection = intel_service.create_collection(
+            collection = collection_admin.create(
                 session,
+                Actor.console(),
                 title=title,
                 title_ja=title_ja,
                 alias=alias,
@@ -49,22 +51,6 @@ def intel_collection_create(
         except intel_service.CollectionError as error:
             raise UserError(str(error)) from None
         identifier = collection.id
-        record(
-            session,
-            action="intel.collection_created",
-            actor_user_id=None,
-            organisation_id=None,
-            object_type="intel_collection",
-            object_id=identifier,
-            details={
-                "title": title,
-                "title_ja": title_ja,
-                "alias": alias,
-                "default_tlp": default_tlp,
-                "public_read": public,
-                "via": "cli",
-            },
-        )
     out.print(_("Created collection %(id)s.", id=identifier))
 
 
@@ -107,8 +93,9 @@ def intel_grant(
 ) -> None:
     """Grant one organisation read/write on a collection (audited; ``--no-members`` closes it to the
     others)."""
+    from cyberdelta.intel import collection_admin
     from cyberdelta.intel import service as intel_service
-    from cyberdelta.platform.audit.service import record
+    from cyberdelta.platform.actor import Actor
     from cyberdelta.tenancy.service import get_organisation_by_slug
 
     engine = upgraded_engine(settings())
@@ -119,19 +106,8 @@ def intel_grant(
         member = get_organisation_by_slug(session, organisation)
         if member is None:
             raise UserError(_("organisation: no organisation %(name)s", name=organisation))
-        intel_service.grant(session, found, member.id, can_read=read, can_write=write)
-        details: dict[str, object] = {"organisation": member.slug, "can_read": read, "can_write": write}
-        if members is not None:
-            found.members_read = found.members_write = members
-            details["members_read"] = details["members_write"] = members
-        record(
-            session,
-            action="intel.access_granted",
-            actor_user_id=None,
-            organisation_id=None,
-            object_type="intel_collection",
-            object_id=found.id,
-            details={**details, "via": "cli"},
+        collection_admin.grant(
+            session, Actor.console(), found, member, can_read=read, can_write=write, members=members
         )
     out.print(
         _(
