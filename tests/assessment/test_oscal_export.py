@@ -14,6 +14,7 @@ from trestle.oscal.poam import PlanOfActionAndMilestones
 
 from cyberdelta.assessment import evidence, exports
 from cyberdelta.assessment.models import Assessment
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.engine import transaction
 from tests.assessment.helpers import answer_all, reload
 
@@ -39,9 +40,13 @@ def test_both_exports_are_valid_oscal(
     with transaction(session_factory) as session:
         found = reload(session, assessment)
         link = evidence.add_link(
-            session, found.organisation_id, url="https://wiki.example.jp/policy", title="Policy", user_id=None
+            session,
+            found.organisation_id,
+            url="https://wiki.example.jp/policy",
+            title="Policy",
+            actor=Actor.console(),
         )
-        evidence.attach(session, found, link, ["gv-1", "cx-1"])
+        evidence.attach(session, Actor.console(), found, link, ["gv-1", "cx-1"])
         results = exports.export_assessment_results(session, found)
         poam = exports.export_poam(session, found)
     body = results["assessment-results"]

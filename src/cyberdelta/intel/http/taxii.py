@@ -30,6 +30,7 @@ from cyberdelta.intel.query import FilterError, ObjectFilter, Page, decode_next,
 from cyberdelta.intel.store import MissingCollectionError
 from cyberdelta.intel.timestamps import TimestampError, format_us, parse_us
 from cyberdelta.platform.db.after_commit import after_commit
+from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 
 API_ROOT = "intel"
@@ -232,7 +233,8 @@ def delete_object(
     if not (caller.admin or service.can_write(session, found, caller)):
         raise TaxiiError(403, "Forbidden", "deleting needs write access to this collection")
     query = _filter(request, ids=(object_id,), default_version="all")
-    deleted = delete_versions(session, found.id, caller.reader, query, any_publisher=caller.admin)
+    actor = actor_of(request, request.state.taxii_principal)
+    deleted = delete_versions(session, actor, found.id, caller.reader, query, any_publisher=caller.admin)
     if deleted == 0:
         raise TaxiiError(
             404, "Object not found", f"no version of {object_id!r} that this organisation may delete"

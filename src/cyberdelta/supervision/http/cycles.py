@@ -25,6 +25,7 @@ from cyberdelta.platform.db.after_commit import after_commit
 from cyberdelta.platform.db.base import utcnow
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
+from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
@@ -111,7 +112,7 @@ def open_cycle(
             participant_ids=participants or [],
             remind_days_before=remind_days_before,
             previous_cycle_id=previous,
-            user_id=principal.user_id,
+            actor=actor_of(request, principal),
         )
     except SupervisionError as error:
         return render(request, "error.html", {"status": 422, "message": str(error)}, status_code=422)
@@ -170,7 +171,7 @@ def send_reminders_now(
     cycle = _cycle(session, cycle_id)
     try:
         outcome = reminders.send_reminders(
-            session, settings, utcnow().date(), cycle_id=cycle_id, user_id=principal.user_id
+            session, settings, utcnow().date(), cycle_id=cycle_id, actor=actor_of(request, principal)
         )
     except ReminderError as error:  # refused before the first write
         return render(request, "supervision/reminders.html", {"cycle": cycle, "error": str(error)}, 503)
@@ -182,7 +183,7 @@ def submission_page(
     request: Request, session: SessionDep, principal: SupervisorReader, assessment_id: int
 ) -> HTMLResponse:
     """Read-only view of one submission; the read itself is committed to the audit trail."""
-    assessment = service.read_submission(session, assessment_id, user_id=principal.user_id)
+    assessment = service.read_submission(session, assessment_id, actor=actor_of(request, principal))
     view = assessment_service.view_of(session, assessment)
     context = {
         "assessment": assessment,
@@ -211,7 +212,7 @@ async def review(
             session,
             assessment_id,
             action,
-            user_id=principal.user_id,
+            actor=actor_of(request, principal),
             comment=comment,
             control_comments=control_comments,
         )
