@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -16,6 +17,8 @@ from cyberdelta.catalog.diff import diff_catalogs
 from cyberdelta.catalog.oscal_document import read_catalog
 from cyberdelta.catalog.spreadsheet import catalog_workbook
 from cyberdelta.platform import i18n
+from cyberdelta.platform.actor import Actor
+from cyberdelta.platform.audit.service import audit
 from cyberdelta.platform.console import UserError, err, out, settings, upgraded_engine
 from cyberdelta.platform.console import read_file as _read_file
 from cyberdelta.platform.db.engine import make_session_factory, transaction
@@ -63,6 +66,20 @@ def catalog_import(
             session, data, file.name, max_bytes=config.max_upload_bytes, key=key
         )
         summary = (version.catalog.key, version.version, version.control_count)
+        audit(
+            session,
+            Actor.console(),
+            "catalog.imported",
+            object_type="catalog_version",
+            object_id=version.id,
+            details={
+                "key": summary[0],
+                "version": summary[1],
+                "controls": summary[2],
+                "file": file.name,
+                "sha256": hashlib.sha256(data).hexdigest(),
+            },
+        )
     out.print(
         _(
             "Imported %(key)s version %(version)s with %(count)s controls.",

@@ -128,6 +128,7 @@ def intel_import(
     from cyberdelta.intel.imports import ImportFormatError, read_objects
     from cyberdelta.intel.publishing import import_objects
     from cyberdelta.intel.service import CollectionError
+    from cyberdelta.platform.actor import Actor
 
     config = settings()
     data = _read_file(file)
@@ -139,7 +140,12 @@ def intel_import(
     with transaction(make_session_factory(engine)) as session:
         try:
             status = import_objects(
-                session, collection, organisation, objects, full_validation=config.intel_validation == "full"
+                session,
+                collection,
+                organisation,
+                objects,
+                full_validation=config.intel_validation == "full",
+                actor=Actor.console(),
             )
         except CollectionError as error:
             raise UserError(str(error)) from None

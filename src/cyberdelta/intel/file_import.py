@@ -43,7 +43,7 @@ def import_file(
         # Queued after the commit: the worker finds the held objects.
         after_commit(session, lambda: pending.enqueue(settings))
     else:
-        status = publish(session, caller, target, objects, full_validation=full, request_id=actor.request_id)
+        status = publish(session, caller, target, objects, full_validation=full, actor=actor)
     audit(
         session,
         actor,

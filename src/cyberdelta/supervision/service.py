@@ -233,6 +233,21 @@ def dashboard(session: Session, cycle: Cycle, today: date) -> list[ParticipantRo
     return rows
 
 
+def read_dashboard(session: Session, actor: Actor, cycle: Cycle, today: date) -> list[ParticipantRow]:
+    """:func:`dashboard` for the supervisor: every firm's state in the cycle is other
+    organisations' data, so the read is audited as ``cycle.dashboard_read``."""
+    rows = dashboard(session, cycle, today)
+    audit(
+        session,
+        actor,
+        "cycle.dashboard_read",
+        object_type="assessment_cycle",
+        object_id=cycle.id,
+        details={"participants": len(rows)},
+    )
+    return rows
+
+
 def read_submission(session: Session, assessment_id: int, *, actor: Actor) -> Assessment:
     """One submitted (or later) assessment for the supervisor, read-only; the read is audited."""
     assessment = transitions.submitted_for_review(session, assessment_id)

@@ -113,7 +113,7 @@ def report_job_start(
     code = parse_language(language)
     if code is None:
         raise HTTPException(status_code=422, detail=_("language: choose ja or en"))
-    job_id = jobs.start_report(session, settings, assessment, code).id
+    job_id = jobs.start_report(session, settings, actor_of(request, principal), assessment, code).id
     # Queued once the job row is committed: a worker may pick it up at once.
     after_commit(session, lambda: jobs.enqueue(settings, job_id))
     return redirect_to(request, "assessment.report_job_status", job_id=job_id)

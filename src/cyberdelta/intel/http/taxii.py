@@ -192,7 +192,8 @@ def add(
             # Queued after the request's commit: the worker always finds the held envelope.
             after_commit(session, lambda: pending.enqueue(settings))
             return taxii_response(status_document(held, pending.pendings(session, held)), status_code=202)
-        result = publish(session, caller, found, objects, full_validation=full, request_id=request_id)
+        actor = actor_of(request, request.state.taxii_principal)
+        result = publish(session, caller, found, objects, full_validation=full, actor=actor)
     except MissingCollectionError:  # deleted (while empty) since it was looked up
         raise TaxiiError(404, "Collection not found", f"no collection {collection_id!r}") from None
     return taxii_response(status_document(result), status_code=202)

@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from cyberdelta.assessment import actions
 from cyberdelta.assessment import service as assessment_service
 from cyberdelta.assessment.errors import AssessmentError
 from cyberdelta.assessment.http.access import Reader as AssessmentReader
@@ -137,7 +138,7 @@ def dashboard_page(
     if flag is not None and flag not in ("overdue", "remind"):
         raise HTTPException(status_code=422, detail=_("flag: choose overdue or remind"))
     cycle = _cycle(session, cycle_id)
-    rows = service.dashboard(session, cycle, utcnow().date())
+    rows = service.read_dashboard(session, actor_of(request, principal), cycle, utcnow().date())
     counts = {name: sum(1 for row in rows if row.state == name) for name in STATES}
     flags = {"overdue": sum(row.overdue for row in rows), "remind": sum(row.remind for row in rows)}
     shown = [
@@ -241,5 +242,7 @@ def start_in_cycle(request: Request, session: SessionDep, principal: Writer, cyc
     organisation_id = organisation_of(principal)
     if cycle_id not in {cycle.id for cycle, _schedule in service.cycles_for(session, organisation_id)}:
         raise HTTPException(status_code=404, detail=_("The page was not found."))
-    assessment = assessment_service.start_assessment(session, organisation_id, _cycle(session, cycle_id))
+    assessment = actions.start(
+        session, actor_of(request, principal), organisation_id, _cycle(session, cycle_id)
+    )
     return redirect_to(request, "assessment.workspace", assessment_id=assessment.id)
