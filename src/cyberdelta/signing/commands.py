@@ -120,3 +120,35 @@ def safe(
     result = review.as_json()
     _emit(result, output, safe_text(result))
     raise typer.Exit(EXIT_STATUS[review.verdict])
+
+
+@sign_check_app.command("psbt")
+def psbt(
+    source: Annotated[str, typer.Argument(help="PSBT file (binary, base64 or hex), '-' for standard input, or the base64 text itself.")],
+    network: Annotated[str, typer.Option("--network", help="mainnet, testnet, signet or regtest.")] = "mainnet",
+    policy: PolicyOption = None,
+    request: RequestOption = None,
+    output: FormatOption = "text",
+) -> None:
+    """Check a Bitcoin PSBT (BIP-174 v0, BIP-370 v2): inputs, outputs, fee, change, policy and request."""
+    _check_format(output)
+    from cyberdelta.platform.errors import DomainError
+    from cyberdelta.signing.findings import EXIT_STATUS
+    from cyberdelta.signing.psbt_format import MAGIC, decode_text, parse_psbt
+    from cyberdelta.signing.psbt_review import review_psbt
+    from cyberdelta.signing.report import psbt_text
+
+    try:
+        path = Path(source)
+        if source == "-" or (len(source) < 4096 and path.is_file()):
+            raw = _read(path, "FILE")
+            data = raw if raw.startswith(MAGIC) else decode_text(raw.decode("ascii", errors="replace"))
+        else:
+            data = decode_text(source)
+        rules, approved = _rules(policy, request)
+        review = review_psbt(parse_psbt(data), network=network, policy=rules, request=approved)
+    except DomainError as error:
+        raise _fail(error.render()) from None
+    result = review.as_json()
+    _emit(result, output, psbt_text(result))
+    raise typer.Exit(EXIT_STATUS[review.verdict])
