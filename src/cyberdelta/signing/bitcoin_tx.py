@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass
 
 
-class Truncated(ValueError):
+class TruncatedError(ValueError):
     pass
 
 
@@ -18,7 +18,9 @@ class Reader:
 
     def take(self, count: int) -> bytes:
         if self.offset + count > len(self.data):
-            raise Truncated(f"{count} bytes needed at offset {self.offset}, {len(self.data) - self.offset} left")
+            raise TruncatedError(
+                f"{count} bytes needed at offset {self.offset}, {len(self.data) - self.offset} left"
+            )
         chunk = self.data[self.offset : self.offset + count]
         self.offset += count
         return chunk
@@ -84,7 +86,11 @@ class Tx:
     def serialize_without_witness(self) -> bytes:
         parts = [self.version.to_bytes(4, "little", signed=True), compact_bytes(len(self.inputs))]
         for item in self.inputs:
-            parts += [item.prev_txid, item.prev_index.to_bytes(4, "little"), compact_bytes(len(item.script_sig))]
+            parts += [
+                item.prev_txid,
+                item.prev_index.to_bytes(4, "little"),
+                compact_bytes(len(item.script_sig)),
+            ]
             parts += [item.script_sig, item.sequence.to_bytes(4, "little")]
         parts.append(compact_bytes(len(self.outputs)))
         for out in self.outputs:

@@ -109,7 +109,9 @@ class Decoded:
             "operation": "delegatecall" if self.call.operation == 1 else "call",
             "kind": self.kind,
             "method": self.method,
-            "args": {name: str(value) if isinstance(value, int) else value for name, value in self.args.items()},
+            "args": {
+                name: str(value) if isinstance(value, int) else value for name, value in self.args.items()
+            },
         }
         if self.kind in ("unknown", "malformed") and self.call.data:
             answer["selector"] = "0x" + self.call.data[:4].hex()
@@ -122,7 +124,7 @@ class Decoded:
 
 
 def _abi_arguments(kind: str, payload: bytes) -> dict[str, Any]:
-    from eth_abi import decode, encode
+    from eth_abi.abi import decode, encode
 
     signature, names = FUNCTIONS[kind]
     types = signature[signature.index("(") + 1 : -1].split(",")
@@ -152,7 +154,9 @@ def unpack_multisend(packed: bytes, path: str) -> list[Call]:
         start = offset + 85
         if start + length > len(packed):
             raise ValueError(f"call {len(calls)} claims {length} bytes of data beyond the batch")
-        calls.append(Call(to, value, packed[start : start + length], operation, f"{path}.calls[{len(calls)}]"))
+        calls.append(
+            Call(to, value, packed[start : start + length], operation, f"{path}.calls[{len(calls)}]")
+        )
         offset = start + length
     return calls
 

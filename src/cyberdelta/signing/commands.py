@@ -20,7 +20,6 @@ sign_check_app = typer.Typer(
 )
 
 
-
 @sign_check_app.callback()
 def _group() -> None:
     """Check what a multisig signer is about to sign (Safe, Bitcoin PSBT), offline."""
@@ -28,6 +27,7 @@ def _group() -> None:
 
 PolicyOption = Annotated[Path | None, typer.Option("--policy", help="Policy JSON file (docs/signing.md).")]
 RequestOption = Annotated[Path | None, typer.Option("--request", help="Approved request JSON file.")]
+ZERO = "0x" + "00" * 20
 FormatOption = Annotated[str, typer.Option("--format", help="text or json.")]
 
 
@@ -73,14 +73,23 @@ def _check_format(output: str) -> None:
 def safe(
     file: Annotated[
         Path | None,
-        typer.Argument(help="Transaction Service JSON or EIP-712 typed data ('-' for standard input); omit to give the fields as options."),
+        typer.Argument(
+            help="Transaction Service JSON or EIP-712 typed data ('-' for standard input); "
+            "omit to give the fields as options."
+        ),
     ] = None,
-    chain_id: Annotated[int | None, typer.Option("--chain-id", help="EIP-155 chain id (1 for Ethereum).")] = None,
-    safe_version: Annotated[str | None, typer.Option("--safe-version", help="Safe contract version, e.g. 1.3.0.")] = None,
+    chain_id: Annotated[
+        int | None, typer.Option("--chain-id", help="EIP-155 chain id (1 for Ethereum).")
+    ] = None,
+    safe_version: Annotated[
+        str | None, typer.Option("--safe-version", help="Safe contract version, e.g. 1.3.0.")
+    ] = None,
     policy: PolicyOption = None,
     request: RequestOption = None,
     output: FormatOption = "text",
-    safe_address: Annotated[str | None, typer.Option("--safe", help="The Safe's address (fields as options).")] = None,
+    safe_address: Annotated[
+        str | None, typer.Option("--safe", help="The Safe's address (fields as options).")
+    ] = None,
     to: Annotated[str | None, typer.Option("--to", help="Destination of the Safe transaction.")] = None,
     value: Annotated[str, typer.Option("--value", help="Native value in wei.")] = "0",
     data: Annotated[str, typer.Option("--data", help="Call data, 0x hex.")] = "0x",
@@ -88,8 +97,8 @@ def safe(
     safe_tx_gas: Annotated[str, typer.Option("--safe-tx-gas")] = "0",
     base_gas: Annotated[str, typer.Option("--base-gas")] = "0",
     gas_price: Annotated[str, typer.Option("--gas-price")] = "0",
-    gas_token: Annotated[str, typer.Option("--gas-token")] = "0x0000000000000000000000000000000000000000",
-    refund_receiver: Annotated[str, typer.Option("--refund-receiver")] = "0x0000000000000000000000000000000000000000",
+    gas_token: Annotated[str, typer.Option("--gas-token")] = ZERO,
+    refund_receiver: Annotated[str, typer.Option("--refund-receiver")] = ZERO,
     nonce: Annotated[str | None, typer.Option("--nonce", help="The Safe nonce of the transaction.")] = None,
 ) -> None:
     """Check a Safe transaction: EIP-712 hashes, decoded calls, policy and approved request."""
@@ -124,8 +133,15 @@ def safe(
 
 @sign_check_app.command("psbt")
 def psbt(
-    source: Annotated[str, typer.Argument(help="PSBT file (binary, base64 or hex), '-' for standard input, or the base64 text itself.")],
-    network: Annotated[str, typer.Option("--network", help="mainnet, testnet, signet or regtest.")] = "mainnet",
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="PSBT file (binary, base64 or hex), '-' for standard input, or the base64 text itself."
+        ),
+    ],
+    network: Annotated[
+        str, typer.Option("--network", help="mainnet, testnet, signet or regtest.")
+    ] = "mainnet",
     policy: PolicyOption = None,
     request: RequestOption = None,
     output: FormatOption = "text",

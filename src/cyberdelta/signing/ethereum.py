@@ -44,7 +44,12 @@ def parse_address(value: Any, where: str) -> str:
     body = value[2:]
     if body != body.lower() and body != body.upper() and value != normalised:
         raise SigningInputError(
-            where, _("%(value)s fails its EIP-55 checksum (expected %(expected)s)", value=value, expected=normalised)
+            where,
+            _(
+                "%(value)s fails its EIP-55 checksum (expected %(expected)s)",
+                value=value,
+                expected=normalised,
+            ),
         )
     return normalised
 
@@ -59,7 +64,9 @@ def parse_hex(value: Any, where: str) -> bytes:
         return b""
     if not isinstance(value, str) or not value.startswith(("0x", "0X")) or not _HEX.fullmatch(value[2:]):
         shown = value if not isinstance(value, str) or len(value) <= 40 else value[:40] + "…"
-        raise SigningInputError(where, _("%(value)s is not hex data (0x and an even number of hex digits)", value=shown))
+        raise SigningInputError(
+            where, _("%(value)s is not hex data (0x and an even number of hex digits)", value=shown)
+        )
     return bytes.fromhex(value[2:])
 
 

@@ -109,18 +109,24 @@ def _validated(model: type[Model], document: Any, what: str) -> Model:
 def load_policy(document: Any) -> Policy:
     policy = _validated(Policy, document, "policy")
     policy.delegatecall_allowlist = [
-        parse_address(value, f"policy $.delegatecall_allowlist[{i}]") for i, value in enumerate(policy.delegatecall_allowlist)
+        parse_address(value, f"policy $.delegatecall_allowlist[{i}]")
+        for i, value in enumerate(policy.delegatecall_allowlist)
     ]
     policy.tokens = [parse_address(value, f"policy $.tokens[{i}]") for i, value in enumerate(policy.tokens)]
     policy.destinations = [
-        normalise_destination(value, f"policy $.destinations[{i}]") for i, value in enumerate(policy.destinations)
+        normalise_destination(value, f"policy $.destinations[{i}]")
+        for i, value in enumerate(policy.destinations)
     ]
     limits: dict[str, RawAmount] = {}
     for asset, amount in policy.limits.items():
-        limits[normalise_asset(asset, f"policy $.limits.{asset}")] = parse_uint(amount, f"policy $.limits.{asset}")
+        limits[normalise_asset(asset, f"policy $.limits.{asset}")] = parse_uint(
+            amount, f"policy $.limits.{asset}"
+        )
     policy.limits = limits
     if policy.bitcoin.max_fee_sat is not None:
-        policy.bitcoin.max_fee_sat = parse_uint(policy.bitcoin.max_fee_sat, "policy $.bitcoin.max_fee_sat", bits=64)
+        policy.bitcoin.max_fee_sat = parse_uint(
+            policy.bitcoin.max_fee_sat, "policy $.bitcoin.max_fee_sat", bits=64
+        )
     return policy
 
 
@@ -131,11 +137,14 @@ def load_request(document: Any) -> Request:
     if request.kind == "withdrawal":
         for name in ("asset", "amount", "destination"):
             if getattr(request, name) is None:
-                raise SigningInputError(f"request $.{name}", _("a withdrawal names its asset, amount and destination"))
-        assert request.asset is not None and request.amount is not None and request.destination is not None
-        request.asset = normalise_asset(request.asset, "request $.asset")
+                raise SigningInputError(
+                    f"request $.{name}", _("a withdrawal names its asset, amount and destination")
+                )
+        request.asset = normalise_asset(str(request.asset), "request $.asset")
         request.amount = parse_uint(request.amount, "request $.amount")
-        request.destination = normalise_destination(request.destination, "request $.destination")
+        request.destination = normalise_destination(str(request.destination), "request $.destination")
     elif not request.changes:
-        raise SigningInputError("request $.changes", _("an administration request names the changes it approves"))
+        raise SigningInputError(
+            "request $.changes", _("an administration request names the changes it approves")
+        )
     return request

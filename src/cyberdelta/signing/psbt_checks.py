@@ -21,12 +21,18 @@ def check_inputs(review: PsbtReview) -> list[Finding]:
     findings: list[Finding] = []
     for item in review.inputs:
         where = f"input[{item.index}]"
-        if item.amount is None and not any(f.code == "INPUT_UTXO_MISMATCH" and f.path == where for f in review.findings):
+        if item.amount is None and not any(
+            f.code == "INPUT_UTXO_MISMATCH" and f.path == where for f in review.findings
+        ):
             findings.append(
                 Finding(
                     "INPUT_AMOUNT_UNKNOWN",
                     Severity.BLOCK,
-                    _("Input %(index)s does not carry the output it spends: its amount and the fee cannot be verified.", index=item.index),
+                    _(
+                        "Input %(index)s does not carry the output it spends: its amount and the fee cannot "
+                        "be verified.",
+                        index=item.index,
+                    ),
                     where,
                 )
             )
@@ -36,7 +42,8 @@ def check_inputs(review: PsbtReview) -> list[Finding]:
                     "SIGHASH_NOT_ALL",
                     Severity.WARN,
                     _(
-                        "Input %(index)s asks for signature hash type %(type)s: the signature would not cover every input "
+                        "Input %(index)s asks for signature hash type %(type)s: the signature would not "
+                        "cover every input "
                         "and output, so others could change them.",
                         index=item.index,
                         type=hex(item.sighash),
@@ -52,7 +59,13 @@ def check_fee(review: PsbtReview, policy: Policy) -> list[Finding]:
     if review.fee is None or rate is None:
         return []
     if review.fee < 0:
-        return [Finding("FEE_NEGATIVE", Severity.BLOCK, _("The outputs are worth more than the inputs: the transaction is invalid."))]
+        return [
+            Finding(
+                "FEE_NEGATIVE",
+                Severity.BLOCK,
+                _("The outputs are worth more than the inputs: the transaction is invalid."),
+            )
+        ]
     findings: list[Finding] = []
     ceiling = policy.bitcoin.max_fee_rate_sat_vb
     if ceiling is not None and rate > ceiling:
@@ -60,15 +73,33 @@ def check_fee(review: PsbtReview, policy: Policy) -> list[Finding]:
             Finding(
                 "FEE_RATE_ABOVE_LIMIT",
                 Severity.BLOCK,
-                _("The fee rate of about %(rate)s sat/vB is above the policy's %(limit)s sat/vB.", rate=rate, limit=ceiling),
+                _(
+                    "The fee rate of about %(rate)s sat/vB is above the policy's %(limit)s sat/vB.",
+                    rate=rate,
+                    limit=ceiling,
+                ),
             )
         )
     elif ceiling is None and rate > HIGH_FEE_RATE:
-        findings.append(Finding("FEE_RATE_HIGH", Severity.WARN, _("The fee rate of about %(rate)s sat/vB is unusually high.", rate=rate)))
+        findings.append(
+            Finding(
+                "FEE_RATE_HIGH",
+                Severity.WARN,
+                _("The fee rate of about %(rate)s sat/vB is unusually high.", rate=rate),
+            )
+        )
     maximum = policy.bitcoin.max_fee_sat
     if isinstance(maximum, int) and review.fee > maximum:
         findings.append(
-            Finding("FEE_ABOVE_LIMIT", Severity.BLOCK, _("The fee of %(fee)s sat is above the policy's %(limit)s sat.", fee=review.fee, limit=maximum))
+            Finding(
+                "FEE_ABOVE_LIMIT",
+                Severity.BLOCK,
+                _(
+                    "The fee of %(fee)s sat is above the policy's %(limit)s sat.",
+                    fee=review.fee,
+                    limit=maximum,
+                ),
+            )
         )
     return findings
 
@@ -83,27 +114,60 @@ def check_outputs(review: PsbtReview, policy: Policy) -> list[Finding]:
                 Finding(
                     "CHANGE_SCRIPT_MISMATCH",
                     Severity.BLOCK,
-                    _("Output %(index)s claims to be change but pays a different script than the registered key derives.", index=out.index),
+                    _(
+                        "Output %(index)s claims to be change but pays a different script than the "
+                        "registered key derives.",
+                        index=out.index,
+                    ),
                     where,
                 )
             )
             continue
         if out.change:
-            findings.append(Finding("CHANGE_RECOGNISED", Severity.INFO, _("Output %(index)s returns change to a registered descriptor.", index=out.index), where))
+            findings.append(
+                Finding(
+                    "CHANGE_RECOGNISED",
+                    Severity.INFO,
+                    _("Output %(index)s returns change to a registered descriptor.", index=out.index),
+                    where,
+                )
+            )
             continue
         sent += out.amount
         shown = out.address or out.script.hex()
-        if policy.destinations and (out.address is None or out.address.lower() not in {d.lower() for d in policy.destinations}):
+        if policy.destinations and (
+            out.address is None or out.address.lower() not in {d.lower() for d in policy.destinations}
+        ):
             findings.append(
-                Finding("DESTINATION_NOT_ALLOWED", Severity.BLOCK, _("%(destination)s is not on the withdrawal allowlist.", destination=shown), where)
+                Finding(
+                    "DESTINATION_NOT_ALLOWED",
+                    Severity.BLOCK,
+                    _("%(destination)s is not on the withdrawal allowlist.", destination=shown),
+                    where,
+                )
             )
     limit = policy.limit_for("BTC")
     if limit is not None and sent > limit:
         findings.append(
-            Finding("LIMIT_EXCEEDED", Severity.BLOCK, _("%(total)s of %(asset)s exceeds the limit of %(limit)s.", total=sent, asset="BTC", limit=limit))
+            Finding(
+                "LIMIT_EXCEEDED",
+                Severity.BLOCK,
+                _(
+                    "%(total)s of %(asset)s exceeds the limit of %(limit)s.",
+                    total=sent,
+                    asset="BTC",
+                    limit=limit,
+                ),
+            )
         )
     if sent and not policy.destinations:
-        findings.append(Finding("NO_ALLOWLIST", Severity.INFO, _("No withdrawal allowlist is configured; destinations were not checked.")))
+        findings.append(
+            Finding(
+                "NO_ALLOWLIST",
+                Severity.INFO,
+                _("No withdrawal allowlist is configured; destinations were not checked."),
+            )
+        )
     return findings
 
 
@@ -121,21 +185,27 @@ def check_request(review: PsbtReview, request: Request | None) -> list[Finding]:
         and paid[0].address.lower() == request.destination.lower()
     )
     if matches:
-        return [Finding("REQUEST_MATCHED", Severity.INFO, _("The transaction carries out request %(id)s.", id=request.id))]
-    shown = "; ".join(f"{out.amount} BTC-sat → {out.address or out.script.hex()}" for out in paid) or "-"
+        return [
+            Finding(
+                "REQUEST_MATCHED",
+                Severity.INFO,
+                _("The transaction carries out request %(id)s.", id=request.id),
+            )
+        ]
+    shown = "; ".join(f"{out.amount} sat → {out.address or out.script.hex()}" for out in paid) or "-"
     return [
         Finding(
             "REQUEST_MISMATCH",
             Severity.BLOCK,
             _(
-                "Request %(id)s approves %(amount)s of %(asset)s to %(destination)s and nothing else; the transaction "
-                "does: %(found)s (%(calls)s calls).",
+                "Request %(id)s approves %(amount)s of %(asset)s to %(destination)s and nothing else; the "
+                "transaction "
+                "pays: %(found)s.",
                 id=request.id,
                 amount=request.amount,
                 asset=request.asset,
                 destination=request.destination,
                 found=shown,
-                calls=len(paid),
             ),
         )
     ]

@@ -9,7 +9,7 @@ import binascii
 import hashlib
 from dataclasses import dataclass, field
 
-from cyberdelta.signing.bitcoin_tx import Reader, Truncated, Tx, TxIn, TxOut, parse_tx
+from cyberdelta.signing.bitcoin_tx import Reader, TruncatedError, Tx, TxIn, TxOut, parse_tx
 from cyberdelta.signing.errors import SigningInputError
 from cyberdelta.signing.text import bilingual as _
 
@@ -170,17 +170,20 @@ def _check_input(entry: KeyMap, version: int) -> None:
             raise _fail(where, "PSBT_IN_WITNESS_UTXO is not a transaction output")
     sizes = {0x03: 4, 0x0E: 32, 0x0F: 4, 0x10: 4, 0x11: 4, 0x12: 4, 0x17: 32, 0x18: 32}
     for keytype, size in sizes.items():
-        if (value := entry.get(keytype)) is not None and len(value) != size:
+        if (got := entry.get(keytype)) is not None and len(got) != size:
             raise _fail(where, f"{INPUT_FIELDS[keytype][0]} must be {size} bytes")
-    if (value := entry.get(0x11)) is not None and int.from_bytes(value, "little") < LOCKTIME_THRESHOLD:
+    if (got := entry.get(0x11)) is not None and int.from_bytes(got, "little") < LOCKTIME_THRESHOLD:
         raise _fail(where, "PSBT_IN_REQUIRED_TIME_LOCKTIME is below 500000000")
-    if (value := entry.get(0x12)) is not None and not 0 < int.from_bytes(value, "little") < LOCKTIME_THRESHOLD:
+    if (got := entry.get(0x12)) is not None and not 0 < int.from_bytes(got, "little") < LOCKTIME_THRESHOLD:
         raise _fail(where, "PSBT_IN_REQUIRED_HEIGHT_LOCKTIME is not a block height")
-    for keydata, (hasher, name) in {0x0A: ("ripemd160", "RIPEMD160"), 0x0B: ("sha256", "SHA256")}.items():
-        for digest, preimage in entry.all(keydata).items():
+    for preimage_type, (hasher, name) in {
+        0x0A: ("ripemd160", "RIPEMD160"),
+        0x0B: ("sha256", "SHA256"),
+    }.items():
+        for digest, preimage in entry.all(preimage_type).items():
             if hashlib.new(hasher, preimage).digest() != digest:
                 raise _fail(where, f"PSBT_IN_{name} preimage does not match")
-    if (value := entry.get(0x13)) is not None and len(value) not in (64, 65):
+    if (got := entry.get(0x13)) is not None and len(got) not in (64, 65):
         raise _fail(where, "PSBT_IN_TAP_KEY_SIG must be 64 or 65 bytes")
     for keydata, value in entry.all(0x14).items():
         _xonly(keydata[:32], where, "PSBT_IN_TAP_SCRIPT_SIG")
@@ -192,8 +195,8 @@ def _check_input(entry: KeyMap, version: int) -> None:
     for keydata, value in entry.all(0x16).items():
         _xonly(keydata, where, "PSBT_IN_TAP_BIP32_DERIVATION")
         _tap_derivation(value, where, "PSBT_IN_TAP_BIP32_DERIVATION")
-    if (value := entry.get(0x17)) is not None:
-        _xonly(value, where, "PSBT_IN_TAP_INTERNAL_KEY")
+    if (got := entry.get(0x17)) is not None:
+        _xonly(got, where, "PSBT_IN_TAP_INTERNAL_KEY")
     _version_rules(entry, version, V2_ONLY_INPUT, (0x0E, 0x0F), INPUT_FIELDS)
 
 
@@ -212,12 +215,12 @@ def _check_output(entry: KeyMap, version: int) -> None:
     for pub, value in entry.all(0x02).items():
         _pubkey(pub, where, "PSBT_OUT_BIP32_DERIVATION")
         _derivation(value, where, "PSBT_OUT_BIP32_DERIVATION")
-    if (value := entry.get(0x03)) is not None and len(value) != 8:
+    if (got := entry.get(0x03)) is not None and len(got) != 8:
         raise _fail(where, "PSBT_OUT_AMOUNT must be 8 bytes")
-    if (value := entry.get(0x05)) is not None:
-        if len(value) != 32:
+    if (got := entry.get(0x05)) is not None:
+        if len(got) != 32:
             raise _fail(where, "PSBT_OUT_TAP_INTERNAL_KEY must be 32 bytes")
-        _xonly(value, where, "PSBT_OUT_TAP_INTERNAL_KEY")
+        _xonly(got, where, "PSBT_OUT_TAP_INTERNAL_KEY")
     for keydata, value in entry.all(0x07).items():
         _xonly(keydata, where, "PSBT_OUT_TAP_BIP32_DERIVATION")
         _tap_derivation(value, where, "PSBT_OUT_TAP_BIP32_DERIVATION")
@@ -225,7 +228,11 @@ def _check_output(entry: KeyMap, version: int) -> None:
 
 
 def _version_rules(
-    entry: KeyMap, version: int, v2_only: tuple[int, ...], v2_required: tuple[int, ...], names: dict[int, tuple[str, tuple[int, ...] | None]]
+    entry: KeyMap,
+    version: int,
+    v2_only: tuple[int, ...],
+    v2_required: tuple[int, ...],
+    names: dict[int, tuple[str, tuple[int, ...] | None]],
 ) -> None:
     for keytype in v2_only if version == 0 else ():
         if keytype in entry.records:
@@ -289,7 +296,10 @@ def _v2_tx(global_map: KeyMap, inputs: list[KeyMap], outputs: list[KeyMap]) -> T
             )
             for entry in inputs
         ),
-        outputs=tuple(TxOut(int.from_bytes(entry.get(0x03) or bytes(8), "little"), entry.get(0x04) or b"") for entry in outputs),
+        outputs=tuple(
+            TxOut(int.from_bytes(entry.get(0x03) or bytes(8), "little"), entry.get(0x04) or b"")
+            for entry in outputs
+        ),
         locktime=locktime,
         has_witness=False,
     )
@@ -313,7 +323,7 @@ def parse_psbt(data: bytes) -> Psbt:
         tx, input_count, output_count = _global_tx(global_map, version)
         inputs = [_read_map(reader, f"input[{index}]", INPUT_FIELDS) for index in range(input_count)]
         outputs = [_read_map(reader, f"output[{index}]", OUTPUT_FIELDS) for index in range(output_count)]
-    except Truncated:
+    except TruncatedError:
         raise _fail("PSBT", "it ends before its last map") from None
     except ValueError as error:
         raise _fail("PSBT", str(error)) from None

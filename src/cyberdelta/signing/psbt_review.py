@@ -57,7 +57,9 @@ class PsbtReview:
 
     @property
     def fee_rate(self) -> Decimal | None:
-        return None if self.fee is None else (Decimal(self.fee) / Decimal(self.vsize)).quantize(Decimal("0.01"))
+        return (
+            None if self.fee is None else (Decimal(self.fee) / Decimal(self.vsize)).quantize(Decimal("0.01"))
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -70,11 +72,23 @@ class PsbtReview:
             "fee_rate_sat_vb": str(self.fee_rate) if self.fee_rate is not None else None,
             "decoded": {
                 "inputs": [
-                    {"index": i.index, "prevout": i.prevout, "amount": i.amount, "address": i.address, "sighash": i.sighash}
+                    {
+                        "index": i.index,
+                        "prevout": i.prevout,
+                        "amount": i.amount,
+                        "address": i.address,
+                        "sighash": i.sighash,
+                    }
                     for i in self.inputs
                 ],
                 "outputs": [
-                    {"index": o.index, "amount": o.amount, "address": o.address, "script": o.script.hex(), "change": o.change}
+                    {
+                        "index": o.index,
+                        "amount": o.amount,
+                        "address": o.address,
+                        "script": o.script.hex(),
+                        "change": o.change,
+                    }
                     for o in self.outputs
                 ],
             },
@@ -101,7 +115,10 @@ def _spent_output(entry: KeyMap, prev_index: int, prev_txid: bytes, findings: li
                 Finding(
                     "INPUT_UTXO_MISMATCH",
                     Severity.BLOCK,
-                    _("The previous transaction given for this input is not the one it spends: its amount cannot be trusted."),
+                    _(
+                        "The previous transaction given for this input is not the one it spends: its amount "
+                        "cannot be trusted."
+                    ),
                     entry.where,
                 )
             )
@@ -146,17 +163,17 @@ def _input_weight(entry: KeyMap, script: bytes | None) -> int:
     return (41 + 107) * 4
 
 
-def _is_change(
-    entry: KeyMap, script: bytes, descriptors: list[Any]
-) -> tuple[bool, str | None]:
+def _is_change(entry: KeyMap, script: bytes, descriptors: list[Any]) -> tuple[bool, str | None]:
     from embit.psbt import DerivationPath
 
-    derivations = [value for value in entry.all(0x02).values()]
+    derivations = list(entry.all(0x02).values())
     for value in entry.all(0x07).values():
         count = value[0] if value and value[0] < 0xFD else 0
         derivations.append(value[1 + 32 * count :])
     for raw in derivations:
-        path = DerivationPath(raw[:4], [int.from_bytes(raw[i : i + 4], "little") for i in range(4, len(raw), 4)])
+        path = DerivationPath(
+            raw[:4], [int.from_bytes(raw[i : i + 4], "little") for i in range(4, len(raw), 4)]
+        )
         for descriptor in descriptors:
             for key in descriptor.keys:
                 if not getattr(key, "is_extended", False):
@@ -168,7 +185,11 @@ def _is_change(
                 derived = descriptor.derive(index, branch_index=branch).script_pubkey().data
                 if derived == script:
                     return True, None
-                return False, "the output claims a registered key's derivation but its script is not that key's address"
+                return (
+                    False,
+                    "the output claims a registered key's derivation but its script is not that key's "
+                    "address",
+                )
     return False, None
 
 
@@ -181,7 +202,8 @@ def load_descriptors(policy: Policy) -> list[Any]:
             loaded.append(Descriptor.from_string(text.split("#")[0]))
         except Exception as error:
             raise SigningInputError(
-                f"policy $.bitcoin.descriptors[{index}]", _("not an output descriptor: %(reason)s", reason=str(error))
+                f"policy $.bitcoin.descriptors[{index}]",
+                _("not an output descriptor: %(reason)s", reason=str(error)),
             ) from None
     return loaded
 
@@ -190,7 +212,9 @@ def review_psbt(
     psbt: Psbt, *, network: str = "mainnet", policy: Policy | None = None, request: Request | None = None
 ) -> PsbtReview:
     if network not in NETWORKS:
-        raise SigningInputError("--network", _("%(value)s is not mainnet, testnet, signet or regtest", value=network))
+        raise SigningInputError(
+            "--network", _("%(value)s is not mainnet, testnet, signet or regtest", value=network)
+        )
     rules = policy or Policy()
     descriptors = load_descriptors(rules)
     findings: list[Finding] = []
@@ -219,7 +243,9 @@ def review_psbt(
     for index, (entry, txout) in enumerate(zip(psbt.outputs, psbt.tx.outputs, strict=True)):
         weight += (8 + len(compact_bytes(len(txout.script))) + len(txout.script)) * 4
         change, problem = _is_change(entry, txout.script, descriptors)
-        outputs.append(OutputView(index, txout.value, txout.script, address_of(txout.script, network), change, problem))
+        outputs.append(
+            OutputView(index, txout.value, txout.script, address_of(txout.script, network), change, problem)
+        )
     vsize = math.ceil((weight + (2 if segwit else 0)) / 4)
     fee = None
     if all(item.amount is not None for item in inputs):

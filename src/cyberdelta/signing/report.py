@@ -48,11 +48,17 @@ def safe_text(result: dict[str, Any]) -> str:
     chain = result["chain_id"] if result["chain_id"] is not None else "-"
     lines = [
         _("Safe transaction check"),
-        "  " + _("Safe %(safe)s, chain %(chain)s, version %(version)s", safe=result["safe"], chain=chain, version=result["safe_version"]),
+        "  "
+        + _(
+            "Safe %(safe)s, chain %(chain)s, version %(version)s",
+            safe=result["safe"],
+            chain=chain,
+            version=result["safe_version"],
+        ),
         "  " + _("Nonce %(nonce)s", nonce=result["transaction"]["nonce"]),
         _("Compare with the hardware wallet:"),
-        f"  {_('Domain hash')}:  {result['domain_hash']}",
-        f"  {_('Message hash')}: {result['message_hash']}",
+        "  " + _("Domain hash") + f":  {result['domain_hash']}",
+        "  " + _("Message hash") + f": {result['message_hash']}",
         f"  safeTxHash:   {result['safe_tx_hash']}",
         _("What it does:"),
         *_call_lines(result["decoded"]),
@@ -65,7 +71,12 @@ def safe_text(result: dict[str, Any]) -> str:
 def psbt_text(result: dict[str, Any]) -> str:
     lines = [
         _("Bitcoin PSBT check"),
-        "  " + _("PSBT version %(version)s, network %(network)s", version=result["psbt_version"], network=result["network"]),
+        "  "
+        + _(
+            "PSBT version %(version)s, network %(network)s",
+            version=result["psbt_version"],
+            network=result["network"],
+        ),
         f"  txid: {result['txid']}",
         _("Inputs:"),
     ]

@@ -32,11 +32,11 @@ def movements(decoded: Decoded) -> list[Movement]:
     found: list[Movement] = []
     for leaf in decoded.leaves():
         call = leaf.call
+        if call.operation == 1:
+            continue  # code run as the Safe, not a payment: check_delegatecalls judges it
         if call.value:
             found.append(Movement("transfer", NATIVE, call.value, call.to, call.path))
-        if leaf.kind == "erc20_transfer":
-            found.append(Movement("transfer", call.to, leaf.args["amount"], leaf.args["to"], call.path))
-        elif leaf.kind == "erc20_transfer_from":
+        if leaf.kind in ("erc20_transfer", "erc20_transfer_from"):
             found.append(Movement("transfer", call.to, leaf.args["amount"], leaf.args["to"], call.path))
         elif leaf.kind == "erc20_approve":
             found.append(Movement("approval", call.to, leaf.args["amount"], leaf.args["spender"], call.path))
@@ -60,7 +60,12 @@ def check_delegatecalls(decoded: Decoded, policy: Policy) -> list[Finding]:
         if _trusted_delegate(call.to, policy):
             name = SAFE_LIBRARIES.get(call.to, call.to)
             findings.append(
-                Finding("SAFE_DELEGATECALL_ALLOWED", Severity.INFO, _("Delegatecall to %(name)s, which the policy allows.", name=name), call.path)
+                Finding(
+                    "SAFE_DELEGATECALL_ALLOWED",
+                    Severity.INFO,
+                    _("Delegatecall to %(name)s, which the policy allows.", name=name),
+                    call.path,
+                )
             )
         else:
             findings.append(
@@ -68,7 +73,8 @@ def check_delegatecalls(decoded: Decoded, policy: Policy) -> list[Finding]:
                     "SAFE_DELEGATECALL_UNTRUSTED",
                     Severity.BLOCK,
                     _(
-                        "Delegatecall to %(to)s, which is not on the policy's allowlist: its code would run as the Safe "
+                        "Delegatecall to %(to)s, which is not on the policy's allowlist: its code would run "
+                        "as the Safe "
                         "and could take over the wallet. Do not sign.",
                         to=call.to,
                     ),
@@ -92,13 +98,26 @@ def check_administration(decoded: Decoded, tx: SafeTx, request: Request | None) 
                 Finding(
                     "SAFE_ADMIN_OTHER_CONTRACT",
                     Severity.WARN,
-                    _("%(method)s is called on %(to)s, not on this Safe.", method=item.method, to=item.call.to),
+                    _(
+                        "%(method)s is called on %(to)s, not on this Safe.",
+                        method=item.method,
+                        to=item.call.to,
+                    ),
                     item.call.path,
                 )
             )
         elif change in allowed:
             findings.append(
-                Finding("SAFE_ADMIN_APPROVED", Severity.INFO, _("%(method)s changes the Safe's %(change)s, as the request approves.", method=item.method, change=change), item.call.path)
+                Finding(
+                    "SAFE_ADMIN_APPROVED",
+                    Severity.INFO,
+                    _(
+                        "%(method)s changes the Safe's %(change)s, as the request approves.",
+                        method=item.method,
+                        change=change,
+                    ),
+                    item.call.path,
+                )
             )
         else:
             findings.append(
@@ -127,7 +146,8 @@ def check_gas_refund(tx: SafeTx) -> list[Finding]:
                 "SAFE_GAS_REFUND_REDIRECT",
                 Severity.BLOCK,
                 _(
-                    "gasPrice is %(price)s with gas token %(token)s and refund receiver %(receiver)s: the refund can "
+                    "gasPrice is %(price)s with gas token %(token)s and refund receiver %(receiver)s: the "
+                    "refund can "
                     "move funds out of the Safe.",
                     price=tx.gas_price,
                     token=tx.gas_token,
@@ -140,7 +160,10 @@ def check_gas_refund(tx: SafeTx) -> list[Finding]:
         Finding(
             "SAFE_GAS_REFUND",
             Severity.WARN,
-            _("gasPrice is %(price)s: the Safe refunds the executor's gas in the native coin.", price=tx.gas_price),
+            _(
+                "gasPrice is %(price)s: the Safe refunds the executor's gas in the native coin.",
+                price=tx.gas_price,
+            ),
             "$.gasPrice",
         )
     ]
@@ -155,7 +178,8 @@ def check_unknown_calls(decoded: Decoded) -> list[Finding]:
                     "CALL_UNKNOWN",
                     Severity.WARN,
                     _(
-                        "The call to %(to)s (selector %(selector)s) is not one this check can decode; compare it with "
+                        "The call to %(to)s (selector %(selector)s) is not one this check can decode; "
+                        "compare it with "
                         "the contract's source before signing.",
                         to=item.call.to,
                         selector="0x" + item.call.data[:4].hex(),
@@ -168,7 +192,11 @@ def check_unknown_calls(decoded: Decoded) -> list[Finding]:
                 Finding(
                     "CALL_MALFORMED",
                     Severity.BLOCK,
-                    _("The call to %(to)s cannot be decoded: %(problem)s.", to=item.call.to, problem=item.problem),
+                    _(
+                        "The call to %(to)s cannot be decoded: %(problem)s.",
+                        to=item.call.to,
+                        problem=item.problem,
+                    ),
                     item.call.path,
                 )
             )
@@ -180,25 +208,43 @@ def check_movements(found: list[Movement], policy: Policy) -> list[Finding]:
     findings: list[Finding] = []
     totals: dict[str, int] = defaultdict(int)
     for movement in found:
-        if policy.destinations and not any(same_address(movement.destination, d) for d in policy.destinations):
+        if policy.destinations and not any(
+            same_address(movement.destination, d) for d in policy.destinations
+        ):
             findings.append(
                 Finding(
                     "DESTINATION_NOT_ALLOWED",
                     Severity.BLOCK,
-                    _("%(destination)s is not on the withdrawal allowlist.", destination=movement.destination),
+                    _(
+                        "%(destination)s is not on the withdrawal allowlist.",
+                        destination=movement.destination,
+                    ),
                     movement.path,
                 )
             )
-        if movement.asset != NATIVE and policy.tokens and not any(same_address(movement.asset, t) for t in policy.tokens):
+        if (
+            movement.asset != NATIVE
+            and policy.tokens
+            and not any(same_address(movement.asset, t) for t in policy.tokens)
+        ):
             findings.append(
-                Finding("TOKEN_NOT_ALLOWED", Severity.BLOCK, _("Token %(token)s is not on the allowlist.", token=movement.asset), movement.path)
+                Finding(
+                    "TOKEN_NOT_ALLOWED",
+                    Severity.BLOCK,
+                    _("Token %(token)s is not on the allowlist.", token=movement.asset),
+                    movement.path,
+                )
             )
         if movement.kind == "approval" and movement.amount >= UNLIMITED:
             findings.append(
                 Finding(
                     "APPROVAL_UNLIMITED",
                     Severity.WARN,
-                    _("%(spender)s is approved to take an unlimited amount of %(token)s.", spender=movement.destination, token=movement.asset),
+                    _(
+                        "%(spender)s is approved to take an unlimited amount of %(token)s.",
+                        spender=movement.destination,
+                        token=movement.asset,
+                    ),
                     movement.path,
                 )
             )
@@ -210,11 +256,22 @@ def check_movements(found: list[Movement], policy: Policy) -> list[Finding]:
                 Finding(
                     "LIMIT_EXCEEDED",
                     Severity.BLOCK,
-                    _("%(total)s of %(asset)s exceeds the limit of %(limit)s.", total=total, asset=asset, limit=limit),
+                    _(
+                        "%(total)s of %(asset)s exceeds the limit of %(limit)s.",
+                        total=total,
+                        asset=asset,
+                        limit=limit,
+                    ),
                 )
             )
     if found and not policy.destinations:
-        findings.append(Finding("NO_ALLOWLIST", Severity.INFO, _("No withdrawal allowlist is configured; destinations were not checked.")))
+        findings.append(
+            Finding(
+                "NO_ALLOWLIST",
+                Severity.INFO,
+                _("No withdrawal allowlist is configured; destinations were not checked."),
+            )
+        )
     return findings
 
 
@@ -233,13 +290,20 @@ def check_request(decoded: Decoded, found: list[Movement], request: Request | No
                     "REQUEST_MISMATCH",
                     Severity.BLOCK,
                     _(
-                        "Request %(id)s approves changes of %(changes)s only; the transaction does something else or less.",
+                        "Request %(id)s approves changes of %(changes)s only; the transaction does "
+                        "something else or less.",
                         id=request.id,
                         changes=", ".join(request.changes),
                     ),
                 )
             ]
-        return [Finding("REQUEST_MATCHED", Severity.INFO, _("The transaction carries out request %(id)s.", id=request.id))]
+        return [
+            Finding(
+                "REQUEST_MATCHED",
+                Severity.INFO,
+                _("The transaction carries out request %(id)s.", id=request.id),
+            )
+        ]
     effects = [leaf for leaf in leaves if leaf.kind != "empty"]
     matches = (
         len(found) == 1
@@ -252,14 +316,21 @@ def check_request(decoded: Decoded, found: list[Movement], request: Request | No
         and same_address(found[0].destination, request.destination)
     )
     if matches:
-        return [Finding("REQUEST_MATCHED", Severity.INFO, _("The transaction carries out request %(id)s.", id=request.id))]
+        return [
+            Finding(
+                "REQUEST_MATCHED",
+                Severity.INFO,
+                _("The transaction carries out request %(id)s.", id=request.id),
+            )
+        ]
     shown = "; ".join(f"{m.kind} {m.amount} {m.asset} → {m.destination}" for m in found) or "-"
     return [
         Finding(
             "REQUEST_MISMATCH",
             Severity.BLOCK,
             _(
-                "Request %(id)s approves %(amount)s of %(asset)s to %(destination)s and nothing else; the transaction "
+                "Request %(id)s approves %(amount)s of %(asset)s to %(destination)s and nothing else; the "
+                "transaction "
                 "does: %(found)s (%(calls)s calls).",
                 id=request.id,
                 amount=request.amount,

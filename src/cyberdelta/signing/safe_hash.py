@@ -45,7 +45,7 @@ def _address(value: str) -> bytes:
 
 
 def domain_hash(safe: str, chain_id: int | None, layout: Layout) -> bytes:
-    from eth_abi import encode
+    from eth_abi.abi import encode
 
     typehash = keccak(layout.domain_type.encode())
     if layout.domain_has_chain_id:
@@ -56,11 +56,23 @@ def domain_hash(safe: str, chain_id: int | None, layout: Layout) -> bytes:
 
 
 def message_hash(tx: SafeTx, layout: Layout) -> bytes:
-    from eth_abi import encode
+    from eth_abi.abi import encode
 
     return keccak(
         encode(
-            ["bytes32", "address", "uint256", "bytes32", "uint8", "uint256", "uint256", "uint256", "address", "address", "uint256"],
+            [
+                "bytes32",
+                "address",
+                "uint256",
+                "bytes32",
+                "uint8",
+                "uint256",
+                "uint256",
+                "uint256",
+                "address",
+                "address",
+                "uint256",
+            ],
             [
                 keccak(layout.message_type.encode()),
                 _address(tx.to),

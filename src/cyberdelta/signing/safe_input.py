@@ -43,7 +43,13 @@ def read_json(data: bytes, where: str = "$") -> Any:
         raise SigningInputError(where, _("the file is not UTF-8 text")) from None
     except json.JSONDecodeError as error:
         raise SigningInputError(
-            where, _("malformed JSON at line %(line)s, column %(column)s: %(reason)s", line=error.lineno, column=error.colno, reason=error.msg)
+            where,
+            _(
+                "malformed JSON at line %(line)s, column %(column)s: %(reason)s",
+                line=error.lineno,
+                column=error.colno,
+                reason=error.msg,
+            ),
         ) from None
 
 
@@ -58,7 +64,9 @@ def _field(document: Mapping[str, Any], name: str, path: str, *, default: Any = 
 def _operation(value: Any, where: str) -> int:
     operation = parse_uint(value, where, bits=8)
     if operation not in (0, 1):
-        raise SigningInputError(where, _("operation must be 0 (call) or 1 (delegatecall), not %(value)s", value=value))
+        raise SigningInputError(
+            where, _("operation must be 0 (call) or 1 (delegatecall), not %(value)s", value=value)
+        )
     return operation
 
 
@@ -72,9 +80,12 @@ def _transaction(fields: Mapping[str, Any], safe: Any, safe_where: str, path: st
         safe_tx_gas=parse_uint(_field(fields, "safeTxGas", path, default=0), f"{path}.safeTxGas"),
         base_gas=parse_uint(_field(fields, gas_field, path, default=0), f"{path}.{gas_field}"),
         gas_price=parse_uint(_field(fields, "gasPrice", path, default=0), f"{path}.gasPrice"),
-        gas_token=parse_address(_field(fields, "gasToken", path, default=ZERO_ADDRESS) or ZERO_ADDRESS, f"{path}.gasToken"),
+        gas_token=parse_address(
+            _field(fields, "gasToken", path, default=ZERO_ADDRESS) or ZERO_ADDRESS, f"{path}.gasToken"
+        ),
         refund_receiver=parse_address(
-            _field(fields, "refundReceiver", path, default=ZERO_ADDRESS) or ZERO_ADDRESS, f"{path}.refundReceiver"
+            _field(fields, "refundReceiver", path, default=ZERO_ADDRESS) or ZERO_ADDRESS,
+            f"{path}.refundReceiver",
         ),
         nonce=parse_uint(_field(fields, "nonce", path), f"{path}.nonce"),
     )
@@ -97,23 +108,43 @@ def _from_typed_data(document: Mapping[str, Any]) -> SafeInput:
     message_type = _type_string(types, "SafeTx")
     layouts = {safe_tx_type("baseGas"): "baseGas", safe_tx_type("dataGas"): "dataGas"}
     if message_type not in layouts:
-        raise SigningInputError("$.types.SafeTx", _("%(type)s is not the Safe transaction type", type=message_type))
+        raise SigningInputError(
+            "$.types.SafeTx", _("%(type)s is not the Safe transaction type", type=message_type)
+        )
     gas_field = layouts[message_type]
-    layout = Layout(domain_has_chain_id=domain_type == DOMAIN_WITH_CHAIN_ID, gas_field="baseGas" if gas_field == "baseGas" else "dataGas")
+    layout = Layout(
+        domain_has_chain_id=domain_type == DOMAIN_WITH_CHAIN_ID,
+        gas_field="baseGas" if gas_field == "baseGas" else "dataGas",
+    )
     domain = document.get("domain")
     message = document.get("message")
     if not isinstance(domain, dict):
         raise SigningInputError("$.domain", _("the domain is missing"))
     if not isinstance(message, dict):
         raise SigningInputError("$.message", _("the message is missing"))
-    for name in ("to", "value", "data", "operation", "safeTxGas", gas_field, "gasPrice", "gasToken", "refundReceiver", "nonce"):
+    for name in (
+        "to",
+        "value",
+        "data",
+        "operation",
+        "safeTxGas",
+        gas_field,
+        "gasPrice",
+        "gasToken",
+        "refundReceiver",
+        "nonce",
+    ):
         if name not in message:
             raise SigningInputError(f"$.message.{name}", _("the field is missing"))
     chain_id = None
     if layout.domain_has_chain_id:
         chain_id = parse_uint(_field(domain, "chainId", "$.domain"), "$.domain.chainId")
     tx = _transaction(
-        message, _field(domain, "verifyingContract", "$.domain"), "$.domain.verifyingContract", "$.message", gas_field
+        message,
+        _field(domain, "verifyingContract", "$.domain"),
+        "$.domain.verifyingContract",
+        "$.message",
+        gas_field,
     )
     return SafeInput(tx, chain_id, None, layout, None, "typed-data")
 
@@ -122,7 +153,9 @@ def _from_service(document: Mapping[str, Any], path: str) -> SafeInput:
     version = parse_version(document["version"], f"{path}.version") if document.get("version") else None
     gas_field = "dataGas" if "dataGas" in document and "baseGas" not in document else "baseGas"
     tx = _transaction(document, _field(document, "safe", path), f"{path}.safe", path, gas_field)
-    chain_id = parse_uint(document["chainId"], f"{path}.chainId") if document.get("chainId") is not None else None
+    chain_id = (
+        parse_uint(document["chainId"], f"{path}.chainId") if document.get("chainId") is not None else None
+    )
     claimed = document.get("safeTxHash")
     claimed_hash = parse_hex(claimed, f"{path}.safeTxHash") if claimed else None
     if claimed_hash is not None and len(claimed_hash) != 32:

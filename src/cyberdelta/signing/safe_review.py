@@ -58,30 +58,49 @@ class SafeReview:
         }
 
 
-def _settle(parsed: SafeInput, chain_id: int | None, version: SafeVersion | None) -> tuple[int | None, Layout, str]:
+def _settle(
+    parsed: SafeInput, chain_id: int | None, version: SafeVersion | None
+) -> tuple[int | None, Layout, str]:
     if chain_id is not None and parsed.chain_id is not None and chain_id != parsed.chain_id:
         raise SigningInputError(
-            "--chain-id", _("%(given)s differs from the chain id %(found)s in the file", given=chain_id, found=parsed.chain_id)
+            "--chain-id",
+            _(
+                "%(given)s differs from the chain id %(found)s in the file",
+                given=chain_id,
+                found=parsed.chain_id,
+            ),
         )
     chain = chain_id if chain_id is not None else parsed.chain_id
     if version is not None and parsed.version is not None and version.number != parsed.version.number:
         raise SigningInputError(
-            "--safe-version", _("%(given)s differs from the version %(found)s in the file", given=version.text, found=parsed.version.text)
+            "--safe-version",
+            _(
+                "%(given)s differs from the version %(found)s in the file",
+                given=version.text,
+                found=parsed.version.text,
+            ),
         )
     chosen = version or parsed.version
     if parsed.layout is not None:
         if chosen is not None and chosen.layout != parsed.layout:
             raise SigningInputError(
                 "--safe-version",
-                _("Safe %(version)s does not sign the EIP-712 types this typed data declares", version=chosen.text),
+                _(
+                    "Safe %(version)s does not sign the EIP-712 types this typed data declares",
+                    version=chosen.text,
+                ),
             )
         layout, label = parsed.layout, chosen.text if chosen else "typed-data"
     elif chosen is None:
-        raise SigningInputError("--safe-version", _("the Safe's version is needed to compute its hashes (for example 1.3.0)"))
+        raise SigningInputError(
+            "--safe-version", _("the Safe's version is needed to compute its hashes (for example 1.3.0)")
+        )
     else:
         layout, label = chosen.layout, chosen.text
     if layout.domain_has_chain_id and chain is None:
-        raise SigningInputError("--chain-id", _("a Safe of version 1.3.0 or later signs the chain id; give --chain-id"))
+        raise SigningInputError(
+            "--chain-id", _("a Safe of version 1.3.0 or later signs the chain id; give --chain-id")
+        )
     return chain, layout, label
 
 
@@ -105,7 +124,8 @@ def review_safe(
                 "SAFE_HASH_MISMATCH",
                 Severity.BLOCK,
                 _(
-                    "The file claims safeTxHash %(claimed)s but its fields hash to %(computed)s: the fields were altered or "
+                    "The file claims safeTxHash %(claimed)s but its fields hash to %(computed)s: the fields "
+                    "were altered or "
                     "belong to another Safe, chain or version.",
                     claimed="0x" + parsed.claimed_safe_tx_hash.hex(),
                     computed="0x" + hashes.safe_tx_hash.hex(),
@@ -118,7 +138,10 @@ def review_safe(
             Finding(
                 "SAFE_NO_CHAIN_ID",
                 Severity.INFO,
-                _("This Safe version's signatures do not name the chain: they are valid for the same Safe address on every chain."),
+                _(
+                    "This Safe version's signatures do not name the chain: they are valid for the same Safe "
+                    "address on every chain."
+                ),
             )
         )
     found = safe_checks.movements(decoded)

@@ -18,7 +18,17 @@ from typing import Literal
 from cyberdelta.signing.errors import SigningInputError
 from cyberdelta.signing.text import bilingual as _
 
-KNOWN_VERSIONS: tuple[str, ...] = ("0.1.0", "1.0.0", "1.1.0", "1.1.1", "1.2.0", "1.3.0", "1.4.0", "1.4.1", "1.5.0")
+KNOWN_VERSIONS: tuple[str, ...] = (
+    "0.1.0",
+    "1.0.0",
+    "1.1.0",
+    "1.1.1",
+    "1.2.0",
+    "1.3.0",
+    "1.4.0",
+    "1.4.1",
+    "1.5.0",
+)
 GasField = Literal["dataGas", "baseGas"]
 
 DOMAIN_WITH_CHAIN_ID = "EIP712Domain(uint256 chainId,address verifyingContract)"
@@ -67,11 +77,19 @@ class SafeVersion:
 
 def parse_version(value: object, where: str) -> SafeVersion:
     """``1.3.0``, ``1.3.0+L2`` (the Transaction Service's spelling), ``v1.4.1`` or ``1.4.1-L2``."""
-    match = re.fullmatch(r"v?(\d+)\.(\d+)\.(\d+)(?:[+-](L2))?", value.strip(), re.IGNORECASE) if isinstance(value, str) else None
+    match = (
+        re.fullmatch(r"v?(\d+)\.(\d+)\.(\d+)(?:[+-](L2))?", value.strip(), re.IGNORECASE)
+        if isinstance(value, str)
+        else None
+    )
     if match is None or ".".join(match.group(1, 2, 3)) not in KNOWN_VERSIONS:
         raise SigningInputError(
             where,
-            _("%(value)s is not a Safe version; known versions: %(known)s", value=value, known=", ".join(KNOWN_VERSIONS)),
+            _(
+                "%(value)s is not a Safe version; known versions: %(known)s",
+                value=value,
+                known=", ".join(KNOWN_VERSIONS),
+            ),
         )
     major, minor, patch = (int(part) for part in match.group(1, 2, 3))
     return SafeVersion((major, minor, patch), l2=match.group(4) is not None)
