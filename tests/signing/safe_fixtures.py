@@ -37,6 +37,10 @@ def call_data(signature: str, types: list[str], values: list[Any]) -> str:
     return "0x" + (selector(signature) + eth_abi.abi.encode(types, values)).hex()
 
 
+def multisend_of(packed: bytes) -> str:
+    return call_data("multiSend(bytes)", ["bytes"], [packed])
+
+
 def multisend(calls: list[tuple[int, str, int, bytes]]) -> str:
     """``multiSend(bytes)`` of packed (operation, to, value, data) entries."""
     packed = b"".join(
@@ -63,9 +67,9 @@ BYBIT_DATA = (
     "0xa9059cbb000000000000000000000000bdd077f651ebe7f7b3ce16fe5f2b025be2969516"
     "0000000000000000000000000000000000000000000000000000000000000000"
 )
-BYBIT = service_tx(BYBIT_SAFE, "0x96221423681A6d52E184D440a8eFCEbB105C7242", data=BYBIT_DATA, operation=1,
-                   safe_tx_gas=45746, nonce=71,
-                   safeTxHash="0xb3476d061aeb8fc1d605a873c483a2402d88a68a9cdd1a8b47655dd55ba004f8")  # fmt: skip
+BYBIT_HASH = "0xb3476d061aeb8fc1d605a873c483a2402d88a68a9cdd1a8b47655dd55ba004f8"
+BYBIT = service_tx(BYBIT_SAFE, "0x96221423681A6d52E184D440a8eFCEbB105C7242", data=BYBIT_DATA,
+                   operation=1, safe_tx_gas=45746, nonce=71, safeTxHash=BYBIT_HASH)  # fmt: skip
 # The 306-byte batch of the README's trace: removeDelegate on a delegate registry, then 800 USDC out.
 README_BATCH = bytes.fromhex(
     "00cfbfac74c26f8647cbdb8c5caf80bb5b32e43134" + "00" * 32 + "44".rjust(64, "0")
@@ -91,8 +95,7 @@ PUBLISHED: list[Published] = [
     Published(
         "readme-mainnet-multisend-1.4.1",
         service_tx("0x5EA1d9A6dDC3A0329378a327746D71A2019eC332", MULTISEND_CALL_ONLY_141,
-                   data="0x" + (selector("multiSend(bytes)") + eth_abi.abi.encode(["bytes"], [README_BATCH])).hex(),
-                   operation=1, nonce=6),
+                   data=multisend_of(README_BATCH), operation=1, nonce=6),
         1, "1.4.1", "0x27a0c4abf624b15b776f544a4b31ed4d50dee2b677c6497fbadf4f7a73be705e",
         "0x58122ea8f001782facc66ee5495a6b8b29730fadf352d8608ca86bd31569fcf5",
         "0xe992e061576268328fac9175d6aea3defd4c3bef83a0c6fe08f6aa5a222cbc45",
@@ -108,7 +111,8 @@ PUBLISHED: list[Published] = [
     Published(
         "readme-sepolia-nested-approve-hash",
         service_tx("0x6bc56d6CE87C86CB0756c616bECFD3Cd32b09251", "0x657ff0D4eC65D82b2bC1247b0a558bcd2f80A0f1",
-                   data="0xd4d9bdcdcb8bbe7bf8f8a1f3f57658e450d07d4422356ac042d96a87ba425b19e67a78a1", nonce=4),
+                   data="0xd4d9bdcd" "cb8bbe7bf8f8a1f3f57658e450d07d4422356ac042d96a87ba425b19e67a78a1",
+                   nonce=4),
         11155111, "1.3.0", "0x86eb3f93f2670d119a4ecb8eeaa4dafe31a28abcafe06688d47e195a3dd7abb0",
         "0x55f6c329a7834e2a4e789f5526f328fa75d14fe75b97b0001be40caf46ca92a1",
         "0xcd411ee5d49344391ef8d37b76e19dfacf505bbb20e856ac907acb5958ecbdf0",

@@ -61,7 +61,7 @@ def typed_data(document: dict[str, Any], chain_id: int, version: str) -> dict[st
         "address",
         "uint256",
     ]
-    message = {name: document.get("baseGas" if name == gas else name) for name in names}
+    message: dict[str, Any] = {name: document.get("baseGas" if name == gas else name) for name in names}
     message["data"] = message["data"] or "0x"
     for name in ("value", "safeTxGas", gas, "gasPrice", "nonce", "operation"):
         message[name] = int(message[name])
