@@ -136,6 +136,13 @@ def test_typed_data_from_standard_input(tmp_path: Path) -> None:
         (["safe", "BYBIT", "--safe-version", "1.1.1", "--format", "xml"], "xml"),
         (["psbt", "cHNidP8BAgQCAAAAAQQBAQEFAQIB"], "ends before"),
         (["psbt", "hello"], "base64"),
+        (
+            ["safe", "--safe", BYBIT["safe"], "--to", "0x12", "--nonce", "1", "--safe-version", "1.1.1"],
+            "--to",
+        ),
+        (["safe", "--to", BYBIT["to"], "--nonce", "1", "--safe-version", "1.1.1"], "--safe"),
+        (["safe", "missing.json", "--safe-version", "1.1.1"], "FILE"),
+        (["safe", "BYBIT", "--chain-id", "-5", "--safe-version", "1.1.1"], "--chain-id"),
     ],
 )
 def test_bad_input_exits_2_and_says_where(tmp_path: Path, args: list[str], message: str) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from cyberdelta.signing.bitcoin_tx import Tx, TxIn, TxOut
 from cyberdelta.signing.errors import SigningInputError
 from cyberdelta.signing.policy import load_policy, load_request
 from cyberdelta.signing.psbt_format import decode_text, parse_psbt
@@ -17,6 +18,7 @@ from tests.signing.psbt_builder import (
     DESCRIPTOR,
     PAYEE,
     PAYEE_SCRIPT,
+    Spend,
     firm_key,
     psbt_v0,
     psbt_v2,
@@ -207,3 +209,47 @@ def test_a_bad_descriptor_or_network_is_bad_input() -> None:
 def test_the_payee_script_is_the_bip173_example_address() -> None:
     review = check(psbt_v0(*withdrawal()))
     assert review.outputs[0].script == PAYEE_SCRIPT and review.outputs[0].address == PAYEE
+
+
+SIGNER_CHECKS = json.loads((VECTORS / "bip174.json").read_text(encoding="utf-8"))["fails_signer_checks"]
+
+
+@pytest.mark.parametrize("vector", SIGNER_CHECKS, ids=[vector["case"] for vector in SIGNER_CHECKS])
+def test_the_bip174_vectors_that_fail_signer_checks_are_blocked(vector: dict[str, str]) -> None:
+    """They parse (they are well-formed) but BIP-174's Signer must refuse them, and so does the check."""
+    review = review_psbt(parse_psbt(bytes.fromhex(vector["hex"])), network="testnet")
+    assert "INPUT_SCRIPT_MISMATCH" in codes(review) and review.verdict == "block"
+
+
+def test_a_witness_utxo_that_differs_from_the_previous_transaction_is_blocked() -> None:
+    """Both UTXO forms may be given (BIP-174); if they disagree, one of them lies about the amount."""
+    pub, path, script = firm_key(0, 3)
+    previous = Tx(2, (TxIn(bytes(32), 0, b"", 0xFFFFFFFF),), (TxOut(1_000_000, script),), 0, False)
+    raw = previous.serialize_without_witness()
+    outpoint = bytes.fromhex(previous.txid)[::-1]
+
+    def spend(witness_amount: int) -> bytes:
+        records = [(b"\x00", raw), (b"\x01", witness_utxo(witness_amount, script)), (b"\x06" + pub, path)]
+        _spends, pays = withdrawal()
+        return psbt_v0([Spend(outpoint, 0, records)], pays)
+
+    assert check(spend(1_000_000), FIRM).verdict == "pass"
+    lying = check(spend(100_000_000), FIRM)
+    assert "INPUT_UTXO_MISMATCH" in codes(lying) and lying.verdict == "block"
+
+
+def test_an_output_on_the_screening_list_is_blocked() -> None:
+    review = check(psbt_v0(*withdrawal()), FIRM | {"screened_addresses": [PAYEE.upper()]})
+    assert "DESTINATION_SCREENED" in codes(review) and review.verdict == "block"
+
+
+def test_base58_destinations_compare_exactly() -> None:
+    legacy = bytes.fromhex("76a914") + bytes(20) + bytes.fromhex("88ac")
+    spends, pays = withdrawal()
+    pays[0].script = legacy
+    address = check(psbt_v0(spends, pays)).outputs[0].address
+    assert address is not None and address.startswith("1")
+    assert check(psbt_v0(spends, pays), FIRM | {"destinations": [address]}).verdict == "pass"
+    assert "DESTINATION_NOT_ALLOWED" in codes(
+        check(psbt_v0(spends, pays), FIRM | {"destinations": [address.lower()]})
+    )

@@ -231,3 +231,12 @@ def test_zero_addresses_may_be_left_empty_in_service_json() -> None:
     document = {**BYBIT, "gasToken": None, "refundReceiver": ""}
     parsed = parse_safe_document(document)
     assert (parsed.tx.gas_token, parsed.tx.refund_receiver) == (ZERO, ZERO)
+
+
+@pytest.mark.parametrize("chain_id", [0, -1, 1 << 256])
+def test_a_chain_id_out_of_range_is_refused(chain_id: int) -> None:
+    with pytest.raises(SigningInputError) as raised:
+        review_safe(
+            parse_safe_document(PUBLISHED[3].document), chain_id=chain_id, version=parse_version("1.3.0", "v")
+        )
+    assert raised.value.field == "--chain-id"

@@ -278,3 +278,25 @@ def test_every_finding_has_both_languages() -> None:
     for finding in check(PUBLISHED[2].document, request=WITHDRAWAL).findings:
         data = finding.as_json()
         assert data["message_en"] and data["message_ja"] and data["message_ja"] != data["message_en"]
+
+
+def test_a_nested_safe_approval_is_decoded_and_sends_the_signer_to_the_approved_transaction() -> None:
+    """The README's nested-Safe example: the owner Safe calls approveHash on the primary Safe."""
+    case = PUBLISHED[4]
+    review = review_safe(
+        parse_safe_document(case.document), chain_id=11155111, version=parse_version("1.3.0", "v")
+    )
+    assert review.decoded.kind == "approve_hash"
+    assert review.decoded.args == {"hash": PUBLISHED[3].safe_tx_hash}  # the primary Safe's ETH transfer
+    assert "SAFE_APPROVE_HASH" in codes(review) and review.verdict == "warn"
+
+
+def test_an_address_on_the_screening_list_is_blocked_wherever_it_appears() -> None:
+    policy = {"screened_addresses": [MALLORY.lower()]}
+    assert "DESTINATION_SCREENED" in codes(check(service_tx(SAFE, MALLORY, value=1, nonce=1), policy))
+    approval = call_data("approve(address,uint256)", ["address", "uint256"], [MALLORY, 5])
+    assert "DESTINATION_SCREENED" in codes(check(service_tx(SAFE, USDC, data=approval, nonce=1), policy))
+    batch = multisend([(0, USDC, 0, bytes.fromhex(usdc_transfer(MALLORY, 5)[2:]))])
+    nested = check(service_tx(SAFE, MULTISEND_CALL_ONLY_141, data=batch, operation=1, nonce=1), policy)
+    assert [f.path for f in nested.findings if f.code == "DESTINATION_SCREENED"] == ["$.calls[0]"]
+    assert "DESTINATION_SCREENED" not in codes(check(service_tx(SAFE, ALICE, value=1, nonce=1), policy))

@@ -106,12 +106,14 @@ class Tx:
 MAX_MONEY = 21_000_000 * 100_000_000
 
 
-def parse_tx(data: bytes) -> Tx:
+def parse_tx(data: bytes, *, allow_witness: bool = True) -> Tx:
+    """``allow_witness=False`` reads the legacy form only, where zero inputs is a count, not the BIP-144
+    marker (a PSBT's unsigned transaction, BIP-174)."""
     reader = Reader(data)
     version = int.from_bytes(reader.take(4), "little", signed=True)
     count = reader.compact()
     has_witness = False
-    if count == 0:
+    if count == 0 and allow_witness:
         flag = reader.take(1)[0]
         if flag != 1:
             raise ValueError("unknown transaction serialization flag")

@@ -2,7 +2,8 @@
 
 Recognised: native value, the ERC-20 calls that move or grant tokens (EIP-20 ``transfer``,
 ``approve``, ``transferFrom``), the Safe's own administration (``OwnerManager``, ``ModuleManager``,
-``GuardManager``, ``FallbackManager``, ``MasterCopy.changeMasterCopy``) and ``MultiSend.multiSend``,
+``GuardManager``, ``FallbackManager``, ``MasterCopy.changeMasterCopy``), ``approveHash`` (a nested
+Safe's approval of another Safe transaction) and ``MultiSend.multiSend``,
 whose packed batch (``operation`` uint8, ``to`` address, ``value`` uint256, ``dataLength`` uint256,
 ``data``) is decoded call by call, recursively. Anything else is an unknown call, and says so.
 """
@@ -31,6 +32,7 @@ FUNCTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "set_module_guard": ("setModuleGuard(address)", ("guard",)),
     "set_fallback_handler": ("setFallbackHandler(address)", ("handler",)),
     "change_master_copy": ("changeMasterCopy(address)", ("master_copy",)),
+    "approve_hash": ("approveHash(bytes32)", ("hash",)),
     "multisend": ("multiSend(bytes)", ("transactions",)),
 }
 
@@ -133,7 +135,11 @@ def _abi_arguments(kind: str, payload: bytes) -> dict[str, Any]:
         # Extra bytes or a non-canonical encoding: the contract may read what a decoder does not show.
         raise ValueError("the arguments are not in canonical ABI encoding")
     return {
-        name: checksum(bytes.fromhex(value[2:])) if kind_type == "address" else value
+        name: checksum(bytes.fromhex(value[2:]))
+        if kind_type == "address"
+        else "0x" + value.hex()
+        if kind_type == "bytes32"
+        else value
         for name, kind_type, value in zip(names, types, values, strict=True)
     }
 

@@ -69,6 +69,25 @@ def _check_format(output: str) -> None:
         raise _fail(_("Unknown format %(format)s: use text or json", format=output))
 
 
+OPTION_OF_FIELD = {
+    "$.safe": "--safe", "$.to": "--to", "$.value": "--value", "$.data": "--data",
+    "$.operation": "--operation", "$.safeTxGas": "--safe-tx-gas", "$.baseGas": "--base-gas", "$.gasPrice": "--gas-price",
+    "$.gasToken": "--gas-token", "$.refundReceiver": "--refund-receiver", "$.nonce": "--nonce",
+}  # fmt: skip
+
+
+def _parse_options(document: dict[str, Any]) -> Any:
+    """The fields given as options, a bad one reported by its option's name."""
+    from cyberdelta.signing.errors import SigningInputError
+    from cyberdelta.signing.safe_input import parse_safe_document
+
+    try:
+        return parse_safe_document(document)
+    except SigningInputError as error:
+        where = error.field or "$"
+        raise SigningInputError(OPTION_OF_FIELD.get(where, where), error.text) from None
+
+
 @sign_check_app.command("safe")
 def safe(
     file: Annotated[
@@ -120,7 +139,7 @@ def safe(
                 "refundReceiver": refund_receiver, "nonce": nonce,
             }  # fmt: skip
             document = {key: item for key, item in document.items() if item is not None}
-        parsed = parse_safe_document(document)
+        parsed = _parse_options(document) if file is None else parse_safe_document(document)
         version = parse_version(safe_version, "--safe-version") if safe_version else None
         rules, approved = _rules(policy, request)
         review = review_safe(parsed, chain_id=chain_id, version=version, policy=rules, request=approved)

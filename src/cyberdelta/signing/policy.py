@@ -39,6 +39,7 @@ class Policy(_Strict):
     delegatecall_allowlist: list[StrictStr] = Field(default_factory=list)
     trust_safe_libraries: bool = True  # Safe's published MultiSend deployments (docs/signing.md)
     destinations: list[StrictStr] = Field(default_factory=list)
+    screened_addresses: list[StrictStr] = Field(default_factory=list)  # from the firm's screening
     tokens: list[StrictStr] = Field(default_factory=list)
     limits: dict[str, RawAmount] = Field(default_factory=dict)
     bitcoin: BitcoinPolicy = Field(default_factory=BitcoinPolicy)
@@ -111,6 +112,10 @@ def load_policy(document: Any) -> Policy:
     policy.delegatecall_allowlist = [
         parse_address(value, f"policy $.delegatecall_allowlist[{i}]")
         for i, value in enumerate(policy.delegatecall_allowlist)
+    ]
+    policy.screened_addresses = [
+        normalise_destination(value, f"policy $.screened_addresses[{i}]")
+        for i, value in enumerate(policy.screened_addresses)
     ]
     policy.tokens = [parse_address(value, f"policy $.tokens[{i}]") for i, value in enumerate(policy.tokens)]
     policy.destinations = [

@@ -3,11 +3,13 @@ unusual signature hash types, the fee, destinations, limits and the approved req
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from cyberdelta.signing.findings import Finding, Severity
 from cyberdelta.signing.policy import Policy, Request
+from cyberdelta.signing.text import Text
 from cyberdelta.signing.text import bilingual as _
 
 if TYPE_CHECKING:
@@ -15,6 +17,35 @@ if TYPE_CHECKING:
 
 HIGH_FEE_RATE = Decimal(1000)  # sat/vB; far above any fee market so far
 SIGHASH_DEFAULT, SIGHASH_ALL = 0x00, 0x01
+
+
+SCRIPT_PROBLEMS: dict[str, Callable[[int], Text]] = {
+    "redeem_script_hash": lambda index: _(
+        "Input %(index)s: the redeemScript does not hash to the P2SH output it spends; do not sign it "
+        "(BIP-174, Signer).",
+        index=index,
+    ),
+    "redeem_script_not_p2sh": lambda index: _(
+        "Input %(index)s: a redeemScript is given for an output that is not P2SH; do not sign it "
+        "(BIP-174, Signer).",
+        index=index,
+    ),
+    "witness_utxo_not_segwit": lambda index: _(
+        "Input %(index)s: a witness UTXO is given for an output that is not segwit, so its amount is not "
+        "signed; do not sign it (BIP-174, Signer).",
+        index=index,
+    ),
+    "witness_script_not_p2wsh": lambda index: _(
+        "Input %(index)s: a witnessScript is given for an output that is not P2WSH; do not sign it "
+        "(BIP-174, Signer).",
+        index=index,
+    ),
+    "witness_script_hash": lambda index: _(
+        "Input %(index)s: the witnessScript does not hash to the P2WSH program it spends; do not sign it "
+        "(BIP-174, Signer).",
+        index=index,
+    ),
+}
 
 
 def check_inputs(review: PsbtReview) -> list[Finding]:
@@ -33,6 +64,15 @@ def check_inputs(review: PsbtReview) -> list[Finding]:
                         "be verified.",
                         index=item.index,
                     ),
+                    where,
+                )
+            )
+        if item.script_problem is not None:
+            findings.append(
+                Finding(
+                    "INPUT_SCRIPT_MISMATCH",
+                    Severity.BLOCK,
+                    SCRIPT_PROBLEMS[item.script_problem](item.index),
                     where,
                 )
             )
@@ -135,9 +175,16 @@ def check_outputs(review: PsbtReview, policy: Policy) -> list[Finding]:
             continue
         sent += out.amount
         shown = out.address or out.script.hex()
-        if policy.destinations and (
-            out.address is None or out.address.lower() not in {d.lower() for d in policy.destinations}
-        ):
+        if out.address is not None and out.address in policy.screened_addresses:
+            findings.append(
+                Finding(
+                    "DESTINATION_SCREENED",
+                    Severity.BLOCK,
+                    _("%(address)s is on the firm's screening list. Do not sign.", address=out.address),
+                    where,
+                )
+            )
+        if policy.destinations and (out.address is None or out.address not in policy.destinations):
             findings.append(
                 Finding(
                     "DESTINATION_NOT_ALLOWED",
@@ -182,7 +229,7 @@ def check_request(review: PsbtReview, request: Request | None) -> list[Finding]:
         and paid[0].amount == request.amount
         and paid[0].address is not None
         and request.destination is not None
-        and paid[0].address.lower() == request.destination.lower()
+        and paid[0].address == request.destination
     )
     if matches:
         return [

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cyberdelta.signing.bitcoin_tx import Reader, TruncatedError, Tx, TxIn, TxOut, parse_tx
@@ -63,6 +63,19 @@ OUTPUT_FIELDS: dict[int, tuple[str, tuple[int, ...] | None]] = {
     0x06: ("PSBT_OUT_TAP_TREE", (0,)),
     0x07: ("PSBT_OUT_TAP_BIP32_DERIVATION", (32,)),
 }
+
+
+def _preimage_hashers() -> dict[int, tuple[Callable[[bytes], bytes], str]]:
+    from embit import hashes
+
+    return {
+        0x0A: (hashes.ripemd160, "RIPEMD160"),
+        0x0B: (hashes.sha256, "SHA256"),
+        0x0C: (hashes.hash160, "HASH160"),
+        0x0D: (hashes.double_sha256, "HASH256"),
+    }
+
+
 V2_ONLY_GLOBAL = (0x02, 0x03, 0x04, 0x05, 0x06)
 V2_ONLY_INPUT = (0x0E, 0x0F, 0x10, 0x11, 0x12)
 V2_ONLY_OUTPUT = (0x03, 0x04)
@@ -176,12 +189,9 @@ def _check_input(entry: KeyMap, version: int) -> None:
         raise _fail(where, "PSBT_IN_REQUIRED_TIME_LOCKTIME is below 500000000")
     if (got := entry.get(0x12)) is not None and not 0 < int.from_bytes(got, "little") < LOCKTIME_THRESHOLD:
         raise _fail(where, "PSBT_IN_REQUIRED_HEIGHT_LOCKTIME is not a block height")
-    for preimage_type, (hasher, name) in {
-        0x0A: ("ripemd160", "RIPEMD160"),
-        0x0B: ("sha256", "SHA256"),
-    }.items():
+    for preimage_type, (hasher, name) in _preimage_hashers().items():
         for digest, preimage in entry.all(preimage_type).items():
-            if hashlib.new(hasher, preimage).digest() != digest:
+            if hasher(preimage) != digest:
                 raise _fail(where, f"PSBT_IN_{name} preimage does not match")
     if (got := entry.get(0x13)) is not None and len(got) not in (64, 65):
         raise _fail(where, "PSBT_IN_TAP_KEY_SIG must be 64 or 65 bytes")
@@ -249,11 +259,17 @@ def _global_tx(global_map: KeyMap, version: int) -> tuple[Tx | None, int, int]:
             raise _fail("global", "a version 0 PSBT requires PSBT_GLOBAL_UNSIGNED_TX")
         _version_rules(global_map, 0, V2_ONLY_GLOBAL, (), GLOBAL_FIELDS)
         try:
-            tx = parse_tx(raw)
+            tx = parse_tx(raw, allow_witness=False)
         except ValueError as error:
+            try:
+                witness_form = parse_tx(raw).has_witness
+            except ValueError:
+                witness_form = False
+            if witness_form:
+                raise _fail(
+                    "global", "PSBT_GLOBAL_UNSIGNED_TX must not be in witness serialization"
+                ) from None
             raise _fail("global", f"PSBT_GLOBAL_UNSIGNED_TX is not a transaction ({error})") from None
-        if tx.has_witness:
-            raise _fail("global", "PSBT_GLOBAL_UNSIGNED_TX must not be in witness serialization")
         if any(item.script_sig for item in tx.inputs):
             raise _fail("global", "PSBT_GLOBAL_UNSIGNED_TX has a non-empty scriptSig")
         return tx, len(tx.inputs), len(tx.outputs)

@@ -29,6 +29,7 @@ class InputView:
     address: str | None
     sighash: int | None
     vbytes: Decimal  # estimated size once signed
+    script_problem: str | None  # a script the PSBT gives that the spent output does not commit to
 
 
 @dataclass(frozen=True)
@@ -108,9 +109,19 @@ def address_of(script: bytes, network: str) -> str | None:
 
 
 def _spent_output(entry: KeyMap, prev_index: int, prev_txid: bytes, findings: list[Finding]) -> TxOut | None:
+    """The output an input spends: from the previous transaction, checked against the input's outpoint
+    (and against the witness UTXO when both are given), else from the witness UTXO."""
+    witness = None
+    if (raw := entry.get(0x01)) is not None:
+        reader = Reader(raw)  # checked to be one serialized output by the parser
+        witness = TxOut(int.from_bytes(reader.take(8), "little"), reader.sized())
     if (raw := entry.get(0x00)) is not None:
         previous = parse_tx(raw)
-        if bytes.fromhex(previous.txid)[::-1] != prev_txid or prev_index >= len(previous.outputs):
+        if (
+            bytes.fromhex(previous.txid)[::-1] != prev_txid
+            or prev_index >= len(previous.outputs)
+            or (witness is not None and previous.outputs[prev_index] != witness)
+        ):
             findings.append(
                 Finding(
                     "INPUT_UTXO_MISMATCH",
@@ -124,9 +135,47 @@ def _spent_output(entry: KeyMap, prev_index: int, prev_txid: bytes, findings: li
             )
             return None
         return previous.outputs[prev_index]
-    if (raw := entry.get(0x01)) is not None:
-        reader = Reader(raw)  # checked to be one serialized output by the parser
-        return TxOut(int.from_bytes(reader.take(8), "little"), reader.sized())
+    return witness
+
+
+def _is_witness_program(script: bytes) -> bool:
+    """BIP-141: a version byte (OP_0, OP_1…OP_16) and one push of 2 to 40 bytes."""
+    return (
+        4 <= len(script) <= 42
+        and (script[0] == 0 or 0x51 <= script[0] <= 0x60)
+        and script[1] == len(script) - 2
+    )
+
+
+def script_problem(entry: KeyMap, spent: TxOut | None) -> str | None:
+    """The BIP-174 Signer's checks: a witness UTXO only for a segwit output, a redeemScript that hashes
+    to the P2SH output, a witnessScript that hashes to the P2WSH program. Returns the broken rule's key
+    (``psbt_checks.SCRIPT_PROBLEMS``)."""
+    from embit import hashes
+
+    witness_utxo = entry.get(0x01)
+    if witness_utxo is not None:
+        script: bytes | None = Reader(witness_utxo[8:]).sized()
+    else:
+        script = spent.script if spent else None
+    if script is None:
+        return None
+    redeem, witness_script = entry.get(0x04), entry.get(0x05)
+    program = script
+    if len(script) == 23 and script[:2] == b"\xa9\x14" and script[-1] == 0x87:
+        if redeem is not None:
+            if hashes.hash160(redeem) != script[2:22]:
+                return "redeem_script_hash"
+            program = redeem
+    elif redeem is not None:
+        return "redeem_script_not_p2sh"
+    if witness_utxo is not None and not _is_witness_program(program):
+        return "witness_utxo_not_segwit"
+    if witness_script is not None:
+        if not (len(program) == 34 and program[:2] == b"\x00\x20"):
+            return "witness_script_not_p2wsh"
+        if hashes.sha256(witness_script) != program[2:]:
+            return "witness_script_hash"
     return None
 
 
@@ -237,6 +286,7 @@ def review_psbt(
                 address_of(script, network) if script else None,
                 sighash,
                 Decimal(input_weight) / 4,
+                script_problem(entry, spent),
             )
         )
     outputs: list[OutputView] = []

@@ -203,6 +203,49 @@ def check_unknown_calls(decoded: Decoded) -> list[Finding]:
     return findings
 
 
+def check_nested_approvals(decoded: Decoded) -> list[Finding]:
+    """``approveHash`` is how a Safe that owns another Safe signs for it: the approved hash is a second
+    transaction, to be checked on its own before this one is signed."""
+    return [
+        Finding(
+            "SAFE_APPROVE_HASH",
+            Severity.WARN,
+            _(
+                "This approves Safe transaction %(hash)s on %(to)s: check that transaction on its own "
+                "(sign-check its JSON) before signing this one.",
+                hash=item.args["hash"],
+                to=item.call.to,
+            ),
+            item.call.path,
+        )
+        for item in decoded.walk()
+        if item.kind == "approve_hash"
+    ]
+
+
+def check_screening(decoded: Decoded, found: list[Movement], policy: Policy) -> list[Finding]:
+    """Addresses the firm's screening flags (sanctions lists, the hub's indicators), exported into the
+    policy for the offline machine: none may be called, paid or approved."""
+    if not policy.screened_addresses:
+        return []
+    flagged: dict[str, str] = {}
+    for item in decoded.walk():
+        flagged.setdefault(item.call.to.lower(), item.call.path)
+    for movement in found:
+        flagged.setdefault(movement.destination.lower(), movement.path)
+    screened = {address.lower() for address in policy.screened_addresses}
+    return [
+        Finding(
+            "DESTINATION_SCREENED",
+            Severity.BLOCK,
+            _("%(address)s is on the firm's screening list. Do not sign.", address=address),
+            path,
+        )
+        for address, path in flagged.items()
+        if address in screened
+    ]
+
+
 def check_movements(found: list[Movement], policy: Policy) -> list[Finding]:
     """Destinations and tokens against the withdrawal allowlist; totals per asset against the limits."""
     findings: list[Finding] = []

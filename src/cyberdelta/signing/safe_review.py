@@ -71,6 +71,8 @@ def _settle(
             ),
         )
     chain = chain_id if chain_id is not None else parsed.chain_id
+    if chain is not None and not 0 < chain < 1 << 256:
+        raise SigningInputError("--chain-id", _("a chain id is a positive integer below 2**256"))
     if version is not None and parsed.version is not None and version.number != parsed.version.number:
         raise SigningInputError(
             "--safe-version",
@@ -149,6 +151,8 @@ def review_safe(
     findings += safe_checks.check_administration(decoded, tx, request)
     findings += safe_checks.check_gas_refund(tx)
     findings += safe_checks.check_unknown_calls(decoded)
+    findings += safe_checks.check_nested_approvals(decoded)
+    findings += safe_checks.check_screening(decoded, found, rules)
     findings += safe_checks.check_movements(found, rules)
     findings += safe_checks.check_request(decoded, found, request)
     return SafeReview(tx, chain, label, hashes, decoded, findings)
