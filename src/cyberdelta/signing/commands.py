@@ -71,8 +71,8 @@ def _check_format(output: str) -> None:
 
 OPTION_OF_FIELD = {
     "$.safe": "--safe", "$.to": "--to", "$.value": "--value", "$.data": "--data",
-    "$.operation": "--operation", "$.safeTxGas": "--safe-tx-gas", "$.baseGas": "--base-gas", "$.gasPrice": "--gas-price",
-    "$.gasToken": "--gas-token", "$.refundReceiver": "--refund-receiver", "$.nonce": "--nonce",
+    "$.operation": "--operation", "$.safeTxGas": "--safe-tx-gas", "$.baseGas": "--base-gas",
+    "$.gasPrice": "--gas-price", "$.gasToken": "--gas-token", "$.refundReceiver": "--refund-receiver", "$.nonce": "--nonce",
 }  # fmt: skip
 
 
