@@ -70,10 +70,18 @@ def _check_format(output: str) -> None:
 
 
 OPTION_OF_FIELD = {
-    "$.safe": "--safe", "$.to": "--to", "$.value": "--value", "$.data": "--data",
-    "$.operation": "--operation", "$.safeTxGas": "--safe-tx-gas", "$.baseGas": "--base-gas",
-    "$.gasPrice": "--gas-price", "$.gasToken": "--gas-token", "$.refundReceiver": "--refund-receiver", "$.nonce": "--nonce",
-}  # fmt: skip
+    "$.safe": "--safe",
+    "$.to": "--to",
+    "$.value": "--value",
+    "$.data": "--data",
+    "$.operation": "--operation",
+    "$.safeTxGas": "--safe-tx-gas",
+    "$.baseGas": "--base-gas",
+    "$.gasPrice": "--gas-price",
+    "$.gasToken": "--gas-token",
+    "$.refundReceiver": "--refund-receiver",
+    "$.nonce": "--nonce",
+}
 
 
 def _parse_options(document: dict[str, Any]) -> Any:
