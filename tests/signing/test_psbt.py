@@ -253,3 +253,30 @@ def test_base58_destinations_compare_exactly() -> None:
     assert "DESTINATION_NOT_ALLOWED" in codes(
         check(psbt_v0(spends, pays), FIRM | {"destinations": [address.lower()]})
     )
+
+
+def test_an_account_xpub_recognises_change_as_its_descriptor_does() -> None:
+    from tests.signing.psbt_builder import ACCOUNT, FINGERPRINT
+
+    xpub = f"[{FINGERPRINT.hex()}/84h/0h/0h]{ACCOUNT.to_base58()}"
+    review = check(psbt_v0(*withdrawal()), {"bitcoin": {"xpubs": [xpub]}})
+    assert [o.change for o in review.outputs] == [False, True]
+    attacker = bytes.fromhex("0014") + bytes(range(20))
+    assert "CHANGE_SCRIPT_MISMATCH" in codes(
+        check(psbt_v0(*withdrawal(change_script=attacker)), {"bitcoin": {"xpubs": [xpub]}})
+    )
+    with pytest.raises(SigningInputError) as raised:
+        check(psbt_v0(*withdrawal()), {"bitcoin": {"xpubs": ["xpub-nonsense"]}})
+    assert raised.value.field == "policy $.bitcoin.xpubs[0]"
+
+
+def test_an_account_xpub_recognises_nested_segwit_change() -> None:
+    """The same account key also covers sh(wpkh()) change: every single-key form is tried."""
+    from embit.script import p2sh, p2wpkh
+
+    from tests.signing.psbt_builder import ACCOUNT, FINGERPRINT
+
+    nested = p2sh(p2wpkh(ACCOUNT.derive([1, 5]).key)).data
+    xpub = f"[{FINGERPRINT.hex()}/84h/0h/0h]{ACCOUNT.to_base58()}"
+    review = check(psbt_v0(*withdrawal(change_script=nested)), {"bitcoin": {"xpubs": [xpub]}})
+    assert [o.change for o in review.outputs] == [False, True] and review.verdict == "pass"

@@ -31,6 +31,7 @@ class BitcoinPolicy(_Strict):
     """The firm's registered keys, for recognising change, and its fee ceilings."""
 
     descriptors: list[StrictStr] = Field(default_factory=list)  # output descriptors (BIP-380 family)
+    xpubs: list[StrictStr] = Field(default_factory=list)  # "[fingerprint/path]xpub…" single-key accounts
     max_fee_rate_sat_vb: Decimal | None = Field(default=None, gt=0)
     max_fee_sat: RawAmount | None = None
 

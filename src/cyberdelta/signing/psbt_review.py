@@ -213,46 +213,55 @@ def _input_weight(entry: KeyMap, script: bytes | None) -> int:
 
 
 def _is_change(entry: KeyMap, script: bytes, descriptors: list[Any]) -> tuple[bool, str | None]:
+    """Change when a descriptor holding one of the output's BIP-32 derivations derives exactly the
+    output's script; a derivation claimed by a registered key whose descriptors all derive another
+    script is the sign of substituted change."""
     from embit.psbt import DerivationPath
 
     derivations = list(entry.all(0x02).values())
     for value in entry.all(0x07).values():
         count = value[0] if value and value[0] < 0xFD else 0
         derivations.append(value[1 + 32 * count :])
+    claimed = False
     for raw in derivations:
         path = DerivationPath(
             raw[:4], [int.from_bytes(raw[i : i + 4], "little") for i in range(4, len(raw), 4)]
         )
         for descriptor in descriptors:
             for key in descriptor.keys:
-                if not getattr(key, "is_extended", False):
-                    continue
-                found = key.check_derivation(path)
+                found = key.check_derivation(path) if getattr(key, "is_extended", False) else None
                 if found is None:
                     continue
+                claimed = True
                 index, branch = found
-                derived = descriptor.derive(index, branch_index=branch).script_pubkey().data
-                if derived == script:
+                if descriptor.derive(index, branch_index=branch).script_pubkey().data == script:
                     return True, None
-                return (
-                    False,
-                    "the output claims a registered key's derivation but its script is not that key's "
-                    "address",
-                )
-    return False, None
+    return False, "substituted" if claimed else None
+
+
+SINGLE_KEY_FORMS = ("wpkh({key})", "sh(wpkh({key}))", "pkh({key})", "tr({key})")
 
 
 def load_descriptors(policy: Policy) -> list[Any]:
+    """The policy's descriptors, and for each registered account xpub the single-key descriptors of its
+    receive and change branches (BIP-44/49/84/86 forms): change must still derive to the exact script."""
     from embit.descriptor import Descriptor
 
+    sources = [
+        (f"policy $.bitcoin.descriptors[{i}]", text) for i, text in enumerate(policy.bitcoin.descriptors)
+    ]
+    for index, xpub in enumerate(policy.bitcoin.xpubs):
+        sources += [
+            (f"policy $.bitcoin.xpubs[{index}]", form.format(key=f"{xpub.strip()}/<0;1>/*"))
+            for form in SINGLE_KEY_FORMS
+        ]
     loaded = []
-    for index, text in enumerate(policy.bitcoin.descriptors):
+    for where, text in sources:
         try:
             loaded.append(Descriptor.from_string(text.split("#")[0]))
         except Exception as error:
             raise SigningInputError(
-                f"policy $.bitcoin.descriptors[{index}]",
-                _("not an output descriptor: %(reason)s", reason=str(error)),
+                where, _("not an output descriptor: %(reason)s", reason=str(error))
             ) from None
     return loaded
 
