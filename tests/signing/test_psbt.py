@@ -280,3 +280,34 @@ def test_an_account_xpub_recognises_nested_segwit_change() -> None:
     xpub = f"[{FINGERPRINT.hex()}/84h/0h/0h]{ACCOUNT.to_base58()}"
     review = check(psbt_v0(*withdrawal(change_script=nested)), {"bitcoin": {"xpubs": [xpub]}})
     assert [o.change for o in review.outputs] == [False, True] and review.verdict == "pass"
+
+
+def test_change_to_a_two_of_three_cold_wallet_descriptor() -> None:
+    """A multisig vault: wsh(sortedmulti(2, three cosigners)); the change carries all three derivations."""
+    from embit import bip32
+    from embit.descriptor import Descriptor
+
+    from tests.signing.psbt_builder import Pay
+
+    roots = [bip32.HDKey.from_seed(bytes([seed]) * 32) for seed in (1, 2, 3)]
+    account = [48 + 0x80000000, 0x80000000, 0x80000000, 2 + 0x80000000]
+    keys = [(root.my_fingerprint, root.derive(account).to_public()) for root in roots]
+    origins = ",".join(f"[{fp.hex()}/48h/0h/0h/2h]{xpub.to_base58()}/<0;1>/*" for fp, xpub in keys)
+    vault = f"wsh(sortedmulti(2,{origins}))"
+    change_script = Descriptor.from_string(vault).derive(7, branch_index=1).script_pubkey().data
+    records = [
+        (
+            b"\x02" + xpub.derive([1, 7]).key.sec(),
+            fp + b"".join(s.to_bytes(4, "little") for s in [*account, 1, 7]),
+        )
+        for fp, xpub in keys
+    ]
+    spends, pays = withdrawal()
+    pays[1] = Pay(399_000, change_script, records)
+    review = check(psbt_v0(spends, pays), {"bitcoin": {"descriptors": [vault]}, "destinations": [PAYEE]})
+    assert [o.change for o in review.outputs] == [False, True] and review.verdict == "pass"
+    other_vault = Descriptor.from_string(vault).derive(8, branch_index=1).script_pubkey().data
+    pays[1] = Pay(399_000, other_vault, records)  # the derivations say index 7, the script is index 8's
+    assert "CHANGE_SCRIPT_MISMATCH" in codes(
+        check(psbt_v0(spends, pays), {"bitcoin": {"descriptors": [vault]}})
+    )

@@ -300,3 +300,13 @@ def test_an_address_on_the_screening_list_is_blocked_wherever_it_appears() -> No
     nested = check(service_tx(SAFE, MULTISEND_CALL_ONLY_141, data=batch, operation=1, nonce=1), policy)
     assert [f.path for f in nested.findings if f.code == "DESTINATION_SCREENED"] == ["$.calls[0]"]
     assert "DESTINATION_SCREENED" not in codes(check(service_tx(SAFE, ALICE, value=1, nonce=1), policy))
+
+
+def test_a_service_description_that_the_bytes_do_not_bear_out_warns() -> None:
+    data = usdc_transfer(ALICE, 5)
+    honest = check(
+        service_tx(SAFE, USDC, data=data, nonce=1, dataDecoded={"method": "transfer", "parameters": []})
+    )
+    assert "SERVICE_DECODING_DIFFERS" not in codes(honest)
+    claimed = service_tx(SAFE, USDC, data=data, nonce=1, dataDecoded={"method": "approve", "parameters": []})
+    assert "SERVICE_DECODING_DIFFERS" in codes(check(claimed))

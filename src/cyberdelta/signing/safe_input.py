@@ -33,6 +33,7 @@ class SafeInput:
     version: SafeVersion | None
     layout: Layout | None  # from typed data, which fixes the layout itself
     claimed_safe_tx_hash: bytes | None  # the Transaction Service's ``safeTxHash``, to be re-checked
+    claimed_method: str | None  # the Transaction Service's ``dataDecoded.method``, to be re-checked
     source: str  # "transaction-service" or "typed-data"
 
 
@@ -146,7 +147,7 @@ def _from_typed_data(document: Mapping[str, Any]) -> SafeInput:
         "$.message",
         gas_field,
     )
-    return SafeInput(tx, chain_id, None, layout, None, "typed-data")
+    return SafeInput(tx, chain_id, None, layout, None, None, "typed-data")
 
 
 def _from_service(document: Mapping[str, Any], path: str) -> SafeInput:
@@ -160,7 +161,10 @@ def _from_service(document: Mapping[str, Any], path: str) -> SafeInput:
     claimed_hash = parse_hex(claimed, f"{path}.safeTxHash") if claimed else None
     if claimed_hash is not None and len(claimed_hash) != 32:
         raise SigningInputError(f"{path}.safeTxHash", _("a hash has 32 bytes"))
-    return SafeInput(tx, chain_id, version, None, claimed_hash, "transaction-service")
+    decoded = document.get("dataDecoded")
+    method = decoded.get("method") if isinstance(decoded, dict) else None
+    claimed_method = method if isinstance(method, str) else None
+    return SafeInput(tx, chain_id, version, None, claimed_hash, claimed_method, "transaction-service")
 
 
 def parse_safe_document(document: Any) -> SafeInput:

@@ -135,6 +135,21 @@ def review_safe(
                 "$.safeTxHash",
             )
         )
+    actual = decoded.method.split("(")[0] if decoded.method else None
+    if parsed.claimed_method is not None and parsed.claimed_method != actual:
+        findings.append(
+            Finding(
+                "SERVICE_DECODING_DIFFERS",
+                Severity.WARN,
+                _(
+                    "The Transaction Service describes this call as %(claimed)s but its bytes decode as "
+                    "%(actual)s: do not rely on the service's description.",
+                    claimed=parsed.claimed_method,
+                    actual=decoded.method or decoded.kind,
+                ),
+                "$.dataDecoded",
+            )
+        )
     if not layout.domain_has_chain_id:
         findings.append(
             Finding(
