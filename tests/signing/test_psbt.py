@@ -311,3 +311,37 @@ def test_change_to_a_two_of_three_cold_wallet_descriptor() -> None:
     assert "CHANGE_SCRIPT_MISMATCH" in codes(
         check(psbt_v0(spends, pays), {"bitcoin": {"descriptors": [vault]}})
     )
+
+
+def test_amounts_beyond_the_money_supply_are_bad_input() -> None:
+    """Each output at most 21 million bitcoin, and so the inputs and outputs added up."""
+    _pub, _path, script = firm_key(0, 3)
+    huge = 15_000_000 * 100_000_000
+    spends, pays = withdrawal(
+        input_records=[(b"\x01", witness_utxo(huge, script))], amount=huge, change=huge - 1000
+    )
+    with pytest.raises(SigningInputError) as raised:
+        check(psbt_v0(spends, pays))
+    assert "21 million" in raised.value.text.en
+    spends, pays = withdrawal(input_records=[(b"\x01", witness_utxo(22_000_000 * 100_000_000, script))])
+    with pytest.raises(SigningInputError):
+        parse_psbt(psbt_v2(spends, pays))
+
+
+def test_a_base64_file_and_standard_input_are_read_by_the_command(tmp_path: Path) -> None:
+    import base64
+
+    from typer.testing import CliRunner
+
+    from cyberdelta.platform import i18n
+    from cyberdelta.signing.commands import sign_check_app
+
+    text = base64.b64encode(psbt_v0(*withdrawal())).decode()
+    (tmp_path / "tx.psbt.txt").write_text(text[:40] + "\n" + text[40:] + "\n", encoding="ascii")
+    with i18n.language("en"):
+        from_file = CliRunner().invoke(
+            sign_check_app, ["psbt", str(tmp_path / "tx.psbt.txt"), "--format", "json"]
+        )
+        from_stdin = CliRunner().invoke(sign_check_app, ["psbt", "-", "--format", "json"], input=text)
+    assert from_file.exit_code == from_stdin.exit_code == 0, from_file.output
+    assert json.loads(from_file.output)["txid"] == json.loads(from_stdin.output)["txid"]

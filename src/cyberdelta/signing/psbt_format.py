@@ -9,7 +9,7 @@ import binascii
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from cyberdelta.signing.bitcoin_tx import Reader, TruncatedError, Tx, TxIn, TxOut, parse_tx
+from cyberdelta.signing.bitcoin_tx import MAX_MONEY, Reader, TruncatedError, Tx, TxIn, TxOut, parse_tx
 from cyberdelta.signing.errors import SigningInputError
 from cyberdelta.signing.text import bilingual as _
 
@@ -175,12 +175,14 @@ def _check_input(entry: KeyMap, version: int) -> None:
     if (utxo := entry.get(0x01)) is not None:
         reader = Reader(utxo)
         try:
-            reader.take(8)
+            amount = int.from_bytes(reader.take(8), "little")
             reader.sized()
         except ValueError:
             raise _fail(where, "PSBT_IN_WITNESS_UTXO is not a transaction output") from None
         if not reader.done:
             raise _fail(where, "PSBT_IN_WITNESS_UTXO is not a transaction output")
+        if amount > MAX_MONEY:
+            raise _fail(where, "PSBT_IN_WITNESS_UTXO is worth more than 21 million bitcoin")
     sizes = {0x03: 4, 0x0E: 32, 0x0F: 4, 0x10: 4, 0x11: 4, 0x12: 4, 0x17: 32, 0x18: 32}
     for keytype, size in sizes.items():
         if (got := entry.get(keytype)) is not None and len(got) != size:
@@ -227,6 +229,8 @@ def _check_output(entry: KeyMap, version: int) -> None:
         _derivation(value, where, "PSBT_OUT_BIP32_DERIVATION")
     if (got := entry.get(0x03)) is not None and len(got) != 8:
         raise _fail(where, "PSBT_OUT_AMOUNT must be 8 bytes")
+    if got is not None and int.from_bytes(got, "little") > MAX_MONEY:
+        raise _fail(where, "PSBT_OUT_AMOUNT is more than 21 million bitcoin")
     if (got := entry.get(0x05)) is not None:
         if len(got) != 32:
             raise _fail(where, "PSBT_OUT_TAP_INTERNAL_KEY must be 32 bytes")

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from cyberdelta.signing import psbt_checks
-from cyberdelta.signing.bitcoin_tx import Reader, TxOut, compact_bytes, parse_tx
+from cyberdelta.signing.bitcoin_tx import MAX_MONEY, Reader, TxOut, compact_bytes, parse_tx
 from cyberdelta.signing.errors import SigningInputError
 from cyberdelta.signing.findings import Finding, Severity, Verdict, verdict
 from cyberdelta.signing.policy import Policy, Request
@@ -306,6 +306,10 @@ def review_psbt(
             OutputView(index, txout.value, txout.script, address_of(txout.script, network), change, problem)
         )
     vsize = math.ceil((weight + (2 if segwit else 0)) / 4)
+    if sum(item.amount or 0 for item in inputs) > MAX_MONEY:
+        raise SigningInputError("PSBT", _("the inputs add up to more than 21 million bitcoin"))
+    if sum(out.amount for out in outputs) > MAX_MONEY:
+        raise SigningInputError("PSBT", _("the outputs add up to more than 21 million bitcoin"))
     fee = None
     if all(item.amount is not None for item in inputs):
         fee = sum(item.amount or 0 for item in inputs) - sum(out.amount for out in outputs)
