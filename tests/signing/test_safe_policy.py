@@ -310,3 +310,13 @@ def test_a_service_description_that_the_bytes_do_not_bear_out_warns() -> None:
     assert "SERVICE_DECODING_DIFFERS" not in codes(honest)
     claimed = service_tx(SAFE, USDC, data=data, nonce=1, dataDecoded={"method": "approve", "parameters": []})
     assert "SERVICE_DECODING_DIFFERS" in codes(check(claimed))
+
+
+def test_an_administration_request_does_not_cover_another_safe() -> None:
+    other_safe = "0x111CEEee040739fD91D29C34C33E6B3E112F2177"
+    data = call_data("addOwnerWithThreshold(address,uint256)", ["address", "uint256"], [MALLORY, 1])
+    review = check(
+        service_tx(SAFE, other_safe, data=data, nonce=7),
+        request={"id": "ADM-3", "kind": "administration", "changes": ["owners"]},
+    )
+    assert {"SAFE_ADMIN_OTHER_CONTRACT", "REQUEST_MISMATCH"} <= codes(review) and review.verdict == "block"

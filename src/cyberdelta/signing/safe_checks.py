@@ -318,14 +318,22 @@ def check_movements(found: list[Movement], policy: Policy) -> list[Finding]:
     return findings
 
 
-def check_request(decoded: Decoded, found: list[Movement], request: Request | None) -> list[Finding]:
-    """The transaction must do what the approved request says and nothing else."""
+def check_request(
+    decoded: Decoded, found: list[Movement], request: Request | None, safe: str
+) -> list[Finding]:
+    """The transaction must do what the approved request says and nothing else; an administration
+    request covers calls that administer this Safe (``safe``), not another contract."""
     if request is None:
         return []
     leaves = decoded.leaves()
     if request.kind == "administration":
-        changes = {ADMIN_CHANGES[leaf.kind] for leaf in leaves if leaf.kind in ADMIN_CHANGES}
-        other = [leaf for leaf in leaves if leaf.kind not in ADMIN_CHANGES]
+        own = [
+            leaf
+            for leaf in leaves
+            if leaf.kind in ADMIN_CHANGES and leaf.call.operation == 0 and same_address(leaf.call.to, safe)
+        ]
+        changes = {ADMIN_CHANGES[leaf.kind] for leaf in own}
+        other = [leaf for leaf in leaves if leaf not in own]
         missing = sorted(set(request.changes) - changes)
         if other or found or missing:
             return [

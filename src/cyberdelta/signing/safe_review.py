@@ -169,5 +169,5 @@ def review_safe(
     findings += safe_checks.check_nested_approvals(decoded)
     findings += safe_checks.check_screening(decoded, found, rules)
     findings += safe_checks.check_movements(found, rules)
-    findings += safe_checks.check_request(decoded, found, request)
+    findings += safe_checks.check_request(decoded, found, request, tx.safe)
     return SafeReview(tx, chain, label, hashes, decoded, findings)
