@@ -29,6 +29,8 @@ from cyberdelta.intel.wallet import WalletAddressError
 from cyberdelta.platform.errors import DomainError
 from cyberdelta.platform.i18n import language
 from cyberdelta.platform.web.access import public
+from cyberdelta.signing.errors import SigningInputError
+from cyberdelta.signing.text import bilingual
 from cyberdelta.supervision.service import SupervisionError
 from cyberdelta.tenancy.service import TenancyError
 
@@ -42,6 +44,7 @@ TRANSLATED: dict[type[DomainError], Callable[[], DomainError]] = {
     CatalogNotFoundError: lambda: CatalogNotFoundError("crypto@9.9"),
     VersionExistsError: lambda: VersionExistsError("crypto", "1.0"),
     CatalogImportError: lambda: CatalogImportError("catalog.json", [Problem("$.catalog", "x")]),
+    SigningInputError: lambda: SigningInputError("$.to", bilingual("the field is missing")),
 }
 # Classes whose render() shows a text already translated when the error was raised.
 PASSED_THROUGH: set[type[DomainError]] = {ConflictError}
@@ -85,6 +88,7 @@ def test_every_user_error_is_a_domain_error_with_a_client_error_status(
         FilterError: 400,
         TimestampError: 400,
         MissingCollectionError: 404,
+        SigningInputError: 422,
     }
     assert set(expected) <= domain_errors
     assert {error: error.status for error in expected} == expected
