@@ -213,4 +213,6 @@ COMMANDS: dict[str, frozenset[str] | str] = {
     "intel collections": "lists collections",
     "intel grant": frozenset({"intel.access_granted"}),
     "intel import": frozenset({"intel.publish"}),
+    "sign-check safe": "checks a transaction offline on the signing machine, with no database",
+    "sign-check psbt": "checks a transaction offline on the signing machine, with no database",
 }
