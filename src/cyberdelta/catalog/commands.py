@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -15,10 +14,10 @@ from sqlalchemy import Engine
 from cyberdelta.catalog import service as catalog_service
 from cyberdelta.catalog.diff import diff_catalogs
 from cyberdelta.catalog.oscal_document import read_catalog
+from cyberdelta.catalog.publishing import publish_catalog
 from cyberdelta.catalog.spreadsheet import catalog_workbook
 from cyberdelta.platform import i18n
 from cyberdelta.platform.actor import Actor
-from cyberdelta.platform.audit.service import audit
 from cyberdelta.platform.console import UserError, err, out, settings, upgraded_engine
 from cyberdelta.platform.console import read_file as _read_file
 from cyberdelta.platform.db.engine import make_session_factory, transaction
@@ -62,24 +61,10 @@ def catalog_import(
     data = _read_file(file)
     engine = upgraded_engine(config)
     with transaction(make_session_factory(engine)) as session:
-        version = catalog_service.import_catalog(
-            session, data, file.name, max_bytes=config.max_upload_bytes, key=key
+        version = publish_catalog(
+            session, Actor.console(), data, file.name, max_bytes=config.max_upload_bytes, key=key
         )
         summary = (version.catalog.key, version.version, version.control_count)
-        audit(
-            session,
-            Actor.console(),
-            "catalog.imported",
-            object_type="catalog_version",
-            object_id=version.id,
-            details={
-                "key": summary[0],
-                "version": summary[1],
-                "controls": summary[2],
-                "file": file.name,
-                "sha256": hashlib.sha256(data).hexdigest(),
-            },
-        )
     out.print(
         _(
             "Imported %(key)s version %(version)s with %(count)s controls.",
