@@ -406,3 +406,15 @@ def test_the_rebuilt_vectors_equal_the_bips_own() -> None:
     published = next(hex_data for case, hex_data in vectors("invalid") if "PSBT_IN_SEQUENCE" in case)
     assert base[:input_end] + "011004ffffffff" + base[input_end:] == published
     assert parse_psbt(bytes.fromhex(base)).version == 0  # the base itself is a valid version 0 PSBT
+
+
+def test_a_version_2_psbt_with_an_unsigned_transaction_is_refused() -> None:
+    """BIP-370: PSBT_GLOBAL_UNSIGNED_TX is excluded from version 2."""
+    base, _global_end, _input_end = _bip370_v0_base()
+    unsigned = parse_psbt(bytes.fromhex(base)).global_map.get(0x00)
+    assert unsigned is not None
+    record = "0100" + bytes([len(unsigned)]).hex() + unsigned.hex()
+    at = REQUIRED_V2.index("01fb0402000000") + len("01fb0402000000")
+    with pytest.raises(SigningInputError) as raised:
+        parse_psbt(bytes.fromhex(REQUIRED_V2[:at] + record + REQUIRED_V2[at:]))
+    assert "PSBT_GLOBAL_UNSIGNED_TX" in raised.value.text.en
