@@ -149,6 +149,7 @@ def test_typed_data_from_standard_input(tmp_path: Path) -> None:
         ),
         (["safe", "--to", BYBIT["to"], "--nonce", "1", "--safe-version", "1.1.1"], "--safe"),
         (["safe", "missing.json", "--safe-version", "1.1.1"], "FILE"),
+        (["safe", "BYBIT", "--to", BYBIT["to"], "--safe-version", "1.1.1"], "not both"),
         (["safe", "BYBIT", "--chain-id", "-5", "--safe-version", "1.1.1"], "--chain-id"),
     ],
 )

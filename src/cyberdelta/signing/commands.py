@@ -146,13 +146,26 @@ def safe(
     """Check a Safe transaction: EIP-712 hashes, decoded calls, policy and approved request."""
     _check_format(output)
     from cyberdelta.platform.errors import DomainError
+    from cyberdelta.signing.errors import SigningInputError
     from cyberdelta.signing.findings import EXIT_STATUS
     from cyberdelta.signing.report import safe_text
     from cyberdelta.signing.safe_input import parse_safe_document, read_json
     from cyberdelta.signing.safe_review import review_safe
     from cyberdelta.signing.safe_versions import parse_version
+    from cyberdelta.signing.text import bilingual
 
     try:
+        given = [safe_address, to, nonce] + [
+            None if option == default else option
+            for option, default in (
+                (value, "0"), (data, "0x"), (operation, 0), (safe_tx_gas, "0"), (base_gas, "0"),
+                (gas_price, "0"), (gas_token, ZERO), (refund_receiver, ZERO),
+            )
+        ]  # fmt: skip
+        if file is not None and any(option is not None for option in given):
+            raise SigningInputError(
+                "FILE", bilingual("give the transaction either as FILE or as options, not both")
+            )
         if file is not None:
             raw = _read(file, "FILE")
             document = read_json(raw)
