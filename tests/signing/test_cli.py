@@ -26,13 +26,10 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CYBERDELTA_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
     env.pop("CYBERDELTA_DATABASE_URL", None)
-    command = (
-        [sys.executable, "-m", "cyberdelta.signing"]
-        if light
-        else [sys.executable, "-m", "cyberdelta", "--lang", lang, "sign-check"]
-    )
-    if light:
-        command += ["--lang", lang]
+    # ``light``: through the console script, as on a signing machine (cyberdelta.launcher).
+    script = str(Path(sys.executable).parent / "cyberdelta")
+    command = [script if light else sys.executable, *([] if light else ["-m", "cyberdelta"])]
+    command += ["--lang", lang, "sign-check"]
     return subprocess.run(
         [*command, *args], env=env, capture_output=True, text=True, check=False, timeout=120, input=stdin
     )
