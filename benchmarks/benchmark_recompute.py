@@ -21,7 +21,7 @@ from _databases import database
 from _population import build
 
 from cyberdelta.assessment.models import Cycle
-from cyberdelta.benchmark.compute import recompute
+from cyberdelta.benchmark.publication import recompute
 from cyberdelta.platform.db.engine import make_engine, make_session_factory, transaction
 
 
