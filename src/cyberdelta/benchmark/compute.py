@@ -66,36 +66,32 @@ def load_submissions(session: Session, cycle: Cycle) -> dict[int, Submission]:
     so a firm that changes its profile later stays in the groups it was assessed in; a snapshot
     from before the profile was frozen (or none, as in the demo data) falls back to the firm's
     current profile."""
-    rows = session.execute(
-        select(
-            Assessment.organisation_id,
-            Assessment.revision,
-            Assessment.id,
-            Response.control_id,
-            Response.maturity,
-            Response.not_applicable,
-        )
-        .join(Response, Response.assessment_id == Assessment.id)
+    heads = session.execute(
+        select(Assessment.organisation_id, Assessment.revision, Assessment.id, Assessment.snapshot["profile"])
         .where(Assessment.cycle_id == cycle.id, Assessment.state.in_(COUNTED_STATES))
+        .order_by(Assessment.organisation_id, Assessment.revision)
     ).all()
-    latest: dict[int, int] = {}
     assessment_ids: dict[int, int] = {}
-    for org, revision, assessment_id, *_rest in rows:
-        if revision >= latest.get(org, 0):
-            latest[org] = revision
-            assessment_ids[org] = assessment_id
-    answers: dict[int, dict[str, int]] = defaultdict(dict)  # applicable answered maturities only
-    for org, revision, _id, control_id, maturity, not_applicable in rows:
-        if revision == latest[org] and maturity is not None and not not_applicable:
-            answers[org][control_id] = maturity
     frozen: dict[int, dict[str, Any]] = {}
-    for org, revision, profile in session.execute(
-        select(Assessment.organisation_id, Assessment.revision, Assessment.snapshot["profile"]).where(
-            Assessment.cycle_id == cycle.id, Assessment.state.in_(COUNTED_STATES)
-        )
-    ).all():
-        if latest.get(org) == revision and isinstance(profile, dict):
+    for org, _revision, assessment_id, profile in heads:  # ascending revision: the last one wins
+        assessment_ids[org] = assessment_id
+        if isinstance(profile, dict):
             frozen[org] = profile
+        else:
+            frozen.pop(org, None)
+    organisation_of = {assessment_id: org for org, assessment_id in assessment_ids.items()}
+    answers: dict[int, dict[str, int]] = defaultdict(dict)  # applicable answered maturities only
+    answered: set[int] = set()
+    for assessment_id, control_id, maturity, not_applicable in session.execute(
+        select(Response.assessment_id, Response.control_id, Response.maturity, Response.not_applicable).where(
+            Response.assessment_id.in_(list(organisation_of))
+        )
+    ):
+        org = organisation_of[assessment_id]
+        answered.add(org)
+        if maturity is not None and not not_applicable:
+            answers[org][control_id] = maturity
+    latest = {org: assessment_ids[org] for org in answered}  # firms with at least one response row
     current: dict[int, dict[str, Any]] = dict(
         session.execute(
             select(RiskProfile.organisation_id, RiskProfile.answers).where(
@@ -190,11 +186,15 @@ def compute(
         for group in firm.groups:
             members[group].add(org)
     groups = sorted(members)
-    group_sets = {group: frozenset(member_of[org] for org in members[group]) for group in groups}
+    index = privacy.MemberIndex()
+    group_masks = {group: index.mask(frozenset(member_of[org] for org in members[group])) for group in groups}
     by_figure: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
+    gaps: dict[tuple[str, str], dict[int, bool]] = defaultdict(dict)
     for org, firm in population.items():
         for figure_key, value in firm.values.items():
             by_figure[figure_key][org] = value
+        for figure_key, gap in firm.gaps.items():
+            gaps[figure_key][org] = gap
     everyone = set(population)
     record = Record(
         number=number,
@@ -212,11 +212,15 @@ def compute(
         earlier = history.last(scope, key)
         case = (missing, history.signature(scope, key))
         if case not in cache:
-            sets = {group: group_sets[group] - missing for group in groups}
+            missing_mask = index.mask(missing)
+            sets = {group: group_masks[group] & ~missing_mask for group in groups}
             priority = [peer_groups.ALL] if peer_groups.ALL in sets else []
-            priority += sorted((g for g in groups if g != peer_groups.ALL), key=lambda g: (-len(sets[g]), g))
-            carried = {group: history.contributors(figure) for group, figure in earlier.items()}
-            cache[case] = privacy.decide(sets, priority, rules.k, history.prior_sets(scope, key), carried)
+            priority += sorted(
+                (g for g in groups if g != peer_groups.ALL), key=lambda g: (-sets[g].bit_count(), g)
+            )
+            carried = {group: index.mask(history.contributors(figure)) for group, figure in earlier.items()}
+            prior = [index.mask(members) for members in history.prior_sets(scope, key)]
+            cache[case] = privacy.decide_masks(sets, priority, rules.k, prior, carried, index)
         for group, decision in cache[case].items():
             reason = decision.reason
             if decision.published and (group, scope, key) in withheld:
@@ -236,9 +240,8 @@ def compute(
             elif reason == "published":
                 orgs = [org for org in members[group] if org in values]
                 ordered = sorted(values[org] for org in orgs)
-                flags = [
-                    population[org].gaps[(scope, key)] for org in orgs if (scope, key) in population[org].gaps
-                ]
+                figure_gaps = gaps.get((scope, key), {})
+                flags = [figure_gaps[org] for org in orgs if org in figure_gaps]
                 published = PublishedFigure(
                     number=number,
                     group=group,
@@ -291,11 +294,13 @@ def _ranks(
     """Each firm's own score and its percentile-rank band (:func:`disclosure.rank_band`) from the
     mid-rank (:func:`statistics.percentile_rank`) via bisection, so a 1,000-firm group costs n·log n."""
     total = len(ordered)
+    count = disclosure.bands(total, rules.k)
+    edges = [(round(100 * index / count), round(100 * (index + 1) / count)) for index in range(count)]
     for org in orgs:
         value = values[org]
         below = bisect.bisect_left(ordered, value)
         equal = bisect.bisect_right(ordered, value) - below
-        low, high = disclosure.rank_band(100.0 * (below + 0.5 * equal) / total, total, rules.k)
+        low, high = edges[min(count - 1, int((below + 0.5 * equal) / total * count))]
         ranks[org].setdefault(group, {})[key] = [value, low, high]
 
 

@@ -103,10 +103,18 @@ class Record:
         return {group: frozenset(members) for group, members in result.items()}
 
     def contributors(self, group: str, scope: str, key: str) -> frozenset[str]:
-        """The members whose values the figure of ``group`` for (scope, key) describes."""
-        missing = self.missing.get(figure_token(scope, key))
+        """The members whose values the figure of ``group`` for (scope, key) describes (the same
+        object for the same figure, so callers may cache by it)."""
+        token = figure_token(scope, key)
+        missing = self.missing.get(token)
         members = self.group_members.get(group, frozenset())
-        return members - frozenset(missing) if missing else members
+        if not missing:
+            return members
+        cache = self.__dict__.setdefault("_contributors", {})
+        if (group, token) not in cache:
+            cache[(group, token)] = members - frozenset(missing)
+        result: frozenset[str] = cache[(group, token)]
+        return result
 
 
 class History:

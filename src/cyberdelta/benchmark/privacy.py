@@ -44,46 +44,80 @@ class Decision:
     reason: str  # "published", "carried", "too-few" or "differencing"
 
 
+class MemberIndex:
+    """Bit positions of members, so that a member set is one integer (bit mask)."""
+
+    def __init__(self) -> None:
+        self.positions: dict[Hashable, int] = {}
+        self.members: list[Hashable] = []
+        self._masks: dict[frozenset[Hashable], int] = {}
+
+    def mask(self, members: frozenset[Hashable]) -> int:
+        cached = self._masks.get(members)
+        if cached is not None:
+            return cached
+        positions = self.positions
+        for member in members - positions.keys():
+            positions[member] = len(self.members)
+            self.members.append(member)
+        bits = bytearray(len(self.members) // 8 + 1)
+        for member in members:
+            position = positions[member]
+            bits[position >> 3] |= 1 << (position & 7)
+        self._masks[members] = result = int.from_bytes(bits, "little")
+        return result
+
+
 class Atoms:
     """The partition of members by which published sets they belong to (members in none are left
-    out: nothing published describes them)."""
+    out: nothing published describes them). Each atom is a bit mask over a :class:`MemberIndex`,
+    so refining by a set of 1,000 members is a few integer operations per atom."""
 
-    def __init__(self, sets: Iterable[frozenset[Hashable]] = ()) -> None:
-        self.labels: dict[Hashable, int] = {}
-        self._next = 1
+    def __init__(self, sets: Iterable[frozenset[Hashable]] = (), index: MemberIndex | None = None) -> None:
+        self.index = index or MemberIndex()
+        self.atoms: list[int] = []
         for members in sets:
-            self.labels = self._refined(members)
+            self.add_mask(self.index.mask(members))
 
-    def _refined(self, members: frozenset[Hashable]) -> dict[Hashable, int]:
-        mapping: dict[tuple[int, bool], int] = {}
-        labels: dict[Hashable, int] = {}
-        for member in self.labels.keys() | members:
-            key = (self.labels.get(member, 0), member in members)
-            if key not in mapping:
-                mapping[key] = self._next
-                self._next += 1
-            labels[member] = mapping[key]
-        return labels
+    def _refined(self, mask: int) -> list[int]:
+        covered = 0
+        atoms = []
+        for atom in self.atoms:
+            covered |= atom
+            atoms += [part for part in (atom & mask, atom & ~mask) if part]
+        if mask & ~covered:
+            atoms.append(mask & ~covered)
+        return atoms
 
     def sizes(self) -> list[int]:
-        counts: dict[int, int] = {}
-        for label in self.labels.values():
-            counts[label] = counts.get(label, 0) + 1
-        return list(counts.values())
+        return [atom.bit_count() for atom in self.atoms]
 
     def smallest(self) -> int:
         return min(self.sizes(), default=0)
 
+    def admits_mask(self, mask: int, k: int) -> bool:
+        """Whether every atom keeps at least ``k`` members with the set ``mask`` published too."""
+        return all(atom.bit_count() >= k for atom in self._refined(mask))
+
+    def add_mask(self, mask: int) -> None:
+        self.atoms = self._refined(mask)
+
     def admits(self, members: frozenset[Hashable], k: int) -> bool:
-        """Whether every atom keeps at least ``k`` members with ``members`` published too."""
-        labels = self._refined(members)
-        counts: dict[int, int] = {}
-        for label in labels.values():
-            counts[label] = counts.get(label, 0) + 1
-        return all(count >= k for count in counts.values())
+        return self.admits_mask(self.index.mask(members), k)
 
     def add(self, members: frozenset[Hashable]) -> None:
-        self.labels = self._refined(members)
+        self.add_mask(self.index.mask(members))
+
+    @property
+    def labels(self) -> dict[Hashable, int]:
+        """Member → the number of its atom (1, 2, …)."""
+        result = {}
+        for label, atom in enumerate(self.atoms, start=1):
+            while atom:
+                low = atom & -atom
+                result[self.index.members[low.bit_length() - 1]] = label
+                atom ^= low
+        return result
 
 
 def decide(
@@ -99,19 +133,42 @@ def decide(
     the set each group had when its figure was last published."""
     if set(priority) != set(groups):
         raise ValueError("priority must list every group exactly once")
-    atoms = Atoms(prior)
+    index = MemberIndex()
+    return decide_masks(
+        {key: index.mask(members) for key, members in groups.items()},
+        priority,
+        k,
+        [index.mask(members) for members in prior],
+        {key: index.mask(members) for key, members in (carried or {}).items()},
+        index,
+    )
+
+
+def decide_masks(
+    groups: Mapping[GroupKey, int],
+    priority: Sequence[GroupKey],
+    k: int,
+    prior: Sequence[int],
+    carried: Mapping[GroupKey, int],
+    index: MemberIndex,
+) -> dict[GroupKey, Decision]:
+    """:func:`decide` over member sets given as bit masks of ``index`` (cheap to derive: a figure's
+    set is its group's mask without the members lacking a value, ``group & ~missing``)."""
+    atoms = Atoms(index=index)
+    for mask in prior:
+        atoms.add_mask(mask)
     decisions: dict[GroupKey, Decision] = {}
     for key in priority:
         members = groups[key]
-        earlier = (carried or {}).get(key)
-        if len(members) < k:
+        earlier = carried.get(key)
+        if members.bit_count() < k:
             decisions[key] = Decision(False, "too-few")
-        elif atoms.admits(members, k):
+        elif atoms.admits_mask(members, k):
             decisions[key] = Decision(True, "published")
-            atoms.add(members)
-        elif earlier is not None and atoms.admits(earlier, k):
+            atoms.add_mask(members)
+        elif earlier is not None and atoms.admits_mask(earlier, k):
             decisions[key] = Decision(True, "carried")
-            atoms.add(earlier)
+            atoms.add_mask(earlier)
         else:
             decisions[key] = Decision(False, "differencing")
     return decisions

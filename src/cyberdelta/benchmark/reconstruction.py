@@ -217,9 +217,9 @@ class _ShareProgram:
 
 def _share_program(history: History, figures: list[PublishedFigure], rules: Rules) -> _ShareProgram:
     sets = [history.contributors(f) for f in figures]
-    atoms = Atoms(sets)
+    labelled = Atoms(sets).labels
     by_label: dict[int, list[str]] = defaultdict(list)
-    for member, label in atoms.labels.items():
+    for member, label in labelled.items():
         by_label[label].append(str(member))
     labels = sorted(by_label)
     position = {label: i for i, label in enumerate(labels)}
@@ -229,7 +229,7 @@ def _share_program(history: History, figures: list[PublishedFigure], rules: Rule
         if share is None:
             continue
         lower, upper = disclosure.interval(share, rules.share_step, 0.0, 100.0)
-        variables = sorted({position[atoms.labels[m]] for m in members})
+        variables = sorted({position[labelled[m]] for m in members})
         least = math.ceil(lower * len(members) / 100 - EPSILON)
         most = math.floor(upper * len(members) / 100 + EPSILON)
         rows.append((variables, least, most))
