@@ -4,8 +4,9 @@ Input: the latest submitted or accepted revision of each firm in the cycle ("onl
 accepted-or-pending assessments of the same cycle and catalog version count"), pulled with ONE
 query of (organisation, control, maturity, N/A) rows, plus the firms' profiles. Output: the
 ``benchmark_figure`` rows (published with count and percentiles, or suppressed with a reason) and
-each firm's ``benchmark_position`` per published overall/domain figure. The previous results of
-the cycle are replaced inside the caller's transaction, so readers see the old or the new set.
+each firm's ``benchmark_position`` per published overall/domain figure, and the publication's
+record (:mod:`benchmark.history`). :mod:`benchmark.publication` audits them and replaces the
+cycle's visible figures inside the caller's transaction, so readers see the old or the new set.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Stored benchmark results (docs/benchmark.md, "What is computed"), recomputed as a whole per cycle.
+"""Stored benchmark results (docs/benchmark.md, "What is computed"), replaced as a whole at each
+publication of a cycle (docs/benchmark.md, "Publications").
 
 ``benchmark_figure`` holds one published-or-suppressed figure per cycle × peer group × scope
 (``overall``, ``domain`` or ``control``) × key. A suppressed row keeps only its reason: the numbers

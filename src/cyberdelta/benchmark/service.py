@@ -3,7 +3,8 @@ and "where you stand"
 (one firm's own values beside the published peer figures). The only place with benchmark queries.
 
 Nothing here returns another firm's identity or value: figures are aggregates that passed the
-k-anonymity rules, and positions are read for the asking organisation only.
+disclosure-control rules (docs/benchmark.md, "Disclosure control"), and positions are read for
+the asking organisation only.
 """
 
 from __future__ import annotations
