@@ -95,6 +95,10 @@ def test_the_audit_passes_on_every_publication_and_from_the_command_line(
     assert done.returncode == 0, done.stderr
     assert "solver runs" in done.stdout and "No firm's value" in done.stdout
     assert run_cli(settings, "benchmark", "audit", "999999").returncode != 0
+    made = run_cli(settings, "benchmark", "publish", str(world.cycles[-1]))
+    assert made.returncode == 0 and "publication 2 made" in made.stdout, made.stderr
+    with transaction(session_factory) as session:
+        assert len(records(session, world.cycles[-1])) == 2
 
 
 def test_a_publication_the_audit_refuses_is_not_made_and_the_supervisor_sees_why(
@@ -177,3 +181,34 @@ def test_every_export_publishes_exactly_what_the_pages_publish(
             shown = f"{figure['median']:.1f}"
             assert shown in page and shown in text
     assert "Why some cells show no number" in page
+
+
+def test_a_filter_or_peer_group_chosen_to_make_a_group_small_shows_nothing_more(
+    client: TestClient, session_factory: sessionmaker[Session], world: World
+) -> None:
+    """An exchange asks for every peer group, and the figures API with filters it does not offer:
+    a group of fewer than 5 (or one isolating fewer than 5 against the others) carries no number,
+    every number an exchange sees is one the analysts' /figures shows too, and no parameter makes
+    a group smaller."""
+    cycle_id = world.cycles[-1]
+    analyst(session_factory, client)
+    published = {(f["peer_group"], f["scope"], f["key"]): f for f in figures_json(client, cycle_id)}
+    narrowed = client.get(
+        f"/api/v1/benchmark/figures?cycle={cycle_id}&group=custody:large&min_count=1&key=gv"
+    )
+    assert narrowed.status_code == 200 and narrowed.json()["figures"] == list(published.values())
+    sign_in(session_factory, client, world.organisations[0], Role.SECURITY_OFFICER)
+    for group in peer_groups.all_groups():
+        position = client.get(f"/api/v1/benchmark/position?cycle={cycle_id}&group={group}").json()
+        for standing in position["standings"]:
+            peers = standing["peers"]
+            if peers is None:
+                continue
+            scope = "overall" if standing["key"] == "overall" else "domain"
+            shown = published[(group, scope, standing["key"])]
+            assert {k: v for k, v in shown.items() if k in peers} == peers
+            if not peers["published"]:
+                assert set(peers) == {"published", "reason"}  # no number at all
+            else:
+                assert peers["count"] >= 5
+    assert client.get(f"/api/v1/benchmark/position?cycle={cycle_id}&group=custody:tiny").status_code == 422
