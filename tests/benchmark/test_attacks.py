@@ -227,3 +227,48 @@ def test_a_rank_band_holds_at_least_5_firms(scores: list[float]) -> None:
     # The group is split into at most n // 5 bands, so each band's share of ranks covers 5 firms.
     assert disclosure.bands(len(scores), 5) <= max(1, len(scores) // 5)
     assert all(len(scores) * (high - low + 1) / 100 >= 5 for low, high in bands)  # percent rounding
+
+
+def test_a_resubmitted_assessment_cannot_be_isolated_by_comparing_two_publications() -> None:
+    """A firm returned and resubmitted is a new member: the old and the new set differ by it alone,
+    so the group keeps its earlier figure instead of publishing a difference of one firm."""
+    ten = {i: firm({}, 1.0 + 0.3 * i, f"m{i}") for i in range(10)}
+    one = compute(1, ten, number=1)
+    assert settle(one, [])[0].passed
+    changed = ten | {3: firm({}, 4.4, "m3-revision-2")}
+    second = compute(1, changed, history=History([one.record]), number=2)
+    row = next(r for r in second.figures if r["peer_group"] == peer_groups.ALL)
+    assert row["reason"] == "carried" and row["carried_from"] == 1
+    before = next(r for r in one.figures if r["peer_group"] == peer_groups.ALL)
+    assert (row["median"], row["p25"], row["p75"]) == (before["median"], before["p25"], before["p75"])
+    assert settle(second, [one.record])[0].passed
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(profiles, st.floats(0, 5)), min_size=5, max_size=25),
+    st.lists(st.tuples(st.integers(0, 8), st.integers(0, 3)), min_size=1, max_size=3),
+    st.data(),
+)
+def test_successive_publications_never_isolate_a_firm(
+    start: list[tuple[dict[str, object], float]],
+    steps: list[tuple[int, int]],
+    data: st.DataObject,
+) -> None:
+    """Publications with firms joining and resubmitting: over all of them, every atom of every
+    figure's published sets holds 5 or more, and the audit of everything published passes."""
+    population = {i: firm(profile, value, f"m{i}") for i, (profile, value) in enumerate(start)}
+    records: list[Record] = []
+    for number, (joining, resubmitting) in enumerate([(0, 0), *steps], start=1):
+        for _ in range(joining):
+            profile, value = data.draw(st.tuples(profiles, st.floats(0, 5)))
+            population[len(population)] = firm(profile, value, f"m{len(population)}")
+        for org in data.draw(st.lists(st.sampled_from(sorted(population)), max_size=resubmitting)):
+            population[org] = firm({}, data.draw(st.floats(0, 5)), f"{population[org].member}+")
+        outcome = compute(1, population, history=History(records), number=number)
+        assert settle(outcome, records)[0].passed
+        records.append(outcome.record)
+    history = History(records)
+    for scope_key in {(f.scope, f.key) for record in records for f in record.figures}:
+        sets = history.prior_sets(*scope_key)
+        assert not 0 < Atoms(sets).smallest() < 5
