@@ -76,6 +76,7 @@ class WeakControl:
     maturity: float
     p25: float
     median: float
+    coded: dict[str, str] = field(default_factory=dict)  # e.g. {"median": "at-least"}
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,7 @@ def _bottom_quartile(
                     maturity=float(maturity),
                     p25=figure.p25,
                     median=figure.median,
+                    coded=dict(figure.coded or {}),
                 )
             )
     return sorted(weak, key=lambda item: (item.maturity - item.median, item.control_id))

@@ -163,7 +163,13 @@ def position_api(
             for item in result.standings
         ],
         "bottom_quartile": [
-            {"control_id": item.control_id, "maturity": item.maturity, "p25": item.p25, "median": item.median}
+            {
+                "control_id": item.control_id,
+                "maturity": item.maturity,
+                "p25": item.p25,
+                "median": item.median,
+                "coded": item.coded,
+            }
             for item in result.bottom_quartile
         ],
     }
