@@ -34,7 +34,7 @@ from _population import build
 
 from cyberdelta.assessment.models import Cycle
 from cyberdelta.auth import sessions
-from cyberdelta.benchmark.compute import recompute
+from cyberdelta.benchmark.publication import recompute
 from cyberdelta.platform.db.engine import make_engine, make_session_factory, transaction
 from cyberdelta.platform.settings import Settings
 from cyberdelta.tenancy import service as tenancy

@@ -30,19 +30,28 @@ def figure(
     return next(r for r in outcome_rows if (r["peer_group"], r["scope"], r["key"]) == (group, scope, key))
 
 
-def test_published_figures_carry_type_7_percentiles_and_the_gap_share() -> None:
+def test_published_figures_carry_neighbour_mean_percentiles_and_the_gap_share() -> None:
+    """docs/benchmark.md, "Disclosure control": each percentile is the mean of the 5 order
+    statistics around its type-7 position, rounded to 0.1, and only where the group is large
+    enough for it (median from 5, p25/p75 from 10, p10/p90 from 20 firms)."""
     values = [1.0, 2.0, 2.5, 3.0, 3.5, 4.0]
     population = {i: firm("small", v, control=v, gap=v < 3) for i, v in enumerate(values)}
     outcome = compute(1, population)
     all_firms = figure(outcome.figures, peer_groups.ALL)
-    expected = statistics.distribution(values)
     assert all_firms["published"] and all_firms["count"] == 6
-    assert (all_firms["p10"], all_firms["median"], all_firms["p90"]) == (
-        expected.p10,
-        expected.median,
-        expected.p90,
+    # Position 2.5 of 6: the window is the 2nd–6th value, (2 + 2.5 + 3 + 3.5 + 4) / 5 = 3.0.
+    assert (all_firms["p10"], all_firms["p25"], all_firms["median"], all_firms["p75"], all_firms["p90"]) == (
+        None,
+        None,
+        3.0,
+        None,
+        None,
     )
     assert figure(outcome.figures, peer_groups.ALL, "control", "gv-1")["gap_share"] == 50.0
+    twenty = [0.1 * i + 1.5 for i in range(20)]  # 1.5, 1.6, …, 3.4: p10 = mean(1.5 … 1.9), …
+    large = compute(1, {i: firm("small", v) for i, v in enumerate(twenty)})
+    row = figure(large.figures, peer_groups.ALL)
+    assert (row["p10"], row["p25"], row["median"], row["p75"], row["p90"]) == (1.7, 2.0, 2.5, 2.9, 3.2)
 
 
 def test_a_group_of_fewer_than_five_is_suppressed_and_stores_no_number() -> None:
@@ -69,12 +78,14 @@ def test_a_firm_answering_n_a_leaves_the_contributing_set_of_that_control() -> N
     assert figure(outcome.figures, peer_groups.ALL, "control", "gv-1")["reason"] == "too-few"
 
 
-def test_positions_are_mid_rank_percentile_ranks_within_each_published_group() -> None:
-    values = [1.0, 2.0, 2.0, 3.0, 4.0, 5.0]
+def test_positions_are_bands_of_the_mid_rank_percentile_rank_within_each_published_group() -> None:
+    values = [1.0, 2.0, 2.0, 3.0, 4.0, 4.5, 1.5, 2.5, 3.5, 3.8, 2.2, 2.7]
     population = {i: firm("small", v) for i, v in enumerate(values)}
-    ranks = {p["organisation_id"]: p["ranks"]["all"]["overall"][1] for p in compute(1, population).positions}
+    ranks = {p["organisation_id"]: p["ranks"]["all"]["overall"] for p in compute(1, population).positions}
     for org, value in enumerate(values):
-        assert ranks[org] == statistics.percentile_rank(value, values)
+        own, low, high = ranks[org]
+        assert own == value and (low, high) in ((0, 50), (50, 100))  # 12 firms: two bands
+        assert low <= statistics.percentile_rank(value, values) <= high
 
 
 profiles = st.fixed_dictionaries(

@@ -15,8 +15,9 @@ from cyberdelta.assessment import transitions
 from cyberdelta.assessment.models import Assessment, Cycle
 from cyberdelta.assessment.targets import Band
 from cyberdelta.assessment.workflow import Action
-from cyberdelta.benchmark.compute import load_submissions, recompute
+from cyberdelta.benchmark.compute import load_submissions
 from cyberdelta.benchmark.models import BenchmarkPosition
+from cyberdelta.benchmark.publication import recompute
 from cyberdelta.catalog.service import ensure_builtin_catalog
 from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.engine import transaction

@@ -139,7 +139,7 @@ def test_analysts_see_aggregates_only(
         "p75",
         "p90",
     }
-    assert figures and all(set(f) <= allowed | {"gap_share"} for f in figures)
+    assert figures and all(set(f) <= allowed | {"gap_share", "coded", "carried_from"} for f in figures)
     assert not any(name in json.dumps(figures) for name in names)
     assert client.get(f"/supervision/assessments/{some_assessment}").status_code == 403
     assert client.get("/supervision/cycles").status_code == 403

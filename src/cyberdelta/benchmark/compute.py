@@ -1,11 +1,12 @@
-"""Recomputing every benchmark figure of a cycle (docs/benchmark.md, "What is computed"), as one operation.
+"""Computing the benchmark figures of a cycle (docs/benchmark.md, "What is computed"), as one operation.
 
 Input: the latest submitted or accepted revision of each firm in the cycle ("only submitted,
 accepted-or-pending assessments of the same cycle and catalog version count"), pulled with ONE
 query of (organisation, control, maturity, N/A) rows, plus the firms' profiles. Output: the
 ``benchmark_figure`` rows (published with count and percentiles, or suppressed with a reason) and
-each firm's ``benchmark_position`` per published overall/domain figure. The previous results of
-the cycle are replaced inside the caller's transaction, so readers see the old or the new set.
+each firm's ``benchmark_position`` per published overall/domain figure, and the publication's
+record (:mod:`benchmark.history`). :mod:`benchmark.publication` audits them and replaces the
+cycle's visible figures inside the caller's transaction, so readers see the old or the new set.
 """
 
 from __future__ import annotations
@@ -16,15 +17,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cyberdelta.assessment import scoring
 from cyberdelta.assessment.catalog_view import CatalogView, catalog_view
 from cyberdelta.assessment.models import Assessment, Cycle, Response, RiskProfile
 from cyberdelta.assessment.workflow import State
-from cyberdelta.benchmark import peer_groups, privacy, statistics, versions
-from cyberdelta.benchmark.models import BenchmarkFigure, BenchmarkPosition
+from cyberdelta.benchmark import disclosure, peer_groups, privacy, statistics, versions
+from cyberdelta.benchmark.disclosure import DEFAULT_RULES, Rules
+from cyberdelta.benchmark.history import History, PublishedFigure, Record, figure_token
 from cyberdelta.platform.db.base import utcnow
 
 COUNTED_STATES = (State.SUBMITTED.value, State.ACCEPTED.value)
@@ -39,11 +41,14 @@ YOY_OLD = "yoy-old"
 
 @dataclass
 class FirmResult:
-    """One firm's values in a cycle: per figure key its value and whether it has a baseline gap."""
+    """One firm's values in a cycle: per figure key its value and whether it has a baseline gap.
+    ``member`` names the submission (its assessment id) the values come from; the differencing rule
+    counts submissions, so a resubmitted revision is a new member (benchmark.privacy)."""
 
     groups: list[str]
     values: dict[tuple[str, str], float] = field(default_factory=dict)
     gaps: dict[tuple[str, str], bool] = field(default_factory=dict)
+    member: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,7 @@ class Submission:
 
     groups: list[str]
     answers: dict[str, int]
+    assessment_id: int = 0
 
 
 def load_submissions(session: Session, cycle: Cycle) -> dict[int, Submission]:
@@ -61,32 +67,32 @@ def load_submissions(session: Session, cycle: Cycle) -> dict[int, Submission]:
     so a firm that changes its profile later stays in the groups it was assessed in; a snapshot
     from before the profile was frozen (or none, as in the demo data) falls back to the firm's
     current profile."""
-    rows = session.execute(
-        select(
-            Assessment.organisation_id,
-            Assessment.revision,
-            Response.control_id,
-            Response.maturity,
-            Response.not_applicable,
-        )
-        .join(Response, Response.assessment_id == Assessment.id)
+    heads = session.execute(
+        select(Assessment.organisation_id, Assessment.revision, Assessment.id, Assessment.snapshot["profile"])
         .where(Assessment.cycle_id == cycle.id, Assessment.state.in_(COUNTED_STATES))
+        .order_by(Assessment.organisation_id, Assessment.revision)
     ).all()
-    latest: dict[int, int] = {}
-    for org, revision, *_rest in rows:
-        latest[org] = max(revision, latest.get(org, 0))
-    answers: dict[int, dict[str, int]] = defaultdict(dict)  # applicable answered maturities only
-    for org, revision, control_id, maturity, not_applicable in rows:
-        if revision == latest[org] and maturity is not None and not not_applicable:
-            answers[org][control_id] = maturity
+    assessment_ids: dict[int, int] = {}
     frozen: dict[int, dict[str, Any]] = {}
-    for org, revision, profile in session.execute(
-        select(Assessment.organisation_id, Assessment.revision, Assessment.snapshot["profile"]).where(
-            Assessment.cycle_id == cycle.id, Assessment.state.in_(COUNTED_STATES)
-        )
-    ).all():
-        if latest.get(org) == revision and isinstance(profile, dict):
+    for org, _revision, assessment_id, profile in heads:  # ascending revision: the last one wins
+        assessment_ids[org] = assessment_id
+        if isinstance(profile, dict):
             frozen[org] = profile
+        else:
+            frozen.pop(org, None)
+    organisation_of = {assessment_id: org for org, assessment_id in assessment_ids.items()}
+    answers: dict[int, dict[str, int]] = defaultdict(dict)  # applicable answered maturities only
+    answered: set[int] = set()
+    for assessment_id, control_id, maturity, not_applicable in session.execute(
+        select(Response.assessment_id, Response.control_id, Response.maturity, Response.not_applicable).where(
+            Response.assessment_id.in_(list(organisation_of))
+        )
+    ):
+        org = organisation_of[assessment_id]
+        answered.add(org)
+        if maturity is not None and not not_applicable:
+            answers[org][control_id] = maturity
+    latest = {org: assessment_ids[org] for org in answered}  # firms with at least one response row
     current: dict[int, dict[str, Any]] = dict(
         session.execute(
             select(RiskProfile.organisation_id, RiskProfile.answers).where(
@@ -98,6 +104,7 @@ def load_submissions(session: Session, cycle: Cycle) -> dict[int, Submission]:
         org: Submission(
             groups=peer_groups.groups_of(frozen.get(org) or current.get(org) or {}),
             answers=answers.get(org, {}),
+            assessment_id=assessment_ids[org],
         )
         for org in latest
     }
@@ -113,7 +120,7 @@ def score(
     population: dict[int, FirmResult] = {}
     for org, submission in submissions.items():
         firm_answers = submission.answers
-        firm = FirmResult(groups=submission.groups)
+        firm = FirmResult(groups=submission.groups, member=str(submission.assessment_id))
         # The same means as scoring.domain_scores (docs/assessment.md, "Scoring"), accumulated in one pass
         # per firm.
         pairs: dict[str, list[tuple[float, float]]] = {domain: [] for domain in weights}
@@ -149,76 +156,132 @@ def load_population(session: Session, cycle: Cycle, view: CatalogView | None = N
 class Outcome:
     figures: list[dict[str, Any]]
     positions: list[dict[str, Any]]
+    record: Record
 
 
-def compute(cycle_id: int, population: Mapping[int, FirmResult]) -> Outcome:
-    """Figures and positions for a population (pure; the privacy rules are applied per figure to
-    the firms that contribute a value to it).
+FigureId = tuple[str, str, str]  # (group, scope, key)
 
-    A figure's contributing set is a group minus the few firms without a value (N/A), so sizes and
-    pairwise symmetric differences are derived from the groups' own (computed once) by removing
-    those firms: |(A−M) △ (B−M)| = |A △ B| − |(A △ B) ∩ M|. That keeps 1,000 firms × 1,300
-    figures well under a second while applying exactly :func:`privacy.decide_by_counts`.
+
+def compute(
+    cycle_id: int,
+    population: Mapping[int, FirmResult],
+    rules: Rules = DEFAULT_RULES,
+    history: History | None = None,
+    number: int = 1,
+    withheld: frozenset[FigureId] = frozenset(),
+) -> Outcome:
+    """Figures, positions and the publication record for a population (pure).
+
+    The threshold and differencing rules (:mod:`benchmark.privacy`) decide per figure, over the
+    firms contributing a value to it and against the member sets of the earlier publications in
+    ``history``; a published figure's numbers are made by :mod:`benchmark.disclosure`.
+    ``withheld`` lists figures the reconstruction audit found too revealing (reason
+    ``reconstruction``). Decisions depend only on which members lack a value for the figure and on
+    the history of that figure, so figures sharing both share one decision (1,000 firms × 1,300
+    figures: a few distinct cases).
     """
+    history = history or History()
+    member_of = {org: firm.member or str(org) for org, firm in population.items()}
     members: dict[str, set[int]] = defaultdict(set)
     for org, firm in population.items():
         for group in firm.groups:
             members[group].add(org)
     groups = sorted(members)
-    pair_difference = {(a, b): members[a] ^ members[b] for a in groups for b in groups if a < b}
+    index = privacy.MemberIndex()
+    group_masks = {group: index.mask(frozenset(member_of[org] for org in members[group])) for group in groups}
     by_figure: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
+    gaps: dict[tuple[str, str], dict[int, bool]] = defaultdict(dict)
     for org, firm in population.items():
         for figure_key, value in firm.values.items():
             by_figure[figure_key][org] = value
+        for figure_key, gap in firm.gaps.items():
+            gaps[figure_key][org] = gap
     everyone = set(population)
+    record = Record(
+        number=number,
+        members={member_of[org]: list(firm.groups) for org, firm in population.items()},
+        missing={},
+    )
     now = utcnow()
     figures: list[dict[str, Any]] = []
     ranks: dict[int, dict[str, dict[str, list[float]]]] = defaultdict(dict)
+    cache: dict[tuple[object, ...], dict[str, privacy.Decision]] = {}
     for (scope, key), values in by_figure.items():
-        missing = everyone - values.keys()
-        sizes = {group: len(members[group]) - len(members[group] & missing) for group in groups}
-
-        def distance(first: str, second: str, missing: set[int] = missing) -> int:
-            pair = pair_difference[(first, second) if first < second else (second, first)]
-            return len(pair) - len(pair & missing)
-
-        priority = [peer_groups.ALL] if peer_groups.ALL in sizes else []
-        priority += sorted((g for g in groups if g != peer_groups.ALL), key=lambda g: (-sizes[g], g))
-        decisions = privacy.decide_by_counts(sizes, distance, priority)
-        for group, decision in decisions.items():
+        missing = frozenset(member_of[org] for org in everyone - values.keys())
+        if missing:
+            record.missing[figure_token(scope, key)] = sorted(missing)
+        earlier = history.last(scope, key)
+        case = (missing, history.signature(scope, key))
+        if case not in cache:
+            missing_mask = index.mask(missing)
+            sets = {group: group_masks[group] & ~missing_mask for group in groups}
+            priority = [peer_groups.ALL] if peer_groups.ALL in sets else []
+            priority += sorted(
+                (g for g in groups if g != peer_groups.ALL), key=lambda g: (-sets[g].bit_count(), g)
+            )
+            carried = {group: index.mask(history.contributors(figure)) for group, figure in earlier.items()}
+            prior = [index.mask(members) for members in history.prior_sets(scope, key)]
+            cache[case] = privacy.decide_masks(sets, priority, rules.k, prior, carried, index)
+        for group, decision in cache[case].items():
+            reason = decision.reason
+            if decision.published and (group, scope, key) in withheld:
+                reason = "reconstruction"
             row: dict[str, Any] = {
                 "cycle_id": cycle_id,
                 "peer_group": group,
                 "scope": scope,
                 "key": key,
-                "published": decision.published,
-                "reason": decision.reason,
+                "published": reason in ("published", "carried"),
+                "reason": reason,
                 "computed_at": now,
             }
-            if decision.published:
+            if reason == "carried":
+                published = earlier[group]
+                row["carried_from"] = published.number
+            elif reason == "published":
                 orgs = [org for org in members[group] if org in values]
-                group_values = sorted(values[org] for org in orgs)
-                dist = statistics.distribution(group_values)
-                flags = [
-                    population[org].gaps[(scope, key)] for org in orgs if (scope, key) in population[org].gaps
-                ]
-                row |= {
-                    "count": dist.count,
-                    "p10": dist.p10,
-                    "p25": dist.p25,
-                    "median": dist.median,
-                    "p75": dist.p75,
-                    "p90": dist.p90,
-                    "gap_share": statistics.share(flags) if flags else None,
-                }
+                ordered = [values[org] for org in orgs]
+                ordered.sort()
+                figure_gaps = gaps.get((scope, key), {})
+                flags = [figure_gaps[org] for org in orgs if org in figure_gaps]
+                published = PublishedFigure(
+                    number=number,
+                    group=group,
+                    scope=scope,
+                    key=key,
+                    count=len(ordered),
+                    quantiles=disclosure.quantiles(ordered, rules),
+                    gap_share=disclosure.code_share(statistics.share(flags), rules) if flags else None,
+                )
                 if scope in RANKED_SCOPES:
-                    _ranks(ranks, group, key, orgs, values, group_values)
-            figures.append(row)
+                    _ranks(ranks, group, key, orgs, values, ordered, rules)
+            else:
+                figures.append(row)
+                continue
+            record.figures.append(published)
+            figures.append(row | figure_columns(published))
     positions = [
         {"cycle_id": cycle_id, "organisation_id": org, "ranks": firm_ranks}
         for org, firm_ranks in ranks.items()
     ]
-    return Outcome(figures, positions)
+    return Outcome(figures, positions, record)
+
+
+def figure_columns(figure: PublishedFigure) -> dict[str, Any]:
+    """The stored columns of a published figure: count, percentiles (None where the group is too
+    small for one), the gap share and which numbers are top- or bottom-coded."""
+    columns: dict[str, Any] = {"count": figure.count}
+    coded: dict[str, str] = {}
+    for q, name in disclosure.QUANTILE_FIELDS.items():
+        number = figure.quantiles.get(q)
+        columns[name] = None if number is None else number.value
+        if number is not None and number.coding:
+            coded[name] = number.coding
+    columns["gap_share"] = None if figure.gap_share is None else figure.gap_share.value
+    if figure.gap_share is not None and figure.gap_share.coding:
+        coded["gap_share"] = figure.gap_share.coding
+    columns["coded"] = coded or None
+    return columns
 
 
 def _ranks(
@@ -228,15 +291,22 @@ def _ranks(
     orgs: list[int],
     values: Mapping[int, float],
     ordered: list[float],
+    rules: Rules,
 ) -> None:
-    """Mid-rank percentile rank (:func:`statistics.percentile_rank`) via bisection on the sorted
-    values, so a 1,000-firm group costs n·log n instead of n²."""
+    """Each firm's own score and its percentile-rank band (:func:`disclosure.rank_band`) from the
+    mid-rank (:func:`statistics.percentile_rank`), one pass over the sorted values."""
     total = len(ordered)
+    count = disclosure.bands(total, rules.k)
+    edges = [(round(100 * index / count), round(100 * (index + 1) / count)) for index in range(count)]
+    band_of: dict[float, tuple[int, int]] = {}
+    start = 0
+    while start < total:  # one pass over runs of equal values: below = start, equal = end − start
+        end = bisect.bisect_right(ordered, ordered[start], start)
+        band_of[ordered[start]] = edges[min(count - 1, int((start + 0.5 * (end - start)) / total * count))]
+        start = end
     for org in orgs:
         value = values[org]
-        below = bisect.bisect_left(ordered, value)
-        equal = bisect.bisect_right(ordered, value) - below
-        ranks[org].setdefault(group, {})[key] = [value, 100.0 * (below + 0.5 * equal) / total]
+        ranks[org].setdefault(group, {})[key] = [value, *band_of[value]]
 
 
 def previous_cycle(session: Session, cycle: Cycle) -> Cycle | None:
@@ -249,52 +319,24 @@ def following_cycles(session: Session, cycle: Cycle) -> list[Cycle]:
     return list(session.scalars(select(Cycle).where(Cycle.previous_cycle_id == cycle.id).order_by(Cycle.id)))
 
 
-def yoy_figures(session: Session, cycle: Cycle, previous: Cycle) -> list[dict[str, Any]]:
-    """Overall and domain figures over the controls comparable between the two cycles' catalog
-    versions, for this cycle and the previous one (both under the privacy rules as any figure);
-    none when every control compares as it is (then the ordinary figures are comparable)."""
+def yoy_populations(session: Session, cycle: Cycle, previous: Cycle) -> list[dict[int, FirmResult]]:
+    """The overall and domain values over the controls comparable between the two cycles' catalog
+    versions, of this cycle (scope ``yoy-new``) and of the previous one (``yoy-old``), published
+    with this cycle under the same rules as any figure; none when every control compares as it is
+    (then the ordinary figures are comparable)."""
     mapping = versions.version_mapping(session, previous.catalog_version_id, cycle.catalog_version_id)
     if mapping.identical:
         return []
     view = catalog_view(session, cycle.catalog_version_id)
-    rows: list[dict[str, Any]] = []
-    for scope, source in ((YOY_NEW, cycle), (YOY_OLD, previous)):
-        population = {
+    return [
+        {
             org: FirmResult(
                 groups=firm.groups,
                 values={(scope, k): v for (kind, k), v in firm.values.items() if kind in RANKED_SCOPES},
                 gaps={(scope, k): gap for (kind, k), gap in firm.gaps.items() if kind in RANKED_SCOPES},
+                member=firm.member,
             )
             for org, firm in score(load_submissions(session, source), view, mapping.comparable).items()
         }
-        rows += compute(cycle.id, population).figures
-    return rows
-
-
-def _insert_figures(session: Session, rows: list[dict[str, Any]]) -> None:
-    for column in ("count", "p10", "p25", "median", "p75", "p90", "gap_share"):
-        for row in rows:
-            row.setdefault(column, None)
-    if rows:
-        session.execute(insert(BenchmarkFigure), rows)
-
-
-def recompute(session: Session, cycle: Cycle) -> Outcome:
-    """Replace the cycle's stored figures and positions with freshly computed ones, and the
-    year-over-year figures of the cycles that compare with this one."""
-    outcome = compute(cycle.id, load_population(session, cycle))
-    previous = previous_cycle(session, cycle)
-    session.execute(delete(BenchmarkPosition).where(BenchmarkPosition.cycle_id == cycle.id))
-    session.execute(delete(BenchmarkFigure).where(BenchmarkFigure.cycle_id == cycle.id))
-    _insert_figures(session, outcome.figures + (yoy_figures(session, cycle, previous) if previous else []))
-    if outcome.positions:
-        session.execute(insert(BenchmarkPosition), outcome.positions)
-    for following in following_cycles(session, cycle):
-        session.execute(
-            delete(BenchmarkFigure).where(
-                BenchmarkFigure.cycle_id == following.id, BenchmarkFigure.scope.in_((YOY_NEW, YOY_OLD))
-            )
-        )
-        _insert_figures(session, yoy_figures(session, following, cycle))
-    session.flush()
-    return outcome
+        for scope, source in ((YOY_NEW, cycle), (YOY_OLD, previous))
+    ]

@@ -22,7 +22,7 @@ from cyberdelta.assessment.models import Assessment, Cycle, Response, RiskProfil
 from cyberdelta.assessment.service import new_cycle
 from cyberdelta.assessment.targets import Band, InherentRiskProfile, domain_targets
 from cyberdelta.assessment.workflow import State
-from cyberdelta.benchmark.compute import recompute
+from cyberdelta.benchmark.publication import recompute
 from cyberdelta.catalog.service import ensure_builtin_catalog
 from cyberdelta.platform.db.base import utcnow
 from cyberdelta.supervision.models import CycleParticipant, CycleSchedule

@@ -61,6 +61,8 @@ def peers_do_better(session: Session, cycle: Cycle, organisation_id: int) -> lis
         figure = medians.get(control_id)
         if maturity is None or figure is None or figure.median is None or figure.p75 is None:
             continue
+        if {"median", "p75"} & set(figure.coded or {}):  # "4.0 or more" is no threshold to name
+            continue
         if maturity >= figure.median:
             continue
         info = view.control(control_id)

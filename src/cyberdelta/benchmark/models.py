@@ -1,4 +1,5 @@
-"""Stored benchmark results (docs/benchmark.md, "What is computed"), recomputed as a whole per cycle.
+"""Stored benchmark results (docs/benchmark.md, "What is computed"), replaced as a whole at each
+publication of a cycle (docs/benchmark.md, "Publications").
 
 ``benchmark_figure`` holds one published-or-suppressed figure per cycle × peer group × scope
 (``overall``, ``domain`` or ``control``) × key. A suppressed row keeps only its reason: the numbers
@@ -36,12 +37,38 @@ class BenchmarkFigure(Base):
     p75: Mapped[float | None] = mapped_column(Float)
     p90: Mapped[float | None] = mapped_column(Float)
     gap_share: Mapped[float | None] = mapped_column(Float)
+    # Which numbers are top- or bottom-coded ({"p90": "at-least"}, benchmark.disclosure), and for a
+    # figure kept from an earlier publication, that publication's number.
+    coded: Mapped[dict[str, str] | None] = mapped_column(JSONValue, nullable=True)
+    carried_from: Mapped[int | None] = mapped_column(Integer, nullable=True)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class BenchmarkPublication(Base):
+    """One publication of a cycle's figures, or an attempt the reconstruction audit refused
+    (docs/benchmark.md, "Publications"). ``record`` is what it published and from whom
+    (:class:`cyberdelta.benchmark.history.Record`); ``findings`` the audit's findings (a refused
+    publication) or the figures it withheld (a made one)."""
+
+    __tablename__ = "benchmark_publication"
+    __table_args__ = (UniqueConstraint("cycle_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("assessment_cycle.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    made: Mapped[bool] = mapped_column(Boolean)
+    trigger: Mapped[str] = mapped_column(String(20))
+    submissions: Mapped[int] = mapped_column(Integer)
+    record: Mapped[dict[str, Any]] = mapped_column(JSONValue)
+    findings: Mapped[list[dict[str, Any]]] = mapped_column(JSONValue)
+    audit_seconds: Mapped[float] = mapped_column(Float)
+    made_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class BenchmarkPosition(Base):
-    """One firm's positions in one cycle: ``ranks[group][key] = [score, percentile rank]`` for every
-    published overall/domain figure of every group it belongs to (one row per firm keeps the
+    """One firm's positions in one cycle: ``ranks[group][key] = [score, band low, band high]`` for every
+    published overall/domain figure of every group it belongs to (the percentile rank only as its
+    band, benchmark.disclosure) (one row per firm keeps the
     recomputation's insert small: 1,000 rows rather than 30,000)."""
 
     __tablename__ = "benchmark_position"

@@ -3,20 +3,21 @@ and "where you stand"
 (one firm's own values beside the published peer figures). The only place with benchmark queries.
 
 Nothing here returns another firm's identity or value: figures are aggregates that passed the
-k-anonymity rules, and positions are read for the asking organisation only.
+disclosure-control rules (docs/benchmark.md, "Disclosure control"), and positions are read for
+the asking organisation only.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cyberdelta.assessment.catalog_view import CatalogView, catalog_view
 from cyberdelta.assessment.models import Assessment, Cycle, Response
-from cyberdelta.benchmark import peer_groups
+from cyberdelta.benchmark import explain, peer_groups, publication
 from cyberdelta.benchmark.compute import (
     COUNTED_STATES,
     OVERALL,
@@ -26,7 +27,8 @@ from cyberdelta.benchmark.compute import (
     previous_cycle,
     score,
 )
-from cyberdelta.benchmark.models import BenchmarkFigure, BenchmarkPosition
+from cyberdelta.benchmark.disclosure import AT_LEAST
+from cyberdelta.benchmark.models import BenchmarkFigure, BenchmarkPosition, BenchmarkPublication
 from cyberdelta.benchmark.versions import DomainMapping, VersionMapping, version_mapping
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.tabular import csv_text
@@ -58,7 +60,7 @@ class Standing:
     key: str
     title: str
     score: float | None
-    rank: float | None
+    band: tuple[int, int] | None  # the percentile-rank band (benchmark.disclosure.rank_band)
     figure: BenchmarkFigure | None  # None: the group has no figure at all (no peer answered)
     previous_score: float | None  # the previous cycle's score over the comparable controls
     own_change: float | None  # over the controls comparable between the two cycles' catalogs
@@ -74,6 +76,7 @@ class WeakControl:
     maturity: float
     p25: float
     median: float
+    coded: dict[str, str] = field(default_factory=dict)  # e.g. {"median": "at-least"}
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,10 @@ def _yoy_indexes(
 def _median_change(new: BenchmarkFigure | None, old: BenchmarkFigure | None) -> float | None:
     if new is None or old is None or not new.published or not old.published:
         return None
-    return _difference(new.median, old.median)
+    if "median" in (new.coded or {}) or "median" in (old.coded or {}):
+        return None  # "4.0 or more" minus a number is no number
+    change = _difference(new.median, old.median)
+    return None if change is None else round(change, 1)
 
 
 def _own_scores(
@@ -158,7 +164,7 @@ def where_you_stand(session: Session, cycle: Cycle, organisation_id: int, group:
                 key=key,
                 title=_domain_title(view, key),
                 score=own_score.score if own_score else None,
-                rank=position.percentile_rank if position else None,
+                band=position.band if position else None,
                 figure=index.get((scope, key, group)),
                 previous_score=own_old.get(key),
                 own_change=_difference(own_new.get(key), own_old.get(key)),
@@ -208,7 +214,7 @@ def _domain_title(view: CatalogView, key: str) -> str:
 @dataclass(frozen=True)
 class Position:
     score: float
-    percentile_rank: float
+    band: tuple[int, int]
 
 
 def _own_positions(session: Session, cycle_id: int, organisation_id: int) -> dict[tuple[str, str], Position]:
@@ -219,9 +225,9 @@ def _own_positions(session: Session, cycle_id: int, organisation_id: int) -> dic
         )
     )
     return {
-        (group, key): Position(float(pair[0]), float(pair[1]))
+        (group, key): Position(float(entry[0]), (int(entry[1]), int(entry[2])))
         for group, by_key in (ranks or {}).items()
-        for key, pair in by_key.items()
+        for key, entry in by_key.items()
     }
 
 
@@ -254,6 +260,8 @@ def _bottom_quartile(
         figure = index.get(("control", control_id, peer_groups.ALL))
         if figure is None or not figure.published or figure.p25 is None or figure.median is None:
             continue
+        if "p25" in (figure.coded or {}):  # "1.0 or less": no firm is known to be below it
+            continue
         if maturity is not None and maturity < figure.p25:
             info = view.control(control_id)
             weak.append(
@@ -264,6 +272,7 @@ def _bottom_quartile(
                     maturity=float(maturity),
                     p25=figure.p25,
                     median=figure.median,
+                    coded=dict(figure.coded or {}),
                 )
             )
     return sorted(weak, key=lambda item: (item.maturity - item.median, item.control_id))
@@ -281,6 +290,10 @@ class IndustryView:
     comparisons: dict[str, DomainMapping | None]  # domain key → its catalog-version mapping
     mapping: VersionMapping | None  # None: no previous cycle
     previous: Cycle | None = None  # the cycle the changes compare with
+    publication: BenchmarkPublication | None = None  # the visible one
+    refused: BenchmarkPublication | None = None  # a later attempt the audit refused
+    reasons: list[tuple[str, str]] = field(default_factory=list)  # (reason, explanation) shown
+    refused_reasons: list[str] = field(default_factory=list)  # the refused attempt's findings, as text
 
 
 def industry_view(session: Session, cycle: Cycle, limit: int = 10) -> IndustryView:
@@ -306,6 +319,7 @@ def industry_view(session: Session, cycle: Cycle, limit: int = 10) -> IndustryVi
         key: _median_change(new_yoy.get((key, peer_groups.ALL)), old_yoy.get((key, peer_groups.ALL)))
         for key, _title in domains
     }
+    refused = _refused(session, cycle.id)
     return IndustryView(
         cycle=cycle,
         groups=peer_groups.all_groups(),
@@ -317,7 +331,30 @@ def industry_view(session: Session, cycle: Cycle, limit: int = 10) -> IndustryVi
         comparisons={key: _domain_comparison(mapping, key) for key, _title in domains},
         mapping=mapping,
         previous=previous,
+        publication=publication.latest(session, cycle.id, made=True),
+        refused=refused,
+        refused_reasons=[explain.finding_text(item) for item in refused.findings] if refused else [],
+        reasons=[
+            (reason, explain.reason_text(reason))
+            for reason in ("too-few", "differencing", "reconstruction")
+            if any(row.reason == reason for row in rows)
+        ],
     )
+
+
+def _refused(session: Session, cycle_id: int) -> BenchmarkPublication | None:
+    """The latest attempt, when the audit refused it (a later made publication supersedes it)."""
+    last = publication.latest(session, cycle_id)
+    return last if last is not None and not last.made else None
+
+
+def _number(value: float | None, coding: str | None) -> object:
+    """A published number for a spreadsheet: the number itself, or ">=4.0" / "<=1.0" when coded."""
+    if value is None:
+        return ""
+    if coding is None:
+        return value
+    return (">=" if coding == AT_LEAST else "<=") + f"{value:g}"
 
 
 EXPORT_COLUMNS = ("cycle", "peer_group", "scope", "key", "status", "count", "p10", "p25", "median", "p75",
@@ -325,16 +362,24 @@ EXPORT_COLUMNS = ("cycle", "peer_group", "scope", "key", "status", "count", "p10
 
 
 def export_rows(session: Session, cycle: Cycle) -> list[list[object]]:
-    """The aggregate table as rows; a suppressed cell has its status and no number. The
+    """The aggregate table as rows, the same numbers as the pages: a suppressed cell has its status
+    and no number, a percentile the group is too small for is empty, a coded one reads ">=4.0". The
     year-over-year figures over comparable controls (scopes ``yoy-new``/``yoy-old``) are included."""
     result: list[list[object]] = []
     for row in figures(session, cycle.id):
+        coded = row.coded or {}
+        names = ("p10", "p25", "median", "p75", "p90", "gap_share")
         numbers: list[object] = (
-            [row.count, row.p10, row.p25, row.median, row.p75, row.p90, row.gap_share]
+            [row.count, *(_number(getattr(row, name), coded.get(name)) for name in names)]
             if row.published
             else [""] * 7
         )
-        status = "published" if row.published else f"suppressed ({row.reason})"
+        if row.published:
+            status = (
+                "published" if row.carried_from is None else f"published (publication {row.carried_from})"
+            )
+        else:
+            status = f"suppressed ({row.reason})"
         result.append([cycle.name, row.peer_group, row.scope, row.key, status, *numbers])
     return result
 

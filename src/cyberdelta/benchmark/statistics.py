@@ -1,9 +1,10 @@
-"""Distribution figures published for a peer group (docs/benchmark.md, "What is computed"): count, p10,
-p25, median, p75, p90,
-and each firm's percentile rank. Pure functions, property-tested.
+"""Distribution statistics of a peer group (docs/benchmark.md, "What is computed"): type-7
+percentiles, mid-rank percentile ranks and shares. Pure functions, property-tested.
 
 Percentiles use linear interpolation between closest ranks (Hyndman & Fan type 7, the default of
-NumPy and of spreadsheet ``PERCENTILE.INC``), so figures can be checked by hand in Excel.
+NumPy and of spreadsheet ``PERCENTILE.INC``). They are not published as they are: the published
+percentile is the rounded mean of the 5 values around the type-7 position and the rank is
+published as a band (:mod:`cyberdelta.benchmark.disclosure`, docs/benchmark.md, "Disclosure control").
 """
 
 from __future__ import annotations

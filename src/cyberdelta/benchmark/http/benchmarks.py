@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from cyberdelta.assessment.models import Cycle
-from cyberdelta.benchmark import industry_exports, peer_groups, service
+from cyberdelta.benchmark import explain, industry_exports, peer_groups, service
 from cyberdelta.benchmark.models import BenchmarkFigure
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
@@ -93,6 +93,8 @@ def industry_page(
             "view": view,
             "cycles": service.cycles(session),
             "labels": {key: peer_groups.label(key) for key in view.groups},
+            "quantile_note": explain.quantile_note(),
+            "coding_note": explain.coding_note(),
         },
     )
 
@@ -131,6 +133,8 @@ def _figure_json(row: BenchmarkFigure | None) -> dict[str, Any] | None:
         "p75": row.p75,
         "p90": row.p90,
         "gap_share": row.gap_share,
+        "coded": row.coded or {},
+        "carried_from": row.carried_from,
     }
 
 
@@ -138,7 +142,8 @@ def _figure_json(row: BenchmarkFigure | None) -> dict[str, Any] | None:
 def position_api(
     session: SessionDep, principal: Reader, cycle: int | None = None, group: str | None = None
 ) -> dict[str, Any]:
-    """The caller's own position: its scores, percentile ranks and the peer group's aggregates."""
+    """The caller's own position: its scores, percentile-rank bands and the peer group's aggregates
+    (docs/benchmark.md, "Disclosure control")."""
     organisation_id = _exchange(principal)
     result = service.where_you_stand(session, _cycle(session, cycle), organisation_id, _group(group))
     return {
@@ -149,7 +154,7 @@ def position_api(
             {
                 "key": item.key,
                 "score": item.score,
-                "percentile_rank": item.rank,
+                "percentile_band": list(item.band) if item.band else None,
                 "previous_score": item.previous_score,
                 "change": item.own_change,
                 "peer_median_change": item.median_change,
@@ -159,7 +164,13 @@ def position_api(
             for item in result.standings
         ],
         "bottom_quartile": [
-            {"control_id": item.control_id, "maturity": item.maturity, "p25": item.p25, "median": item.median}
+            {
+                "control_id": item.control_id,
+                "maturity": item.maturity,
+                "p25": item.p25,
+                "median": item.median,
+                "coded": item.coded,
+            }
             for item in result.bottom_quartile
         ],
     }
