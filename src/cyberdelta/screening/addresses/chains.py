@@ -85,7 +85,7 @@ OFAC_CURRENCIES: Final[Mapping[str, tuple[str, ...]]] = {
     "XVG": ("verge",),
     "TRX": ("tron",),
     "SOL": ("solana",),
-    "USDT": ("ethereum", "tron", "solana"),
+    "USDT": ("ethereum", "tron", "bitcoin", "solana"),  # Omni-layer USDT uses Bitcoin addresses
     "USDC": ("ethereum", "tron", "solana"),
 }
 
