@@ -1,0 +1,151 @@
+"""Importing list versions and finding the ones screening uses (docs/screening.md, "Lists").
+
+An import is one transaction: the version row, its entries and the audit entry are written in the
+caller's transaction, so a failure stores nothing. Malformed entries are skipped and reported with
+their line or XPath.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from cyberdelta.platform.audit import service as audit
+from cyberdelta.screening.errors import ListAlreadyImportedError, ListImportError, UnknownSourceError
+from cyberdelta.screening.models import ScreeningEntry, ScreeningListVersion
+from cyberdelta.screening.sources.common import ParsedList, Problem
+from cyberdelta.screening.sources.lines import read_lines
+from cyberdelta.screening.sources.mof import read_mof
+from cyberdelta.screening.sources.ofac_csv import read_sdn_csv
+from cyberdelta.screening.sources.ofac_xml import read_sdn_advanced
+from cyberdelta.screening.sources.un_xml import read_un_xml
+
+READERS: Mapping[str, Callable[[bytes, str | None], ParsedList]] = {
+    "ofac-sdn-xml": lambda data, _chain: read_sdn_advanced(data),
+    "ofac-sdn-csv": lambda data, _chain: read_sdn_csv(data),
+    "un-xml": lambda data, _chain: read_un_xml(data),
+    "mof": lambda data, _chain: read_mof(data),
+    "lines": read_lines,
+}
+SOURCES = tuple(READERS)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: the user and organisation recorded in the audit trail, and the request."""
+
+    user_id: int | None = None
+    organisation_id: int | None = None
+    request_id: str | None = None
+    via: str = "web"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    version_id: int
+    entry_count: int
+    problems: list[Problem]
+
+
+def parse_list(data: bytes, source: str, filename: str, chain: str | None = None) -> ParsedList:
+    reader = READERS.get(source)
+    if reader is None:
+        raise UnknownSourceError(source, SOURCES)
+    try:
+        return reader(data, chain)
+    except (ParseError, DefusedXmlException) as error:
+        raise ListImportError(filename, [Problem("file", "not well-formed XML: %(reason)s", {"reason": str(error)})]) from None
+
+
+def import_list(
+    session: Session, data: bytes, *, source: str, filename: str, actor: Actor, chain: str | None = None
+) -> ImportResult:
+    """Store ``data`` as a new version of ``source``; raise when nothing in it can be used."""
+    parsed = parse_list(data, source, filename, chain)
+    digest = hashlib.sha256(data).hexdigest()
+    existing = session.scalar(
+        select(ScreeningListVersion.id).where(
+            ScreeningListVersion.source == source, ScreeningListVersion.content_sha256 == digest
+        )
+    )
+    if existing is not None:
+        raise ListAlreadyImportedError(filename, existing)
+    if not parsed.listed and parsed.problems:
+        raise ListImportError(filename, parsed.problems)
+    version = ScreeningListVersion(
+        source=source,
+        filename=filename[:300],
+        content_sha256=digest,
+        published_on=parsed.published_on,
+        imported_by=actor.user_id,
+        skipped_count=len(parsed.problems),
+    )
+    session.add(version)
+    session.flush()
+    seen: set[tuple[str, str, str | None]] = set()
+    rows = []
+    for entry in parsed.listed:
+        identity = (entry.address.space, entry.address.key, entry.entry_ref)
+        if identity in seen:
+            continue
+        seen.add(identity)
+        rows.append(
+            {
+                "version_id": version.id,
+                "chain": entry.address.chain,
+                "space": entry.address.space,
+                "key": entry.address.key,
+                "original": entry.original[:300],
+                "entry_ref": entry.entry_ref,
+                "entry_name": entry.entry_name,
+                "programme": entry.programme,
+            }
+        )
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(ScreeningEntry), rows[start : start + 5000])
+    version.entry_count = len(rows)
+    audit.record(
+        session,
+        action="screening.list_imported",
+        actor_user_id=actor.user_id,
+        organisation_id=actor.organisation_id,
+        object_type="screening_list_version",
+        object_id=str(version.id),
+        request_id=actor.request_id,
+        details={
+            "source": source,
+            "filename": filename,
+            "sha256": digest,
+            "published_on": parsed.published_on.isoformat() if parsed.published_on else None,
+            "entries": len(rows),
+            "skipped": len(parsed.problems),
+            "via": actor.via,
+        },
+    )
+    return ImportResult(version.id, len(rows), parsed.problems)
+
+
+def current_versions(session: Session) -> Sequence[ScreeningListVersion]:
+    """The newest version of every source: the lists screening uses."""
+    newest = (
+        select(func.max(ScreeningListVersion.id).label("id")).group_by(ScreeningListVersion.source).subquery()
+    )
+    return list(
+        session.scalars(
+            select(ScreeningListVersion)
+            .where(ScreeningListVersion.id.in_(select(newest.c.id)))
+            .order_by(ScreeningListVersion.source)
+        )
+    )
+
+
+def all_versions(session: Session) -> Sequence[ScreeningListVersion]:
+    return list(
+        session.scalars(select(ScreeningListVersion).order_by(ScreeningListVersion.id.desc()))
+    )

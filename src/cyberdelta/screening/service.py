@@ -1,0 +1,120 @@
+"""Screening addresses against the current lists, with every decision audited
+(docs/screening.md, "Screening").
+
+The audit entry of a decision names the list versions it used, whether any was stale, and the
+hits, so that a firm can show later what it knew when. A single check is one decision; a batch is
+one decision whose entry counts the inputs and lists every hit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from cyberdelta.platform.audit import service as audit
+from cyberdelta.screening.freshness import today_in_japan
+from cyberdelta.screening.index import ListUsed, Result, index_for
+from cyberdelta.screening.lists import Actor
+
+
+@dataclass(frozen=True)
+class Screening:
+    results: list[Result]
+    lists: tuple[ListUsed, ...]
+    stale: tuple[ListUsed, ...]
+
+    @property
+    def hit(self) -> bool:
+        return any(result.hits for result in self.results)
+
+    @property
+    def invalid(self) -> bool:
+        return any(not result.valid for result in self.results)
+
+
+def screen(
+    session: Session,
+    texts: Sequence[str],
+    *,
+    actor: Actor,
+    chain: str | None = None,
+    today: date | None = None,
+    batch: bool = False,
+) -> Screening:
+    """Screen ``texts`` and record the decision (one audit entry per address, or one per batch)."""
+    index = index_for(session)
+    results = index.screen_many(texts, chain)
+    day = today or today_in_japan()
+    stale = tuple(index.stale_lists(day))
+    lists = [used.version_id for used in index.lists]
+    stale_ids = [used.version_id for used in stale]
+    if batch:
+        _record(session, actor, "screening.batch", {
+            "inputs": len(results),
+            "invalid": sum(not r.valid for r in results),
+            "hits": [_hit_detail(r) for r in results if r.hits][:1000],
+            "hit_count": sum(bool(r.hits) for r in results),
+            "lists": lists,
+            "stale_lists": stale_ids,
+            "chain": chain,
+        })
+    else:
+        for result in results:
+            _record(session, actor, "screening.check", {
+                **_hit_detail(result),
+                "valid": result.valid,
+                "error": result.error,
+                "lists": lists,
+                "stale_lists": stale_ids,
+            })
+    return Screening(results, index.lists, stale)
+
+
+def _hit_detail(result: Result) -> dict[str, Any]:
+    return {
+        "input": result.input,
+        "chain": result.chain,
+        "normalised": result.normalised,
+        "hits": [
+            {"version": hit.version_id, "source": hit.source, "entry": hit.entry_ref, "programme": hit.programme}
+            for hit in result.hits
+        ],
+    }
+
+
+def _record(session: Session, actor: Actor, action: str, details: dict[str, Any]) -> None:
+    audit.record(
+        session,
+        action=action,
+        actor_user_id=actor.user_id,
+        organisation_id=actor.organisation_id,
+        object_type="screening",
+        request_id=actor.request_id,
+        details={**details, "via": actor.via},
+    )
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    """A result as the CLI's ``--format json`` and the API print it."""
+    return {
+        "input": result.input,
+        "chain": result.chain,
+        "normalised": result.normalised,
+        "valid": result.valid,
+        "error": result.error,
+        "hits": [
+            {
+                "list": hit.source,
+                "list_version": hit.version_id,
+                "entry": hit.entry_ref,
+                "name": hit.entry_name,
+                "programme": hit.programme,
+                "listed_as": hit.listed_as,
+            }
+            for hit in result.hits
+        ],
+    }
