@@ -10,10 +10,20 @@ from xml.sax.saxutils import escape
 from openpyxl import Workbook
 
 OFAC_NAMESPACE = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ADVANCED_XML"
-CURRENCY_FEATURE_TYPES = {"XBT": 344, "ETH": 345, "XMR": 566, "LTC": 566 + 1, "USDT": 887, "TRX": 1001, "BCH": 1002}
+CURRENCY_FEATURE_TYPES = {
+    "XBT": 344,
+    "ETH": 345,
+    "XMR": 566,
+    "LTC": 566 + 1,
+    "USDT": 887,
+    "TRX": 1001,
+    "BCH": 1002,
+}
 
 
-def sdn_advanced(parties: Sequence[tuple[int, str, str, Sequence[tuple[str, str]]]], *, issued: str = "2026-12-01") -> bytes:
+def sdn_advanced(
+    parties: Sequence[tuple[int, str, str, Sequence[tuple[str, str]]]], *, issued: str = "2026-12-01"
+) -> bytes:
     """An SDN_ADVANCED.XML with the given parties: (profile id, name, programme, [(currency, address)])."""
     year, month, day = issued.split("-")
     feature_types = "".join(
@@ -41,7 +51,7 @@ def sdn_advanced(parties: Sequence[tuple[int, str, str, Sequence[tuple[str, str]
             f'<DocumentedName ID="{profile + 9}" FixedRef="{profile}" DocNameStatusID="1">'
             f'<DocumentedNamePart><NamePartValue NamePartGroupID="1" ScriptID="215" ScriptStatusID="1" '
             f'Acronym="false">{escape(name)}</NamePartValue></DocumentedNamePart></DocumentedName></Alias>'
-            f'</Identity>{"".join(features)}'
+            f"</Identity>{''.join(features)}"
             f'<Feature ID="{feature_id + 500}" FeatureTypeID="8"><FeatureVersion ID="1" ReliabilityID="1">'
             f'<VersionDetail DetailTypeID="1432">https://example.org</VersionDetail></FeatureVersion></Feature>'
             f"</Profile></DistinctParty>"
@@ -55,7 +65,8 @@ def sdn_advanced(parties: Sequence[tuple[int, str, str, Sequence[tuple[str, str]
             f"</SanctionsMeasure></SanctionsEntry>"
         )
     return (
-        f'<?xml version="1.0" encoding="utf-8"?>\n<Sanctions xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        f'<?xml version="1.0" encoding="utf-8"?>\n<Sanctions '
+        f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
         f'xmlns="{OFAC_NAMESPACE}"><DateOfIssue><Year>{int(year)}</Year><Month>{int(month)}</Month>'
         f"<Day>{int(day)}</Day></DateOfIssue><ReferenceValueSets><AliasTypeValues>"
         f'<AliasType ID="1403">Name</AliasType></AliasTypeValues><FeatureTypeValues>'
@@ -76,9 +87,12 @@ def sdn_csv(rows: Sequence[tuple[int, str, str, str]]) -> bytes:
     return out.getvalue().encode()
 
 
-def un_xml(entries: Sequence[tuple[str, int, str, str, str]], *, generated: str = "2026-12-01T18:00:03.32Z") -> bytes:
+def un_xml(
+    entries: Sequence[tuple[str, int, str, str, str]], *, generated: str = "2026-12-01T18:00:03.32Z"
+) -> bytes:
     """A UN consolidated.xml: (INDIVIDUAL or ENTITY, DATAID, name, reference number, COMMENTS1)."""
-    individuals, entities = [], []
+    individuals: list[str] = []
+    entities: list[str] = []
     for kind, data_id, name, reference, comments in entries:
         body = (
             f"<{kind}><DATAID>{data_id}</DATAID><VERSIONNUM>1</VERSIONNUM><FIRST_NAME>{escape(name)}</FIRST_NAME>"
@@ -91,7 +105,8 @@ def un_xml(entries: Sequence[tuple[str, int, str, str, str]], *, generated: str 
     return (
         f'<?xml version="1.0" encoding="utf-8"?><CONSOLIDATED_LIST '
         f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        f'xsi:noNamespaceSchemaLocation="https://scsanctions.un.org/resources/xml/sc.xsd" dateGenerated="{generated}">'
+        f'xsi:noNamespaceSchemaLocation="https://scsanctions.un.org/resources/xml/sc.xsd" '
+        f'dateGenerated="{generated}">'
         f"<INDIVIDUALS>{''.join(individuals)}</INDIVIDUALS><ENTITIES>{''.join(entities)}</ENTITIES></CONSOLIDATED_LIST>"
     ).encode()
 

@@ -47,8 +47,11 @@ def test_one_letter_with_its_case_flipped_breaks_the_eip55_checksum(address: str
 
 @pytest.mark.parametrize(
     "address",
-    ["0x52908400098527886E0F7030069857D2E4169EE", "52908400098527886E0F7030069857D2E4169EE7", "0x5290840009852788"
-     "6E0F7030069857D2E4169EEG"],
+    [
+        "0x52908400098527886E0F7030069857D2E4169EE",
+        "52908400098527886E0F7030069857D2E4169EE7",
+        "0x52908400098527886E0F7030069857D2E4169EEG",
+    ],
 )
 def test_evm_addresses_of_the_wrong_shape_are_refused(address: str) -> None:
     assert parse("ethereum", address) == Invalid("ethereum", "hex")
@@ -71,10 +74,18 @@ LISTED = [
     ("DASH", "XcuGqRfrR85zyDrzVr1gSL5RNjwwpbu2KS", "dash", "p2pkh"),
     ("XVG", "DFFJhnQNZf8rf67tYnesPu7MuGUpYtzv7Z", "verge", "p2pkh"),
     ("ZEC", "t1LHesgnkapziGQCJtrfZWYXhyjfTVo1dvh", "zcash", "p2pkh"),
-    ("XMR", "49HqitRzdnhYjgTEAhgGpCfsjdTeMbUTU6cyR4JV1R7k2Eej9rGT8JpFiYDa4tZM6RZiFrHmMzgSrhHEqpDYKBe5B2ufNsL",
-     "monero", "standard"),
-    ("XMR", "884Bz8UH63aYsjVdkfWfScRYWZGGNbjFL7pztqvWNSrtYT4reFSwyvkCj9KEGUtheHhhMUj87ciTBFyzoesrMJ4L1FvSoxL",
-     "monero", "subaddress"),
+    (
+        "XMR",
+        "49HqitRzdnhYjgTEAhgGpCfsjdTeMbUTU6cyR4JV1R7k2Eej9rGT8JpFiYDa4tZM6RZiFrHmMzgSrhHEqpDYKBe5B2ufNsL",
+        "monero",
+        "standard",
+    ),
+    (
+        "XMR",
+        "884Bz8UH63aYsjVdkfWfScRYWZGGNbjFL7pztqvWNSrtYT4reFSwyvkCj9KEGUtheHhhMUj87ciTBFyzoesrMJ4L1FvSoxL",
+        "monero",
+        "subaddress",
+    ),
     ("XRP", "rnXyVQzgxZe7TR1EPzTkGj2jxH4LMJYh66", "ripple", "classic"),
     ("TRX", "TX5GV4DyfxNB3rPkzZJhmqZ1efVmL4rEqG", "tron", "base58"),
     ("SOL", "42RLPACwZPx3vYYmxSueqsogfynBDqXK298EDsNoyoHi", "solana", "ed25519"),
@@ -115,7 +126,9 @@ BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 @pytest.mark.parametrize(("code", "address", "chain", "kind"), [row for row in LISTED if row[2] != "solana"])
 def test_one_mistyped_character_breaks_the_checksum(code: str, address: str, chain: str, kind: str) -> None:
-    alphabet = "qpzry9x8gf2tvdw0s3jn54khce6mua7l" if kind.startswith("p2w") or chain == "bitcoin-cash" else BASE58
+    alphabet = (
+        "qpzry9x8gf2tvdw0s3jn54khce6mua7l" if kind.startswith("p2w") or chain == "bitcoin-cash" else BASE58
+    )
     if kind in ("eip55", "hex"):
         alphabet = "0123456789abcdef"
     mistyped = _swap_one_character(address, alphabet)
@@ -220,7 +233,9 @@ def test_a_monero_hex_string_listed_as_an_address_is_refused() -> None:
 
 
 def test_monero_checksum_is_keccak256() -> None:
-    address = "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A"
+    address = (
+        "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A"
+    )
     assert normalise("monero", address).kind == "standard"
     mistyped = address[:-1] + "B"
     found = parse("monero", mistyped)
@@ -237,7 +252,11 @@ def test_an_unknown_currency_is_kept_for_exact_matching() -> None:
     (chain,) = chain_for_currency("NEO")
     found = parse(chain, "AK2nJJpJr6o664CWJKi1QRXjqeic2zRp8y")
     assert not isinstance(found, Invalid)
-    assert (found.chain, found.kind, found.key) == ("currency:NEO", "unvalidated", "AK2nJJpJr6o664CWJKi1QRXjqeic2zRp8y")
+    assert (found.chain, found.kind, found.key) == (
+        "currency:NEO",
+        "unvalidated",
+        "AK2nJJpJr6o664CWJKi1QRXjqeic2zRp8y",
+    )
 
 
 def test_an_unknown_chain_is_an_error_naming_the_field() -> None:
@@ -260,7 +279,8 @@ def test_errors_read_in_japanese_and_english() -> None:
         normalise("bitcoin", "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5")
     with i18n.language("en"):
         assert raised.value.render() == (
-            "'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5' is not a valid bitcoin address: checksum does not match"
+            "'bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5' is not a valid bitcoin address: "
+            "checksum does not match"
         )
     with i18n.language("ja"):
         assert "チェックサムが一致しません" in raised.value.render()

@@ -42,10 +42,18 @@ def test_sdn_advanced_xml_gives_addresses_names_programmes_and_the_date_of_issue
         ("ethereum", LAZARUS_ETH.lower(), "27307", "LAZARUS GROUP", "DPRK3"),
         ("bitcoin", LAZARUS_BTC, "27307", "LAZARUS GROUP", "DPRK3"),
         ("tron", USDT_TRON, "40001", "EXAMPLE MIXER", "CYBER2"),
-        ("bitcoin-cash", "bitcoincash:qpgf0ztxq3mwfq6eg5versgfdzq9c3pwv5jsk6wnay", "40001", "EXAMPLE MIXER", "CYBER2"),
+        (
+            "bitcoin-cash",
+            "bitcoincash:qpgf0ztxq3mwfq6eg5versgfdzq9c3pwv5jsk6wnay",
+            "40001",
+            "EXAMPLE MIXER",
+            "CYBER2",
+        ),
     }
     (problem,) = parsed.problems
-    assert problem.where.startswith("/Sanctions/DistinctParties/DistinctParty[@FixedRef='40001']/Profile[@ID='40001']")
+    assert problem.where.startswith(
+        "/Sanctions/DistinctParties/DistinctParty[@FixedRef='40001']/Profile[@ID='40001']"
+    )
     assert XMR_HEX in problem.render()
     assert problem.params["reason"].reason == "character"
 
@@ -58,7 +66,8 @@ def test_sdn_csv_remarks_give_every_digital_currency_address() -> None:
                 27307,
                 "LAZARUS GROUP",
                 "CYBER2] [DPRK3",
-                f"a.k.a. 'APT38'; Digital Currency Address - ETH {LAZARUS_ETH}; alt. Digital Currency Address - "
+                f"a.k.a. 'APT38'; Digital Currency Address - ETH {LAZARUS_ETH}; "
+                "alt. Digital Currency Address - "
                 f"XBT {LAZARUS_BTC}; Digital Currency Address - XBT 1BoatSLRHtKNngkdXEeobR76b53LETtpyX; "
                 "Secondary sanctions risk: North Korea Sanctions Regulations.",
             ),
@@ -82,9 +91,21 @@ def test_sdn_csv_rows_of_the_wrong_width_are_reported_by_line() -> None:
 def test_un_list_addresses_are_taken_from_comments_when_labelled_or_checksummed() -> None:
     data = un_xml(
         [
-            ("ENTITY", 6908555, "EXAMPLE TRADING", "KPe.099",
-             f"Digital Currency Address - ETH {LAZARUS_ETH}. Also used {LAZARUS_BTC} and passport 472310104."),
-            ("INDIVIDUAL", 6908556, "KIM IL", "KPi.099", "Digital Currency Address - XBT 1BoatSLRHtKNngkdXEeobR76b53LETtpyX"),
+            (
+                "ENTITY",
+                6908555,
+                "EXAMPLE TRADING",
+                "KPe.099",
+                f"Digital Currency Address - ETH {LAZARUS_ETH}. "
+                f"Also used {LAZARUS_BTC} and passport 472310104.",
+            ),
+            (
+                "INDIVIDUAL",
+                6908556,
+                "KIM IL",
+                "KPi.099",
+                "Digital Currency Address - XBT 1BoatSLRHtKNngkdXEeobR76b53LETtpyX",
+            ),
             ("INDIVIDUAL", 6908557, "PAK IL", "KPi.100", "No address; hash 0x" + "ab" * 32),
         ]
     )
@@ -105,8 +126,15 @@ def test_mof_workbook_addresses_come_from_the_other_information_column() -> None
                 "北朝鮮",
                 "北朝鮮のミサイル又は大量破壊兵器計画に関連する者",
                 [
-                    ["2023年9月29日", "財務省告示第250号", "ラザルス・グループ", "LAZARUS GROUP", "APT38", "",
-                     f"デジタル通貨アドレス：XBT {LAZARUS_BTC}、ETH {LAZARUS_ETH}"],
+                    [
+                        "2023年9月29日",
+                        "財務省告示第250号",
+                        "ラザルス・グループ",
+                        "LAZARUS GROUP",
+                        "APT38",
+                        "",
+                        f"デジタル通貨アドレス：XBT {LAZARUS_BTC}、ETH {LAZARUS_ETH}",
+                    ],
                     ["2023年9月29日", "財務省告示第251号", "キム", "KIM", "", "平壌", "生年月日 1980年"],
                 ],
             )
@@ -114,8 +142,18 @@ def test_mof_workbook_addresses_come_from_the_other_information_column() -> None
     )
     parsed = read_mof(data)
     assert {(e.address.key, e.entry_ref, e.entry_name, e.programme) for e in parsed.listed} == {
-        (LAZARUS_BTC, "財務省告示第250号", "LAZARUS GROUP / ラザルス・グループ", "北朝鮮のミサイル又は大量破壊兵器計画に関連する者"),
-        (LAZARUS_ETH.lower(), "財務省告示第250号", "LAZARUS GROUP / ラザルス・グループ", "北朝鮮のミサイル又は大量破壊兵器計画に関連する者"),
+        (
+            LAZARUS_BTC,
+            "財務省告示第250号",
+            "LAZARUS GROUP / ラザルス・グループ",
+            "北朝鮮のミサイル又は大量破壊兵器計画に関連する者",
+        ),
+        (
+            LAZARUS_ETH.lower(),
+            "財務省告示第250号",
+            "LAZARUS GROUP / ラザルス・グループ",
+            "北朝鮮のミサイル又は大量破壊兵器計画に関連する者",
+        ),
     }
     assert parsed.problems == []
 
@@ -130,13 +168,18 @@ def test_plain_lines_with_or_without_a_chain_column() -> None:
         "bitcoin,bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5\ndogecoin,D8vFz4p1L37jdg47HXKtSHA5uYLYxbGgPD\n".encode(),
         chain="bitcoin",
     )
-    assert [(e.address.chain, e.entry_name) for e in parsed.listed] == [("bitcoin", None), ("ethereum", "drainer")]
+    assert [(e.address.chain, e.entry_name) for e in parsed.listed] == [
+        ("bitcoin", None),
+        ("ethereum", "drainer"),
+    ]
     assert [p.where for p in parsed.problems] == ["line 4", "line 5"]
 
 
 def _import(factory: sessionmaker[Session], data: bytes, source: str, name: str = "sdn_advanced.xml") -> int:
     with transaction(factory) as session:
-        return import_list(session, data, source=source, filename=name, actor=Actor(user_id=None, via="test")).version_id
+        return import_list(
+            session, data, source=source, filename=name, actor=Actor(user_id=None, via="test")
+        ).version_id
 
 
 def test_an_import_stores_a_version_with_its_hash_dates_counts_and_an_audit_entry(
@@ -147,28 +190,39 @@ def test_an_import_stores_a_version_with_its_hash_dates_counts_and_an_audit_entr
         version = session.get(ScreeningListVersion, version_id)
         assert version is not None
         assert (version.source, version.published_on, version.entry_count, version.skipped_count) == (
-            "ofac-sdn-xml", date(2026, 12, 1), 4, 1,
+            "ofac-sdn-xml",
+            date(2026, 12, 1),
+            4,
+            1,
         )
         assert len(version.content_sha256) == 64
         keys = set(session.scalars(select(ScreeningEntry.key).where(ScreeningEntry.version_id == version_id)))
         assert LAZARUS_ETH.lower() in keys
-        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "screening.list_imported")).one()
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "screening.list_imported")
+        ).one()
         assert entry.details["entries"] == 4
         assert entry.details["skipped"] == 1
 
 
-def test_the_same_file_twice_is_refused_and_a_new_one_becomes_current(session_factory: sessionmaker[Session]) -> None:
+def test_the_same_file_twice_is_refused_and_a_new_one_becomes_current(
+    session_factory: sessionmaker[Session],
+) -> None:
     first = _import(session_factory, SDN_XML, "ofac-sdn-xml")
     with pytest.raises(ListAlreadyImportedError):
         _import(session_factory, SDN_XML, "ofac-sdn-xml")
-    second = _import(session_factory, sdn_advanced([(1, "X", "CYBER2", [("XBT", LAZARUS_BTC)])]), "ofac-sdn-xml")
+    second = _import(
+        session_factory, sdn_advanced([(1, "X", "CYBER2", [("XBT", LAZARUS_BTC)])]), "ofac-sdn-xml"
+    )
     lines = _import(session_factory, f"bitcoin,{LAZARUS_BTC}\n".encode(), "lines", "hub.txt")
     with session_factory() as session:
         assert [v.id for v in current_versions(session)] == [lines, second]  # ordered by source
         assert first < second
 
 
-def test_a_file_of_nothing_but_malformed_entries_stores_nothing(session_factory: sessionmaker[Session]) -> None:
+def test_a_file_of_nothing_but_malformed_entries_stores_nothing(
+    session_factory: sessionmaker[Session],
+) -> None:
     with pytest.raises(ListImportError):
         _import(session_factory, b"bitcoin,1BoatSLRHtKNngkdXEeobR76b53LETtpyX\n", "lines", "bad.txt")
     with pytest.raises(ListImportError) as raised:

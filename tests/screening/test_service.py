@@ -37,7 +37,10 @@ def test_every_spelling_of_a_listed_address_hits(session_factory: sessionmaker[S
     assert [len(r.hits) for r in screening.results] == [1, 1, 1, 1, 1]
     hit = screening.results[0].hits[0]
     assert (hit.source, hit.entry_ref, hit.entry_name, hit.programme) == (
-        "ofac-sdn-xml", "27307", "LAZARUS GROUP", "DPRK3",
+        "ofac-sdn-xml",
+        "27307",
+        "LAZARUS GROUP",
+        "DPRK3",
     )
     assert screening.hit
     assert BCH_LEGACY  # listed in its legacy spelling, hit in CashAddr
@@ -64,12 +67,19 @@ def test_an_invalid_address_is_an_error_never_a_silent_miss(session_factory: ses
 def test_each_check_is_audited_with_the_list_versions_it_used(session_factory: sessionmaker[Session]) -> None:
     _load(session_factory)
     with transaction(session_factory) as session:
-        screen(session, [LAZARUS_BTC, "1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggu"], actor=ACTOR, today=date(2026, 12, 10))
+        screen(
+            session,
+            [LAZARUS_BTC, "1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggu"],
+            actor=ACTOR,
+            today=date(2026, 12, 10),
+        )
         screen(session, [LAZARUS_BTC] * 3, actor=ACTOR, batch=True, today=date(2026, 12, 1))
     with session_factory() as session:
         checks = session.scalars(select(AuditEntry).where(AuditEntry.action == "screening.check")).all()
         batch = session.scalars(select(AuditEntry).where(AuditEntry.action == "screening.batch")).one()
-        version = session.scalars(select(AuditEntry).where(AuditEntry.action == "screening.list_imported")).one()
+        version = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "screening.list_imported")
+        ).one()
     assert len(checks) == 2
     assert checks[0].details["hits"][0]["entry"] == "27307"
     assert checks[0].details["lists"] == [int(version.object_id or 0)]
@@ -83,8 +93,11 @@ def test_a_new_version_replaces_the_old_one_in_screening(session_factory: sessio
     _load(session_factory)
     with transaction(session_factory) as session:
         import_list(
-            session, sdn_advanced([(9, "OTHER", "CYBER2", [("XBT", "1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggu")])]),
-            source="ofac-sdn-xml", filename="sdn_advanced.xml", actor=ACTOR,
+            session,
+            sdn_advanced([(9, "OTHER", "CYBER2", [("XBT", "1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggu")])]),
+            source="ofac-sdn-xml",
+            filename="sdn_advanced.xml",
+            actor=ACTOR,
         )
         screening = screen(session, [LAZARUS_BTC, "1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggu"], actor=ACTOR)
     assert [len(r.hits) for r in screening.results] == [0, 1]

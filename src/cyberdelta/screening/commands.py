@@ -41,14 +41,17 @@ def screen_import(
     source: Annotated[str, typer.Option(help="ofac-sdn-xml, ofac-sdn-csv, un-xml, mof or lines.")],
     chain: Annotated[str | None, typer.Option(help="Chain of a one-address-a-line file.")] = None,
 ) -> None:
-    """Import a list file as a new list version (all or nothing; malformed entries are reported and skipped)."""
+    """Import a list file as a new list version (all or nothing; malformed entries are reported
+    and skipped)."""
     from cyberdelta.screening.lists import Actor, import_list
 
     try:
         data = read_file(file)
         engine = upgraded_engine(settings())
         with transaction(make_session_factory(engine)) as session:
-            result = import_list(session, data, source=source, filename=file.name, actor=Actor(via=CLI), chain=chain)
+            result = import_list(
+                session, data, source=source, filename=file.name, actor=Actor(via=CLI), chain=chain
+            )
     except DomainError as error:
         raise _fail(error) from None
     for problem in result.problems:
@@ -77,7 +80,9 @@ def _screen(texts: list[str], chain: str | None, *, batch: bool) -> tuple[list[R
 @screen_app.command("check")
 def screen_check(
     addresses: Annotated[list[str], typer.Argument(help="Addresses to screen.")],
-    chain: Annotated[str | None, typer.Option(help="Chain of the addresses (detected when not given).")] = None,
+    chain: Annotated[
+        str | None, typer.Option(help="Chain of the addresses (detected when not given).")
+    ] = None,
     format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
 ) -> None:
     """Screen addresses against the current lists (audited); exit 5 on a hit, 2 on an invalid address."""
@@ -107,7 +112,12 @@ def _describe(result: Result) -> str:
     if not result.valid:
         return _("%(input)s: invalid (%(error)s)", input=result.input, error=result.error or "")
     if not result.hits:
-        return _("%(input)s: no hit (%(chain)s %(key)s)", input=result.input, chain=result.chain, key=result.normalised)
+        return _(
+            "%(input)s: no hit (%(chain)s %(key)s)",
+            input=result.input,
+            chain=result.chain,
+            key=result.normalised,
+        )
     names = "; ".join(
         f"{hit.source} #{hit.version_id} {hit.entry_ref or ''} {hit.entry_name or ''} [{hit.programme or ''}]"
         for hit in result.hits
@@ -115,7 +125,18 @@ def _describe(result: Result) -> str:
     return _("%(input)s: HIT %(hits)s", input=result.input, hits=names)
 
 
-CSV_HEADER = ("input", "chain", "normalised", "valid", "error", "hits", "lists", "entries", "programmes", "stale")
+CSV_HEADER = (
+    "input",
+    "chain",
+    "normalised",
+    "valid",
+    "error",
+    "hits",
+    "lists",
+    "entries",
+    "programmes",
+    "stale",
+)
 
 
 def read_batch(data: bytes) -> tuple[list[str], list[str | None]]:
@@ -143,7 +164,9 @@ def read_batch(data: bytes) -> tuple[list[str], list[str | None]]:
 def screen_batch(
     file: Annotated[Path, typer.Argument(help="CSV with an address column (and optionally chain).")],
     out_file: Annotated[Path, typer.Option("--out", help="CSV file to write the results to.")],
-    chain: Annotated[str | None, typer.Option(help="Chain of every address (else the chain column, else detected).")] = None,
+    chain: Annotated[
+        str | None, typer.Option(help="Chain of every address (else the chain column, else detected).")
+    ] = None,
 ) -> None:
     """Screen a CSV of addresses into a CSV of results (formula-safe; audited as one decision)."""
     try:
@@ -168,13 +191,23 @@ def screen_batch(
         writer = csv.writer(handle)
         writer.writerow(CSV_HEADER)
         for r in results:
-            writer.writerow([safe_cell(cell) for cell in (
-                r.input, r.chain or "", r.normalised or "", "true" if r.valid else "false", r.error or "",
-                len(r.hits), " ".join(sorted({f"{h.source}#{h.version_id}" for h in r.hits})),
-                "; ".join(f"{h.entry_ref or ''} {h.entry_name or ''}".strip() for h in r.hits),
-                "; ".join(sorted({h.programme for h in r.hits if h.programme})),
-                "true" if stale else "false",
-            )])
+            writer.writerow(
+                [
+                    safe_cell(cell)
+                    for cell in (
+                        r.input,
+                        r.chain or "",
+                        r.normalised or "",
+                        "true" if r.valid else "false",
+                        r.error or "",
+                        len(r.hits),
+                        " ".join(sorted({f"{h.source}#{h.version_id}" for h in r.hits})),
+                        "; ".join(f"{h.entry_ref or ''} {h.entry_name or ''}".strip() for h in r.hits),
+                        "; ".join(sorted({h.programme for h in r.hits if h.programme})),
+                        "true" if stale else "false",
+                    )
+                ]
+            )
     err.print(
         _(
             "Screened %(count)s addresses: %(hits)s hits, %(invalid)s invalid; wrote %(path)s",
@@ -200,18 +233,34 @@ def screen_lists() -> None:
         versions = all_versions(session)
         current = {v.id for v in current_versions(session)}
         rows = [
-            (v.id, v.source, v.filename, v.published_on, v.imported_at, v.entry_count, v.skipped_count,
-             reference_date(v.published_on, v.imported_at))
+            (
+                v.id,
+                v.source,
+                v.filename,
+                v.published_on,
+                v.imported_at,
+                v.entry_count,
+                v.skipped_count,
+                reference_date(v.published_on, v.imported_at),
+            )
             for v in versions
         ]
     today = today_in_japan()
-    table = Table("#", _("Source"), _("File"), _("Published"), _("Imported"), _("Addresses"), _("Skipped"), _("State"))
+    table = Table(
+        "#", _("Source"), _("File"), _("Published"), _("Imported"), _("Addresses"), _("Skipped"), _("State")
+    )
     for vid, source, filename, published, imported, count, skipped, reference in rows:
         state = _("superseded")
         if vid in current:
             state = _("stale") if is_stale(reference, today) else _("current")
         table.add_row(
-            str(vid), source, filename, published.isoformat() if published else "",
-            imported.isoformat(timespec="seconds"), str(count), str(skipped), state,
+            str(vid),
+            source,
+            filename,
+            published.isoformat() if published else "",
+            imported.isoformat(timespec="seconds"),
+            str(count),
+            str(skipped),
+            state,
         )
     out.print(table)

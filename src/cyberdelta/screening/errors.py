@@ -36,7 +36,11 @@ class UnknownSourceError(ScreeningError):
         super().__init__(source)
 
     def render(self) -> str:
-        return _("unknown list source %(source)r (use one of %(known)s)", source=self.source, known=", ".join(self.known))
+        return _(
+            "unknown list source %(source)r (use one of %(known)s)",
+            source=self.source,
+            known=", ".join(self.known),
+        )
 
 
 class ListAlreadyImportedError(ScreeningError):

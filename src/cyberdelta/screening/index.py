@@ -16,7 +16,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cyberdelta.screening.addresses import Address, Invalid, UnknownChainError, parse
+from cyberdelta.screening.addresses import Invalid, UnknownChainError, parse
 from cyberdelta.screening.addresses.chains import chain_name
 from cyberdelta.screening.freshness import is_stale, reference_date, today_in_japan
 from cyberdelta.screening.lists import current_versions
@@ -85,13 +85,11 @@ class ScreeningIndex:
             result = seen.get(text)
             if result is None:
                 found = parse(chain, text)
-                if type(found) is Address:
-                    result = Result(
-                        text, found.chain, found.key, True, None, table.get(found.space + "\0" + found.key, ())
-                    )
-                else:
-                    assert isinstance(found, Invalid)
+                if isinstance(found, Invalid):
                     result = Result(text, found.chain or chain, None, False, found.render(), ())
+                else:
+                    flat = found.space + "\0" + found.key
+                    result = Result(text, found.chain, found.key, True, None, table.get(flat, ()))
                 seen[text] = result
             append(result)
         return out
@@ -110,12 +108,19 @@ def index_for(session: Session) -> ScreeningIndex:
     versions = current_versions(session)
     lists = [
         ListUsed(
-            v.id, v.source, v.filename, v.published_on, v.imported_at, v.entry_count,
+            v.id,
+            v.source,
+            v.filename,
+            v.published_on,
+            v.imported_at,
+            v.entry_count,
             reference_date(v.published_on, v.imported_at),
         )
         for v in versions
     ]
-    cache_key = (str(session.get_bind().url), tuple(v.id for v in versions))
+    bind = session.get_bind()
+    database = str(bind.engine.url)
+    cache_key = (database, tuple(v.id for v in versions))
     with _lock:
         cached = _cache.get(cache_key)
     if cached is not None:
@@ -134,8 +139,10 @@ def index_for(session: Session) -> ScreeningIndex:
     )
     index = ScreeningIndex(
         lists,
-        ((space, key, Hit(sources[vid], vid, ref, name, programme, original))
-         for vid, space, key, ref, name, programme, original in rows),
+        (
+            (space, key, Hit(sources[vid], vid, ref, name, programme, original))
+            for vid, space, key, ref, name, programme, original in rows
+        ),
     )
     with _lock:
         for old in [k for k in _cache if k[0] == cache_key[0]]:

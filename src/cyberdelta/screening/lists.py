@@ -60,7 +60,9 @@ def parse_list(data: bytes, source: str, filename: str, chain: str | None = None
     try:
         return reader(data, chain)
     except (ParseError, DefusedXmlException) as error:
-        raise ListImportError(filename, [Problem("file", "not well-formed XML: %(reason)s", {"reason": str(error)})]) from None
+        raise ListImportError(
+            filename, [Problem("file", "not well-formed XML: %(reason)s", {"reason": str(error)})]
+        ) from None
 
 
 def import_list(
@@ -146,6 +148,4 @@ def current_versions(session: Session) -> Sequence[ScreeningListVersion]:
 
 
 def all_versions(session: Session) -> Sequence[ScreeningListVersion]:
-    return list(
-        session.scalars(select(ScreeningListVersion).order_by(ScreeningListVersion.id.desc()))
-    )
+    return list(session.scalars(select(ScreeningListVersion).order_by(ScreeningListVersion.id.desc())))

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+import cyberdelta.tenancy.models  # noqa: F401 (the user_account table imported_by refers to)
 from cyberdelta.platform.db.base import Base, utcnow
 
 

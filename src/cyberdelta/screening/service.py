@@ -53,24 +53,34 @@ def screen(
     lists = [used.version_id for used in index.lists]
     stale_ids = [used.version_id for used in stale]
     if batch:
-        _record(session, actor, "screening.batch", {
-            "inputs": len(results),
-            "invalid": sum(not r.valid for r in results),
-            "hits": [_hit_detail(r) for r in results if r.hits][:1000],
-            "hit_count": sum(bool(r.hits) for r in results),
-            "lists": lists,
-            "stale_lists": stale_ids,
-            "chain": chain,
-        })
-    else:
-        for result in results:
-            _record(session, actor, "screening.check", {
-                **_hit_detail(result),
-                "valid": result.valid,
-                "error": result.error,
+        _record(
+            session,
+            actor,
+            "screening.batch",
+            {
+                "inputs": len(results),
+                "invalid": sum(not r.valid for r in results),
+                "hits": [_hit_detail(r) for r in results if r.hits][:1000],
+                "hit_count": sum(bool(r.hits) for r in results),
                 "lists": lists,
                 "stale_lists": stale_ids,
-            })
+                "chain": chain,
+            },
+        )
+    else:
+        for result in results:
+            _record(
+                session,
+                actor,
+                "screening.check",
+                {
+                    **_hit_detail(result),
+                    "valid": result.valid,
+                    "error": result.error,
+                    "lists": lists,
+                    "stale_lists": stale_ids,
+                },
+            )
     return Screening(results, index.lists, stale)
 
 
@@ -80,7 +90,12 @@ def _hit_detail(result: Result) -> dict[str, Any]:
         "chain": result.chain,
         "normalised": result.normalised,
         "hits": [
-            {"version": hit.version_id, "source": hit.source, "entry": hit.entry_ref, "programme": hit.programme}
+            {
+                "version": hit.version_id,
+                "source": hit.source,
+                "entry": hit.entry_ref,
+                "programme": hit.programme,
+            }
             for hit in result.hits
         ],
     }

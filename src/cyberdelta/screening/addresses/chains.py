@@ -162,7 +162,7 @@ def _candidates(text: str) -> tuple[Normaliser, ...]:
         return (oc.tron,)
     if first == "r" or (first == "X" and length == 47):
         return (oc.ripple,)
-    if first in "4" and length in (95, 106) or first == "8" and length == 95:
+    if (first in "4" and length in (95, 106)) or (first == "8" and length == 95):
         return (oc.monero,)
     return BY_FIRST_CHARACTER.get(first, ())
 

@@ -73,7 +73,9 @@ class AddressError(DomainError, ValueError):
                 chain=self.invalid.chain,
                 reason=self.invalid.render(),
             )
-        return _("%(address)r is not a valid address: %(reason)s", address=self.text, reason=self.invalid.render())
+        return _(
+            "%(address)r is not a valid address: %(reason)s", address=self.text, reason=self.invalid.render()
+        )
 
 
 class UnknownChainError(DomainError, ValueError):
@@ -87,4 +89,6 @@ class UnknownChainError(DomainError, ValueError):
         super().__init__(chain)
 
     def render(self) -> str:
-        return _("unknown chain %(chain)r (use one of %(known)s)", chain=self.chain, known=", ".join(self.known))
+        return _(
+            "unknown chain %(chain)r (use one of %(known)s)", chain=self.chain, known=", ".join(self.known)
+        )

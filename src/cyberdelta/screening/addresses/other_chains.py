@@ -213,13 +213,15 @@ class BitcoinCash:
     def __call__(self, text: str) -> Address | Invalid:
         if not text:
             return Invalid("bitcoin-cash", "empty")
-        if ":" in text or text[:1].lower() in "qpzr" and len(text) >= 42:
+        if ":" in text or (text[:1].lower() in "qpzr" and len(text) >= 42):
             decoded = cashaddr.decode(text, "bitcoincash", CASHADDR_PREFIXES)
             if isinstance(decoded, Invalid):
                 return Invalid("bitcoin-cash", decoded.reason, decoded.params)
             prefix, kind, digest = decoded
             network = CASHADDR_PREFIXES_NETWORK[prefix]
-            return Address("bitcoin-cash", cashaddr.encode(prefix, kind, digest), "bitcoin-cash", kind, network)
+            return Address(
+                "bitcoin-cash", cashaddr.encode(prefix, kind, digest), "bitcoin-cash", kind, network
+            )
         legacy = self.legacy_chain.legacy(text)
         if isinstance(legacy, Invalid):
             return Invalid("bitcoin-cash", legacy.reason, legacy.params)

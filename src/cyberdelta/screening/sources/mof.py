@@ -18,7 +18,13 @@ import unicodedata
 from openpyxl import load_workbook
 
 from cyberdelta.screening.addresses import Invalid
-from cyberdelta.screening.sources.common import Listed, ParsedList, Problem, addresses_in_text, invalid_problem
+from cyberdelta.screening.sources.common import (
+    Listed,
+    ParsedList,
+    Problem,
+    addresses_in_text,
+    invalid_problem,
+)
 
 SPACE = re.compile(r"\s+")
 REF_COLUMNS = ("告示番号",)
@@ -50,10 +56,14 @@ def read_mof(data: bytes) -> ParsedList:
                     columns = {_header(cell): index for index, cell in enumerate(cells)}
                 continue
             where = f"{sheet.title}!row {number}"
-            text = "\n".join(cells[columns[c]] for c in TEXT_COLUMNS if c in columns and columns[c] < len(cells))
+            text = "\n".join(
+                cells[columns[c]] for c in TEXT_COLUMNS if c in columns and columns[c] < len(cells)
+            )
             if not text.strip():
                 continue
-            ref = next((cells[columns[c]] for c in REF_COLUMNS if c in columns and columns[c] < len(cells)), None)
+            ref = next(
+                (cells[columns[c]] for c in REF_COLUMNS if c in columns and columns[c] < len(cells)), None
+            )
             names = [cells[columns[c]] for c in NAME_COLUMNS if c in columns and columns[c] < len(cells)]
             name = " / ".join(n.strip() for n in names if n.strip()) or None
             for original, found in addresses_in_text(text, where):

@@ -9,7 +9,14 @@ import csv
 import io
 
 from cyberdelta.screening.addresses import Invalid
-from cyberdelta.screening.sources.common import LABELLED, Listed, ParsedList, Problem, invalid_problem, listed_currency
+from cyberdelta.screening.sources.common import (
+    LABELLED,
+    Listed,
+    ParsedList,
+    Problem,
+    invalid_problem,
+    listed_currency,
+)
 
 COLUMNS = 12
 NULL = "-0-"
@@ -29,7 +36,11 @@ def read_sdn_csv(data: bytes) -> ParsedList:
             continue
         if len(row) != COLUMNS:
             parsed.problems.append(
-                Problem(where, "expected %(expected)s columns, found %(found)s", {"expected": COLUMNS, "found": len(row)})
+                Problem(
+                    where,
+                    "expected %(expected)s columns, found %(found)s",
+                    {"expected": COLUMNS, "found": len(row)},
+                )
             )
             continue
         remarks = _value(row[11]) or ""

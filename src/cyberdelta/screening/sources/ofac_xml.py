@@ -23,11 +23,13 @@ from xml.etree.ElementTree import Element
 from defusedxml.ElementTree import iterparse
 
 from cyberdelta.screening.addresses import Invalid
-from cyberdelta.screening.sources.common import Listed, ParsedList, Problem, invalid_problem, listed_currency
+from cyberdelta.screening.sources.common import Listed, ParsedList, invalid_problem, listed_currency
 
 FEATURE_PREFIX = "Digital Currency Address - "
 # The top-level sections whose items are dropped once read.
-SECTIONS = frozenset({"Locations", "IDRegDocuments", "DistinctParties", "ProfileRelationships", "SanctionsEntries"})
+SECTIONS = frozenset(
+    {"Locations", "IDRegDocuments", "DistinctParties", "ProfileRelationships", "SanctionsEntries"}
+)
 
 
 def local(tag: str) -> str:
@@ -74,7 +76,11 @@ def read_sdn_advanced(data: bytes | io.BufferedIOBase) -> ParsedList:
             profile = element.get("ProfileID", "")
             if profile in wanted_profiles:
                 state.programmes[profile] = [
-                    " ".join(text.strip() for comment in children(measure, "Comment") for text in comment.itertext())
+                    " ".join(
+                        text.strip()
+                        for comment in children(measure, "Comment")
+                        for text in comment.itertext()
+                    )
                     for measure in descendants(element, "SanctionsMeasure")
                     if measure.get("SanctionsTypeID") in state.program_types
                 ]
@@ -83,7 +89,13 @@ def read_sdn_advanced(data: bytes | io.BufferedIOBase) -> ParsedList:
     for profile, entry in state.pending:
         programmes = [p for p in state.programmes.get(profile, []) if p]
         parsed.listed.append(
-            Listed(entry.address, entry.original, entry.entry_ref, entry.entry_name, "; ".join(programmes) or None)
+            Listed(
+                entry.address,
+                entry.original,
+                entry.entry_ref,
+                entry.entry_name,
+                "; ".join(programmes) or None,
+            )
         )
     return parsed
 
@@ -119,7 +131,9 @@ def _party(party: Element, state: _State, parsed: ParsedList, wanted: set[str]) 
                     parsed.problems.append(invalid_problem(where, original, found))
                     continue
                 wanted.add(profile_id)
-                state.pending.append((profile_id, Listed(found, original, fixed_ref or profile_id, name, None)))
+                state.pending.append(
+                    (profile_id, Listed(found, original, fixed_ref or profile_id, name, None))
+                )
 
 
 def _primary_name(profile: Element) -> str | None:

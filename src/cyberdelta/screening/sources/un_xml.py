@@ -43,7 +43,8 @@ def read_un_xml(data: bytes) -> ParsedList:
         fields = {local(child.tag): (child.text or "").strip() for child in element}
         ref = fields.get("REFERENCE_NUMBER") or fields.get("DATAID")
         name = " ".join(fields[part] for part in NAME_PARTS if fields.get(part)) or None
-        where = f"/CONSOLIDATED_LIST/{local(section.tag) if section is not None else ''}/{local(element.tag)}[DATAID='{fields.get('DATAID', '')}']"
+        section_name = local(section.tag) if section is not None else ""
+        where = f"/CONSOLIDATED_LIST/{section_name}/{local(element.tag)}[DATAID='{fields.get('DATAID', '')}']"
         text = "\n".join(t for t in element.itertext() if t.strip())
         for original, found in addresses_in_text(text, where):
             if isinstance(found, Invalid):
