@@ -46,11 +46,12 @@ def screen_import(
     from cyberdelta.screening.lists import Actor, import_list
 
     try:
-        data = read_file(file)
+        if not file.is_file():
+            read_file(file)  # the error that names the path and the reason
         engine = upgraded_engine(settings())
         with transaction(make_session_factory(engine)) as session:
             result = import_list(
-                session, data, source=source, filename=file.name, actor=Actor(via=CLI), chain=chain
+                session, file, source=source, filename=file.name, actor=Actor(via=CLI), chain=chain
             )
     except DomainError as error:
         raise _fail(error) from None

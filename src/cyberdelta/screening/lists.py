@@ -8,8 +8,11 @@ their line or XPath.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -27,13 +30,16 @@ from cyberdelta.screening.sources.ofac_xml import read_sdn_advanced
 from cyberdelta.screening.sources.un_xml import read_un_xml
 
 READERS: Mapping[str, Callable[[bytes, str | None], ParsedList]] = {
-    "ofac-sdn-xml": lambda data, _chain: read_sdn_advanced(data),
     "ofac-sdn-csv": lambda data, _chain: read_sdn_csv(data),
-    "un-xml": lambda data, _chain: read_un_xml(data),
     "mof": lambda data, _chain: read_mof(data),
     "lines": read_lines,
 }
-SOURCES = tuple(READERS)
+# XML lists are read from the file as a stream, so that a large one never sits in memory whole.
+STREAM_READERS: Mapping[str, Callable[[BinaryIO], ParsedList]] = {
+    "ofac-sdn-xml": read_sdn_advanced,
+    "un-xml": read_un_xml,
+}
+SOURCES = ("ofac-sdn-xml", "ofac-sdn-csv", "un-xml", "mof", "lines")
 
 
 @dataclass(frozen=True)
@@ -53,24 +59,45 @@ class ImportResult:
     problems: list[Problem]
 
 
-def parse_list(data: bytes, source: str, filename: str, chain: str | None = None) -> ParsedList:
-    reader = READERS.get(source)
-    if reader is None:
+def parse_list(data: bytes | Path, source: str, filename: str, chain: str | None = None) -> ParsedList:
+    """The entries of a list file (its bytes, or its path: XML is then streamed from the file)."""
+    if source not in SOURCES:
         raise UnknownSourceError(source, SOURCES)
     try:
-        return reader(data, chain)
+        stream_reader = STREAM_READERS.get(source)
+        if stream_reader is None:
+            return READERS[source](data if isinstance(data, bytes) else data.read_bytes(), chain)
+        if isinstance(data, bytes):
+            return stream_reader(io.BytesIO(data))
+        with data.open("rb") as handle:
+            return stream_reader(handle)
     except (ParseError, DefusedXmlException) as error:
         raise ListImportError(
             filename, [Problem("file", "not well-formed XML: %(reason)s", {"reason": str(error)})]
         ) from None
 
 
+def sha256_of(data: bytes | Path) -> str:
+    if isinstance(data, bytes):
+        return hashlib.sha256(data).hexdigest()
+    with data.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def import_list(
-    session: Session, data: bytes, *, source: str, filename: str, actor: Actor, chain: str | None = None
+    session: Session,
+    data: bytes | Path,
+    *,
+    source: str,
+    filename: str,
+    actor: Actor,
+    chain: str | None = None,
 ) -> ImportResult:
-    """Store ``data`` as a new version of ``source``; raise when nothing in it can be used."""
-    parsed = parse_list(data, source, filename, chain)
-    digest = hashlib.sha256(data).hexdigest()
+    """Store ``data`` (the file's bytes or its path) as a new version of ``source``; raise when
+    nothing in it can be used or the same content is already imported."""
+    if source not in SOURCES:
+        raise UnknownSourceError(source, SOURCES)
+    digest = sha256_of(data)
     existing = session.scalar(
         select(ScreeningListVersion.id).where(
             ScreeningListVersion.source == source, ScreeningListVersion.content_sha256 == digest
@@ -78,6 +105,7 @@ def import_list(
     )
     if existing is not None:
         raise ListAlreadyImportedError(filename, existing)
+    parsed = parse_list(data, source, filename, chain)
     if not parsed.listed and parsed.problems:
         raise ListImportError(filename, parsed.problems)
     version = ScreeningListVersion(

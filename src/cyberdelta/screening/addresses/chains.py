@@ -140,11 +140,17 @@ def normalise(chain: str | None, text: str) -> Address:
 
 
 def _candidates(text: str) -> tuple[Normaliser, ...]:
-    """The normalisers worth trying for ``text``, from its prefix and length (cheap; no decoding)."""
-    head = text[:6].lower()
+    """The normalisers worth trying for ``text``, from its prefix and length (cheap; no decoding).
+    The commonest shapes (0x…, 1…, 3…, T…) are decided on the first character alone."""
+    first = text[0]
     length = len(text)
-    if head.startswith("0x"):
-        return (NORMALISERS["evm"],)
+    if first == "0":
+        return EVM_ONLY if text[1:2] in ("x", "X") else ()
+    if first in "13" and length <= 35:
+        return BITCOIN_ONLY
+    if first == "T" and length == 34:
+        return TRON_ONLY
+    head = text[:6].lower()
     if head.startswith(("bc1", "tb1", "bcrt1")):
         return (bf.BITCOIN,)
     if head.startswith(("ltc1", "tltc1", "rltc1")):
@@ -155,9 +161,6 @@ def _candidates(text: str) -> tuple[Normaliser, ...]:
         return (oc.zcash,)
     if ":" in text or (head[:1] in ("q", "p") and length == 42):
         return (NORMALISERS["bitcoin-cash"],)
-    first = text[:1]
-    if first == "T" and length == 34:
-        return (oc.tron,)
     if head.startswith("41") and length == 42:
         return (oc.tron,)
     if first == "r" or (first == "X" and length == 47):
@@ -167,6 +170,9 @@ def _candidates(text: str) -> tuple[Normaliser, ...]:
     return BY_FIRST_CHARACTER.get(first, ())
 
 
+EVM_ONLY: Final[tuple[Normaliser, ...]] = (NORMALISERS["evm"],)
+BITCOIN_ONLY: Final[tuple[Normaliser, ...]] = (bf.BITCOIN,)
+TRON_ONLY: Final[tuple[Normaliser, ...]] = (oc.tron,)
 BY_FIRST_CHARACTER: Final[Mapping[str, tuple[Normaliser, ...]]] = {
     "1": (bf.BITCOIN,),
     "3": (bf.BITCOIN,),
@@ -197,7 +203,9 @@ def detect(text: str) -> Address | Invalid:
         if isinstance(found, Address):
             return found
         first = first or found
-    if 32 <= len(text) <= 44:
+    # A checksum failure means the text decoded to the candidate's length, which is not a Solana
+    # key's 32 bytes; only other failures are worth a second decoding as Solana.
+    if 32 <= len(text) <= 44 and (first is None or first.reason != "checksum"):
         found = oc.solana(text)
         if isinstance(found, Address):
             return found

@@ -7,9 +7,8 @@ costs no exception per bad one; :func:`cyberdelta.screening.addresses.normalise`
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 from cyberdelta.platform.errors import DomainError
 from cyberdelta.platform.i18n import gettext as _
@@ -35,17 +34,19 @@ MESSAGES: dict[str, Callable[[], str]] = {
 }
 
 
-def message(reason: str, params: dict[str, Any]) -> str:
+def message(reason: str, params: Mapping[str, Any]) -> str:
     return MESSAGES[reason]() % params if params else MESSAGES[reason]()
 
 
-@dataclass(frozen=True, slots=True)
-class Invalid:
-    """An address that is not valid on its chain, and why."""
+NO_PARAMS: Mapping[str, Any] = {}
+
+
+class Invalid(NamedTuple):
+    """An address that is not valid on its chain, and why (``params`` fill the message)."""
 
     chain: str | None
     reason: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = NO_PARAMS
 
     def render(self) -> str:
         return message(self.reason, self.params)

@@ -8,7 +8,7 @@ import string
 from dataclasses import dataclass
 from typing import Final
 
-from Crypto.Hash import keccak
+from eth_hash.backends.pycryptodome import keccak256 as _keccak256
 
 from cyberdelta.screening.addresses import base58, bech32, cashaddr
 from cyberdelta.screening.addresses.bitcoin_family import (
@@ -22,12 +22,14 @@ from cyberdelta.screening.addresses.errors import Invalid
 from cyberdelta.screening.addresses.model import Address
 
 HEX_DIGITS: Final = frozenset(string.hexdigits)
+NOT_HEX: Final = str.maketrans("", "", string.hexdigits)  # deletes hex digits: what is left is not hex
 EVM_SPACE: Final = "evm"
 
 
 def keccak256(data: bytes) -> bytes:
-    """Keccak-256 as Ethereum uses it (the original padding, not FIPS 202 SHA3-256)."""
-    return keccak.new(digest_bits=256, data=data).digest()
+    """Keccak-256 as Ethereum uses it (the original padding, not FIPS 202 SHA3-256), through
+    eth-hash's pycryptodome backend."""
+    return _keccak256(data)
 
 
 def eip55(lower_hex: str) -> str:
@@ -47,11 +49,10 @@ class EvmChain:
     chain: str
 
     def __call__(self, text: str) -> Address | Invalid:
-        if len(text) != 42 or text[:2] != "0x" or not HEX_DIGITS.issuperset(text[2:]):
+        if len(text) != 42 or text[:2] != "0x" or text[2:].translate(NOT_HEX):
             return Invalid(self.chain, "hex") if text else Invalid(self.chain, "empty")
         lower = text.lower()
-        digits = text[2:]
-        if digits == lower[2:] or digits == digits.upper():
+        if text == lower or text[2:].isupper() or text[2:].isdigit():
             return Address(self.chain, lower, EVM_SPACE, "hex")
         if eip55(lower[2:]) != text:
             return Invalid(self.chain, "eip55")

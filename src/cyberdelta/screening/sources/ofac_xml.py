@@ -18,6 +18,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import BinaryIO
 from xml.etree.ElementTree import Element
 
 from defusedxml.ElementTree import iterparse
@@ -52,7 +53,7 @@ class _State:
     programmes: dict[str, list[str]] = field(default_factory=dict)
 
 
-def read_sdn_advanced(data: bytes | io.BufferedIOBase) -> ParsedList:
+def read_sdn_advanced(data: bytes | BinaryIO) -> ParsedList:
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
     parsed = ParsedList()
     state = _State()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import BinaryIO
 
 from defusedxml.ElementTree import iterparse
 
@@ -21,11 +22,12 @@ from cyberdelta.screening.sources.ofac_xml import local
 NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
 
 
-def read_un_xml(data: bytes) -> ParsedList:
+def read_un_xml(data: bytes | BinaryIO) -> ParsedList:
     parsed = ParsedList()
     depth = 0
     section = None
-    for event, element in iterparse(io.BytesIO(data), events=("start", "end"), forbid_dtd=True):
+    stream = io.BytesIO(data) if isinstance(data, bytes) else data
+    for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
         if event == "start":
             depth += 1
             if depth == 1:
