@@ -6,10 +6,19 @@ from __future__ import annotations
 import pytest
 
 from cyberdelta.platform import i18n
-from cyberdelta.screening.addresses import AddressError, Invalid, UnknownChainError, normalise, parse
+from cyberdelta.screening.addresses import (
+    AddressError,
+    Invalid,
+    UnknownChainError,
+    base58,
+    bech32,
+    cashaddr,
+    normalise,
+    parse,
+)
 from cyberdelta.screening.addresses.base58 import encode_check
 from cyberdelta.screening.addresses.chains import chain_for_currency, parse_any
-from cyberdelta.screening.addresses.other_chains import eip55
+from cyberdelta.screening.addresses.other_chains import eip55, keccak256
 
 # EIP-55, "Test Cases": all caps, all lower, and normal (mixed-case) checksummed addresses.
 EIP55_EXAMPLES = [
@@ -286,3 +295,80 @@ def test_errors_read_in_japanese_and_english() -> None:
         assert "チェックサムが一致しません" in raised.value.render()
     assert raised.value.field == "address"
     assert raised.value.status == 422
+
+
+def test_a_tex_address_is_keyed_by_the_transparent_address_it_pays() -> None:
+    # ZIP-320, "Reference implementation": the TEX and t1 forms of one key hash.
+    tex = normalise("zcash", "tex1s2rt77ggv6q989lr49rkgzmh5slsksa9khdgte")
+    assert (tex.kind, tex.key) == ("tex", "t1VmmGiyjVNeCjxDZzg7vZmd99WyzVby9yC")
+    assert normalise("zcash", "t1VmmGiyjVNeCjxDZzg7vZmd99WyzVby9yC").key == tex.key
+
+
+@pytest.mark.parametrize(
+    ("address", "kind", "network"),
+    [
+        (
+            "zs1qqqqqqqqqqqqqqqqqqcguyvaw2vjk4sdyeg0lc970u659lvhqq7t0np6hlup5lusxle75c8v35z",
+            "sapling",
+            "mainnet",
+        ),
+        ("t3JZcvsuaXE6ygokL4XUiZSTrQBUoPYFnXJ", "p2sh", "mainnet"),
+        ("tm9iMLAuYMzJ6jtFLcA7rzUmfreGuKvr7Ma", "p2pkh", "testnet"),
+        ("t26YoyZ1iPgiMEWL4zGUm74eVWfhyDMXzY2", "p2sh", "testnet"),
+    ],
+)
+def test_zcash_address_kinds(address: str, kind: str, network: str) -> None:
+    found = normalise("zcash", address)
+    assert (found.kind, found.network) == (kind, network)
+
+
+def test_a_unified_address_may_be_longer_than_90_characters() -> None:
+    data = bech32.convert_bits(list(bytes(range(100))), 8, 5, pad=True) or []
+    unified = bech32.encode("u", data, bech32.BECH32M)
+    assert len(unified) > 90
+    assert normalise("zcash", unified).kind == "unified"
+    assert parse("zcash", bech32.encode("u", data, bech32.BECH32)) == Invalid("zcash", "checksum")
+
+
+def test_a_monero_integrated_address_is_keyed_by_its_standard_address() -> None:
+    standard = (
+        "44AFFq5kSiGBoZ4NMDwYtN18obc8AemS33DBLWs3H7otXft3XjrpDtQGv7SqSsaBYBb98uNbr2VBBEt7f2wfn3RVGQBEP3A"
+    )
+    keys = (base58.decode_monero(standard) or b"")[1:65]
+    body = b"\x13" + keys + bytes.fromhex("1122334455667788")
+    integrated = base58.encode_monero(body + keccak256(body)[:4])
+    assert len(integrated) == 106
+    found = normalise("monero", integrated)
+    assert (found.kind, found.key) == ("integrated", standard)
+
+
+def test_a_token_aware_cashaddr_is_keyed_by_its_plain_form() -> None:
+    digest = bytes.fromhex("76a04053bda0a88bda5177b86a15c3b29f559873")
+    data = bech32.convert_bits([0x10, *digest], 8, 5, pad=True) or []  # type 2: token-aware P2PKH
+    value = cashaddr.polymod([*(ord(c) & 31 for c in "bitcoincash"), 0, *data, 0, 0, 0, 0, 0, 0, 0, 0])
+    token_aware = "bitcoincash:" + "".join(
+        bech32.CHARSET[d] for d in data + [(value >> 5 * (7 - i)) & 31 for i in range(8)]
+    )
+    assert token_aware.startswith("bitcoincash:z")
+    assert (
+        normalise("bitcoin-cash", token_aware).key == "bitcoincash:qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a"
+    )
+
+
+@pytest.mark.parametrize(
+    ("chain", "address"),
+    [
+        ("dash", "XcuGqRfrR85zyDrzVr1gSL5RNjwwpbu2KT"),
+        ("verge", "DFFJhnQNZf8rf67tYnesPu7MuGUpYtzv7Y"),
+        ("bitcoin-gold", "GPwg61XoHqQPNmAucFACuQ5H9sGCDv9TpT"),
+        ("bitcoin-sv", "12sjrrhoFEsedNRhtgwvvRqjFTh8fZTDX8"),
+        ("litecoin", "LNf2JDiuunBz7GMDKFYHN4rq5meXWxiwfc"),
+        ("tron", "TX5GV4DyfxNB3rPkzZJhmqZ1efVmL4rEqH"),
+        ("ripple", "rnXyVQzgxZe7TR1EPzTkGj2jxH4LMJYh67"),
+        ("zcash", "t1LHesgnkapziGQCJtrfZWYXhyjfTVo1dvi"),
+    ],
+)
+def test_a_changed_last_character_breaks_each_chains_checksum(chain: str, address: str) -> None:
+    found = parse(chain, address)
+    assert isinstance(found, Invalid)
+    assert found.reason == "checksum"

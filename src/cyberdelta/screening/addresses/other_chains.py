@@ -166,7 +166,8 @@ def zcash(text: str) -> Address | Invalid:
     """Zcash (protocol specification §5.6): transparent t1…/t3… (Base58Check), Sprout zc…
     (Base58Check), Sapling zs1… (Bech32, 43 bytes), unified u1… (Bech32m without the 90-character
     limit, ZIP-316; its F4Jumble is not undone, so the key is the whole address) and TEX tex1…
-    (Bech32m, 20 bytes, ZIP-320). Shielded and unified addresses are matched in lower case."""
+    (Bech32m, 20 bytes, ZIP-320), which is keyed by the t1… address of the same key hash that it
+    pays. Shielded and unified addresses are matched in lower case."""
     if not text:
         return Invalid("zcash", "empty")
     lower = text[:14].lower()
@@ -190,6 +191,10 @@ def zcash(text: str) -> Address | Invalid:
                     return Invalid("zcash", "length")
                 if sizes is None and len(program) < 48:
                     return Invalid("zcash", "length")
+                if kind == "tex":  # ZIP-320: pays the P2PKH address of the same key hash
+                    version = b"\x1c\xb8" if hrps[hrp] == MAIN else b"\x1d\x25"
+                    key = base58.encode_check(version + bytes(program))
+                    return Address("zcash", key, "zcash", kind, hrps[hrp])
                 return Address("zcash", text.lower(), "zcash", kind, hrps[hrp])
         return Invalid("zcash", "prefix", {"prefix": hrp})
     if text.startswith("zc"):
