@@ -119,3 +119,21 @@ def test_a_list_is_stale_after_one_japanese_business_day() -> None:
     assert not is_stale(before_holiday, date(2026, 11, 24))
     assert is_stale(before_holiday, date(2026, 11, 25))
     assert not is_stale(date(2026, 12, 30), date(2027, 1, 4))  # over the year-end closing days
+
+
+def test_each_row_may_name_its_chain_and_key_spaces_stay_apart(
+    session_factory: sessionmaker[Session],
+) -> None:
+    _load(session_factory)  # BCH_LEGACY is listed under BCH
+    with transaction(session_factory) as session:
+        screening = screen(
+            session,
+            [BCH_LEGACY, BCH_LEGACY, BCH_LEGACY],
+            chains=["bitcoin-cash", "bitcoin", None],
+            actor=ACTOR,
+        )
+    assert [(r.chain, bool(r.hits)) for r in screening.results] == [
+        ("bitcoin-cash", True),
+        ("bitcoin", False),
+        ("bitcoin", False),
+    ]

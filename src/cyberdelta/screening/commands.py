@@ -67,13 +67,15 @@ def screen_import(
     )
 
 
-def _screen(texts: list[str], chain: str | None, *, batch: bool) -> tuple[list[Result], bool, list[str]]:
+def _screen(
+    texts: list[str], chain: str | None, *, batch: bool, chains: list[str | None] | None = None
+) -> tuple[list[Result], bool, list[str]]:
     from cyberdelta.screening.lists import Actor
     from cyberdelta.screening.service import screen
 
     engine = upgraded_engine(settings())
     with transaction(make_session_factory(engine)) as session:
-        screening = screen(session, texts, actor=Actor(via=CLI), chain=chain, batch=batch)
+        screening = screen(session, texts, actor=Actor(via=CLI), chain=chain, chains=chains, batch=batch)
     stale = [f"{used.source} #{used.version_id} ({used.reference.isoformat()})" for used in screening.stale]
     return screening.results, screening.hit, stale
 
@@ -172,19 +174,7 @@ def screen_batch(
     """Screen a CSV of addresses into a CSV of results (formula-safe; audited as one decision)."""
     try:
         texts, chains = read_batch(read_file(file))
-        results: list[Result] = []
-        hit = False
-        stale: list[str] = []
-        groups: dict[str | None, list[int]] = {}
-        for position, row_chain in enumerate(chains):
-            groups.setdefault(chain or row_chain, []).append(position)
-        ordered: list[Result | None] = [None] * len(texts)
-        for group_chain, positions in groups.items():
-            found, group_hit, stale = _screen([texts[p] for p in positions], group_chain, batch=True)
-            hit = hit or group_hit
-            for position, result in zip(positions, found, strict=True):
-                ordered[position] = result
-        results = [r for r in ordered if r is not None]
+        results, hit, stale = _screen(texts, chain, batch=True, chains=chains)
     except DomainError as error:
         raise _fail(error) from None
     with out_file.open("w", encoding="utf-8", newline="") as handle:

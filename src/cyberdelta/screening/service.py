@@ -42,12 +42,25 @@ def screen(
     *,
     actor: Actor,
     chain: str | None = None,
+    chains: Sequence[str | None] | None = None,
     today: date | None = None,
     batch: bool = False,
 ) -> Screening:
-    """Screen ``texts`` and record the decision (one audit entry per address, or one per batch)."""
+    """Screen ``texts`` on ``chain``, or each on its own of ``chains`` (None: detected), and record
+    the decision (one audit entry per address, or one per batch)."""
     index = index_for(session)
-    results = index.screen_many(texts, chain)
+    if chains is None or chain is not None:
+        results = index.screen_many(texts, chain)
+    else:
+        groups: dict[str | None, list[int]] = {}
+        for position, row_chain in enumerate(chains):
+            groups.setdefault(row_chain, []).append(position)
+        ordered: list[Result | None] = [None] * len(texts)
+        for group_chain, positions in groups.items():
+            found = index.screen_many([texts[p] for p in positions], group_chain)
+            for position, result in zip(positions, found, strict=True):
+                ordered[position] = result
+        results = [result for result in ordered if result is not None]
     day = today or today_in_japan()
     stale = tuple(index.stale_lists(day))
     lists = [used.version_id for used in index.lists]
