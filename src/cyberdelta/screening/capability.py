@@ -8,13 +8,19 @@ from types import ModuleType
 
 import typer
 
-from cyberdelta.platform.capability import Capability
+from cyberdelta.platform.capability import Capability, Mount
 
 
 def _models() -> Sequence[ModuleType]:
     from cyberdelta.screening import models
 
     return [models]
+
+
+def _routers() -> Sequence[Mount]:
+    from cyberdelta.screening.http import screening
+
+    return [Mount(screening.pages), Mount(screening.api)]
 
 
 def _commands() -> Sequence[tuple[str, typer.Typer]]:
@@ -27,5 +33,6 @@ CAPABILITY = Capability(
     name="screening",
     package="cyberdelta.screening",
     models=_models,
+    routers=_routers,
     commands=_commands,
 )

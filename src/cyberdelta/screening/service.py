@@ -97,9 +97,17 @@ def screen(
     return Screening(results, index.lists, stale)
 
 
+# Control characters are written as escapes: the trail is JSON, and PostgreSQL's jsonb refuses NUL.
+CONTROLS = {code: f"\\x{code:02x}" for code in [*range(32), 127]}
+
+
+def _for_audit(text: str) -> str:
+    return text[:300].translate(CONTROLS)
+
+
 def _hit_detail(result: Result) -> dict[str, Any]:
     return {
-        "input": result.input,
+        "input": _for_audit(result.input),
         "chain": result.chain,
         "normalised": result.normalised,
         "hits": [
