@@ -136,24 +136,26 @@ def test_mof_workbook_addresses_come_from_the_other_information_column() -> None
                         f"デジタル通貨アドレス：XBT {LAZARUS_BTC}、ETH {LAZARUS_ETH}",
                     ],
                     ["2023年9月29日", "財務省告示第251号", "キム", "KIM", "", "平壌", "生年月日 1980年"],
+                    [
+                        "2023年9月29日",
+                        "財務省告示第252号",
+                        "パク",
+                        "PAK",
+                        "",
+                        "",
+                        f"ETH {LAZARUS_ETH.lower()}",
+                    ],
                 ],
             )
         ]
     )
     parsed = read_mof(data)
+    measure = "北朝鮮のミサイル又は大量破壊兵器計画に関連する者"
     assert {(e.address.key, e.entry_ref, e.entry_name, e.programme) for e in parsed.listed} == {
-        (
-            LAZARUS_BTC,
-            "財務省告示第250号",
-            "LAZARUS GROUP / ラザルス・グループ",
-            "北朝鮮のミサイル又は大量破壊兵器計画に関連する者",
-        ),
-        (
-            LAZARUS_ETH.lower(),
-            "財務省告示第250号",
-            "LAZARUS GROUP / ラザルス・グループ",
-            "北朝鮮のミサイル又は大量破壊兵器計画に関連する者",
-        ),
+        (LAZARUS_BTC, "財務省告示第250号", "LAZARUS GROUP / ラザルス・グループ", measure),
+        (LAZARUS_ETH.lower(), "財務省告示第250号", "LAZARUS GROUP / ラザルス・グループ", measure),
+        # A lower-case EVM address has no checksum: it is taken only after a currency code.
+        (LAZARUS_ETH.lower(), "財務省告示第252号", "PAK / パク", measure),
     }
     assert parsed.problems == []
 

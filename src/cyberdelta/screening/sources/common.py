@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from cyberdelta.platform.i18n import gettext
-from cyberdelta.screening.addresses import Address, Invalid, chain_for_currency, detect
+from cyberdelta.screening.addresses import OFAC_CURRENCIES, Address, Invalid, chain_for_currency, detect
 from cyberdelta.screening.addresses.chains import parse_any
 
 
@@ -63,17 +63,29 @@ LABELLED = re.compile(
     r"(?:Digital\s+Currency\s+Address|デジタル通貨アドレス|暗号資産アドレス)\s*[-－–—:：]\s*"
     r"([A-Za-z0-9]{2,6})\s*[:：]?\s*([A-Za-z0-9:]{16,256})"
 )
+# A known currency code right before an address ("… XBT 1…、ETH 0x…"), as the lists write a
+# second address after a labelled one.
+CODED = re.compile(
+    r"(?<![A-Za-z0-9])(" + "|".join(sorted(OFAC_CURRENCIES, key=len, reverse=True)) + r")\s*[:：]?\s*"
+    r"([A-Za-z0-9:]{26,256})"
+)
 TOKEN = re.compile(r"[A-Za-z0-9:]{26,256}")
 
 
 def addresses_in_text(text: str, where: str) -> Iterator[tuple[str, Address | Invalid]]:
-    """Addresses in free text: each labelled one (``Digital Currency Address - XBT …``) as valid or
-    invalid, and any other token that is a valid address with a checksum (Base58Check, Bech32,
-    CashAddr, EIP-55, Monero). Unlabelled Solana keys and all-lower-case hex are not taken: without
+    """Addresses in free text: each labelled one (``Digital Currency Address - XBT …``, or a
+    currency code of the OFAC list right before it, ``ETH 0x…``) as valid or invalid, and any
+    other token that is a valid address with a checksum (Base58Check, Bech32, CashAddr, EIP-55,
+    Monero). Unlabelled Solana keys and all-lower-case hex are not taken: without
     a checksum a word or a hash would pass for an address."""
     taken: list[tuple[int, int]] = []
     for match in LABELLED.finditer(text):
-        taken.append(match.span())
+        taken.append(match.span(2))
+        yield match.group(2), listed_currency(match.group(1), match.group(2))
+    for match in CODED.finditer(text):
+        if any(start <= match.start(2) < end for start, end in taken):
+            continue
+        taken.append(match.span(2))
         yield match.group(2), listed_currency(match.group(1), match.group(2))
     for match in TOKEN.finditer(text):
         if any(start <= match.start() < end for start, end in taken):
