@@ -137,3 +137,23 @@ def test_each_row_may_name_its_chain_and_key_spaces_stay_apart(
         ("bitcoin", False),
         ("bitcoin", False),
     ]
+
+
+def test_the_compiled_index_follows_the_content_even_when_an_id_is_reused(
+    session_factory: sessionmaker[Session],
+) -> None:
+    from sqlalchemy import delete
+
+    from cyberdelta.screening.models import ScreeningEntry, ScreeningListVersion
+
+    _load(session_factory)
+    with transaction(session_factory) as session:
+        assert screen(session, [LAZARUS_BTC], actor=ACTOR).hit
+        session.execute(delete(ScreeningEntry))
+        session.execute(delete(ScreeningListVersion))
+    with transaction(session_factory) as session:
+        other = sdn_advanced([(9, "OTHER", "CYBER2", [("XBT", "1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggu")])])
+        version = import_list(session, other, source="ofac-sdn-xml", filename="sdn_advanced.xml", actor=ACTOR)
+        assert version.version_id >= 1  # on SQLite, the deleted version's id again
+        screening = screen(session, [LAZARUS_BTC, "1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggu"], actor=ACTOR)
+    assert [bool(r.hits) for r in screening.results] == [False, True]

@@ -114,7 +114,7 @@ class ScreeningIndex:
         return [used for used in self.lists if used.stale(day)]
 
 
-_cache: dict[tuple[str, tuple[int, ...]], ScreeningIndex] = {}
+_cache: dict[tuple[str, tuple[str, ...]], ScreeningIndex] = {}
 _lock = threading.Lock()
 
 
@@ -135,7 +135,8 @@ def index_for(session: Session) -> ScreeningIndex:
     ]
     bind = session.get_bind()
     database = str(bind.engine.url)
-    cache_key = (database, tuple(v.id for v in versions))
+    # The content hash as well as the id: SQLite may give a deleted version's id to a new one.
+    cache_key = (database, tuple(f"{v.id}:{v.content_sha256}" for v in versions))
     with _lock:
         cached = _cache.get(cache_key)
     if cached is not None:
