@@ -102,3 +102,7 @@ def test_the_page_screens_pasted_addresses_and_shows_the_lists(
         checks = session.scalars(select(AuditEntry).where(AuditEntry.action == "screening.check")).all()
     assert {c.actor_user_id for c in checks} == {user.id}
     assert len(checks) == 2
+    again = client.get("/screening")
+    history = again.text.split('id="history"')[1]
+    assert LAZARUS_BTC in history
+    assert "1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggu" not in history

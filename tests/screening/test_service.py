@@ -157,3 +157,21 @@ def test_the_compiled_index_follows_the_content_even_when_an_id_is_reused(
         assert version.version_id >= 1  # on SQLite, the deleted version's id again
         screening = screen(session, [LAZARUS_BTC, "1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggu"], actor=ACTOR)
     assert [bool(r.hits) for r in screening.results] == [False, True]
+
+
+def test_hit_history_is_read_back_from_the_audit_trail_per_organisation(
+    session_factory: sessionmaker[Session],
+) -> None:
+    from cyberdelta.screening.service import recent_hits
+    from cyberdelta.tenancy.models import OrganisationKind
+    from tests.accounts_factories import make_organisation
+
+    _load(session_factory)
+    with transaction(session_factory) as session:
+        mine = make_organisation(session, OrganisationKind.EXCHANGE).id
+        theirs = make_organisation(session, OrganisationKind.EXCHANGE).id
+        screen(session, [LAZARUS_BTC, "1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggu"], actor=Actor(organisation_id=mine))
+    with session_factory() as session:
+        (past,) = recent_hits(session, mine)
+        assert (past.input, past.chain, past.hits[0]["entry"]) == (LAZARUS_BTC, "bitcoin", "27307")
+        assert recent_hits(session, theirs) == []

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cyberdelta.platform.audit import service as audit
+from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.screening.freshness import today_in_japan
 from cyberdelta.screening.index import ListUsed, Result, index_for
 from cyberdelta.screening.lists import Actor
@@ -154,3 +156,38 @@ def result_json(result: Result) -> dict[str, Any]:
             for hit in result.hits
         ],
     }
+
+
+@dataclass(frozen=True)
+class PastHit:
+    """A hit as the audit trail recorded it."""
+
+    occurred_at: datetime
+    input: str
+    chain: str | None
+    normalised: str | None
+    hits: list[dict[str, Any]]
+    user_id: int | None
+
+
+def recent_hits(session: Session, organisation_id: int | None, *, scan: int = 500) -> list[PastHit]:
+    """The organisation's checks that hit, newest first, read back from the audit trail among its
+    last ``scan`` checks (the trail is the record: no second copy is kept)."""
+    rows = session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.action == "screening.check", AuditEntry.organisation_id == organisation_id)
+        .order_by(AuditEntry.sequence.desc())
+        .limit(scan)
+    )
+    return [
+        PastHit(
+            row.occurred_at,
+            str(row.details.get("input", "")),
+            row.details.get("chain"),
+            row.details.get("normalised"),
+            list(row.details.get("hits") or []),
+            row.actor_user_id,
+        )
+        for row in rows
+        if row.details.get("hits")
+    ]

@@ -23,7 +23,7 @@ from cyberdelta.screening.addresses import CHAINS
 from cyberdelta.screening.freshness import today_in_japan
 from cyberdelta.screening.index import ListUsed, index_for
 from cyberdelta.screening.lists import Actor
-from cyberdelta.screening.service import Screening, result_json, screen
+from cyberdelta.screening.service import Screening, recent_hits, result_json, screen
 from cyberdelta.tenancy.permissions import Permission
 from cyberdelta.tenancy.principal import Principal
 
@@ -113,15 +113,18 @@ def check_addresses(body: CheckIn, request: Request, session: SessionDep, princi
     )
 
 
-def _page(request: Request, session: SessionDep, **context: Any) -> HTMLResponse:
+def _page(request: Request, session: SessionDep, principal: Principal, **context: Any) -> HTMLResponse:
     today = today_in_japan()
     lists = [_list_out(used, today) for used in index_for(session).lists]
-    return render(request, "screening/screening.html", {"chains": CHAINS, "lists": lists, **context})
+    history = recent_hits(session, principal.organisation_id)[:50]
+    return render(
+        request, "screening/screening.html", {"chains": CHAINS, "lists": lists, "history": history, **context}
+    )
 
 
 @pages.get("", response_class=HTMLResponse)
 def screening_page(request: Request, session: SessionDep, principal: Checker) -> HTMLResponse:
-    return _page(request, session, screening=None, addresses="", chain="", error=None)
+    return _page(request, session, principal, screening=None, addresses="", chain="", error=None)
 
 
 @pages.post("", response_class=HTMLResponse)
@@ -141,6 +144,8 @@ def screening_submit(
         except DomainError as problem:
             error = problem
     status = 422 if error is not None else 200
-    response = _page(request, session, screening=screening, addresses=addresses, chain=chain, error=error)
+    response = _page(
+        request, session, principal, screening=screening, addresses=addresses, chain=chain, error=error
+    )
     response.status_code = status
     return response
