@@ -170,7 +170,8 @@ def test_hit_history_is_read_back_from_the_audit_trail_per_organisation(
     with transaction(session_factory) as session:
         mine = make_organisation(session, OrganisationKind.EXCHANGE).id
         theirs = make_organisation(session, OrganisationKind.EXCHANGE).id
-        screen(session, [LAZARUS_BTC, "1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggu"], actor=Actor(organisation_id=mine))
+        addresses = [LAZARUS_BTC, "1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggu"]
+        screen(session, addresses, actor=Actor(organisation_id=mine))
     with session_factory() as session:
         (past,) = recent_hits(session, mine)
         assert (past.input, past.chain, past.hits[0]["entry"]) == (LAZARUS_BTC, "bitcoin", "27307")
