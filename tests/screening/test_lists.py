@@ -238,3 +238,23 @@ def test_an_unknown_source_is_an_error_naming_the_option(session_factory: sessio
     with pytest.raises(UnknownSourceError) as raised:
         _import(session_factory, b"", "eu-fsf")
     assert raised.value.field == "source"
+
+
+def test_a_listed_evm_address_with_a_broken_eip55_checksum_is_kept_in_lower_case_and_reported(
+    session_factory: sessionmaker[Session],
+) -> None:
+    broken = LAZARUS_ETH[:5] + LAZARUS_ETH[5].swapcase() + LAZARUS_ETH[6:]
+    data = sdn_advanced([(5, "TYPO", "CYBER2", [("ETH", broken)])])
+    with transaction(session_factory) as session:
+        result = import_list(
+            session, data, source="ofac-sdn-xml", filename="sdn.xml", actor=Actor(via="test")
+        )
+    assert (result.entry_count, result.problems, result.checksum_mismatches) == (1, [], [broken])
+    with session_factory() as session:
+        entry = session.scalars(select(ScreeningEntry)).one()
+        assert (entry.key, entry.original) == (LAZARUS_ETH.lower(), broken)
+
+
+def test_a_chain_address_header_line_is_skipped() -> None:
+    parsed = read_lines(f"chain,address\nbitcoin,{LAZARUS_BTC}\n".encode(), chain=None)
+    assert (len(parsed.listed), parsed.problems) == (1, [])

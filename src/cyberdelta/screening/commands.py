@@ -57,6 +57,12 @@ def screen_import(
         raise _fail(error) from None
     for problem in result.problems:
         err.print(_("skipped: %(problem)s", problem=problem.render()), markup=False, highlight=False)
+    for spelling in result.checksum_mismatches:
+        err.print(
+            _("imported in lower case, its EIP-55 checksum does not match: %(address)s", address=spelling),
+            markup=False,
+            highlight=False,
+        )
     out.print(
         _(
             "Imported list version %(version)s: %(entries)s addresses, %(skipped)s skipped.",

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from cyberdelta.platform.audit import service as audit
 from cyberdelta.screening.errors import ListAlreadyImportedError, ListImportError, UnknownSourceError
 from cyberdelta.screening.models import ScreeningEntry, ScreeningListVersion
-from cyberdelta.screening.sources.common import ParsedList, Problem
+from cyberdelta.screening.sources.common import EIP55_MISMATCH, ParsedList, Problem
 from cyberdelta.screening.sources.lines import read_lines
 from cyberdelta.screening.sources.mof import read_mof
 from cyberdelta.screening.sources.ofac_csv import read_sdn_csv
@@ -57,6 +57,8 @@ class ImportResult:
     version_id: int
     entry_count: int
     problems: list[Problem]
+    # Listed EVM spellings whose EIP-55 checksum does not match, kept in lower case.
+    checksum_mismatches: list[str]
 
 
 def parse_list(data: bytes | Path, source: str, filename: str, chain: str | None = None) -> ParsedList:
@@ -140,6 +142,7 @@ def import_list(
     for start in range(0, len(rows), 5000):
         session.execute(insert(ScreeningEntry), rows[start : start + 5000])
     version.entry_count = len(rows)
+    mismatches = sorted({e.original for e in parsed.listed if e.address.kind == EIP55_MISMATCH})
     audit.record(
         session,
         action="screening.list_imported",
@@ -155,10 +158,11 @@ def import_list(
             "published_on": parsed.published_on.isoformat() if parsed.published_on else None,
             "entries": len(rows),
             "skipped": len(parsed.problems),
+            "eip55_mismatches": len(mismatches),
             "via": actor.via,
         },
     )
-    return ImportResult(version.id, len(rows), parsed.problems)
+    return ImportResult(version.id, len(rows), parsed.problems, mismatches)
 
 
 def current_versions(session: Session) -> Sequence[ScreeningListVersion]:

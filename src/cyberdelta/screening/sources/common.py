@@ -11,7 +11,7 @@ from typing import Any
 
 from cyberdelta.platform.i18n import gettext
 from cyberdelta.screening.addresses import OFAC_CURRENCIES, Address, Invalid, chain_for_currency, detect
-from cyberdelta.screening.addresses.chains import parse_any
+from cyberdelta.screening.addresses.chains import parse, parse_any
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,23 @@ def invalid_problem(where: str, original: str, invalid: Invalid) -> Problem:
     )
 
 
+EIP55_MISMATCH = "eip55-mismatch"
+
+
+def as_listed(found: Address | Invalid, original: str) -> Address | Invalid:
+    """A listed EVM address whose EIP-55 checksum does not match is still the account its hex
+    digits name (the case carries only the checksum): it is kept, in lower case, with the kind
+    ``eip55-mismatch`` so that the import reports it. Screening input gets no such leniency."""
+    if isinstance(found, Invalid) and found.reason == "eip55" and found.chain is not None:
+        lower = parse(found.chain, original.lower())
+        if isinstance(lower, Address):
+            return lower._replace(kind=EIP55_MISMATCH)
+    return found
+
+
 def listed_currency(code: str, original: str) -> Address | Invalid:
     """The address of an OFAC-style ``Digital Currency Address - CODE`` value."""
-    return parse_any(chain_for_currency(code), original)
+    return as_listed(parse_any(chain_for_currency(code), original), original)
 
 
 # "Digital Currency Address - XBT 1…" as OFAC writes it, and the Japanese renderings of the label.

@@ -1,10 +1,11 @@
 """Plain address lists: one address a line (the chain given), or ``chain,address`` lines with an
-optional third field naming the entry; blank lines and lines starting with ``#`` are skipped."""
+optional third field naming the entry; blank lines, lines starting with ``#`` and a
+``chain,address`` header are skipped."""
 
 from __future__ import annotations
 
 from cyberdelta.screening.addresses import Invalid, UnknownChainError, parse
-from cyberdelta.screening.sources.common import Listed, ParsedList, Problem, invalid_problem
+from cyberdelta.screening.sources.common import Listed, ParsedList, Problem, as_listed, invalid_problem
 
 
 def read_lines(data: bytes, chain: str | None) -> ParsedList:
@@ -12,7 +13,7 @@ def read_lines(data: bytes, chain: str | None) -> ParsedList:
     text = data.decode("utf-8-sig", errors="replace")
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
+        if not stripped or stripped.startswith("#") or stripped.lower().startswith("chain,address"):
             continue
         where = f"line {number}"
         fields = [part.strip() for part in stripped.split(",")]
@@ -25,7 +26,7 @@ def read_lines(data: bytes, chain: str | None) -> ParsedList:
             parsed.problems.append(Problem(where, "expected chain,address or one address with --chain"))
             continue
         try:
-            found = parse(line_chain, original)
+            found = as_listed(parse(line_chain, original), original)
         except UnknownChainError as error:
             parsed.problems.append(Problem(where, "unknown chain %(chain)r", {"chain": error.chain}))
             continue
