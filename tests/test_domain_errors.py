@@ -47,7 +47,9 @@ TRANSLATED: dict[type[DomainError], Callable[[], DomainError]] = {
     CatalogImportError: lambda: CatalogImportError("catalog.json", [Problem("$.catalog", "x")]),
     AddressError: lambda: AddressError("bc1qxyz", Invalid("bitcoin", "checksum")),
     UnknownChainError: lambda: UnknownChainError("dogecoin", ("bitcoin", "ethereum")),
-    ListImportError: lambda: ListImportError("sdn.csv", [ListProblem("line 1", "not an Excel workbook (.xlsx)")]),
+    ListImportError: lambda: ListImportError(
+        "sdn.csv", [ListProblem("line 1", "not an Excel workbook (.xlsx)")]
+    ),
     UnknownSourceError: lambda: UnknownSourceError("eu", ("ofac-sdn-xml", "lines")),
     ListAlreadyImportedError: lambda: ListAlreadyImportedError("sdn.csv", 3),
 }
