@@ -44,6 +44,10 @@ def test_an_api_token_with_screening_check_screens_and_is_audited(
     assert (second["valid"], second["hits"]) == (False, [])
     assert second["error"]
     assert body["lists"][0]["source"] == "ofac-sdn-xml"
+    lists = client.get("/api/v1/screening/lists", headers={"authorization": f"Bearer {token}"})
+    assert [(item["source"], item["entries"], item["published_on"]) for item in lists.json()] == [
+        ("ofac-sdn-xml", 4, "2026-12-01")
+    ]
     with session_factory() as session:
         checks = session.scalars(select(AuditEntry).where(AuditEntry.action == "screening.check")).all()
     assert [(c.organisation_id, c.request_id, c.details["via"]) for c in checks] == [

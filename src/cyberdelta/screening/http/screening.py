@@ -113,6 +113,13 @@ def check_addresses(body: CheckIn, request: Request, session: SessionDep, princi
     )
 
 
+@api.get("/lists", response_model=list[ListOut])
+def current_lists(session: SessionDep, principal: Checker) -> list[ListOut]:
+    """The list versions screening uses now, with their freshness (docs/screening.md, "Freshness")."""
+    today = today_in_japan()
+    return [_list_out(used, today) for used in index_for(session).lists]
+
+
 def _page(request: Request, session: SessionDep, principal: Principal, **context: Any) -> HTMLResponse:
     today = today_in_japan()
     lists = [_list_out(used, today) for used in index_for(session).lists]
