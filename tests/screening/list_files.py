@@ -128,3 +128,30 @@ def mof_workbook(sheets: Sequence[tuple[str, str, Sequence[Sequence[str]]]]) -> 
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def legacy_sdn_xml(entries: Sequence[tuple[int, str, Sequence[str], Sequence[tuple[str, str]]]]) -> bytes:
+    """The legacy SDN.XML: (uid, last name, programmes, [(currency, address)])."""
+    body = []
+    id_uid = 9000
+    for uid, name, programmes, addresses in entries:
+        ids = []
+        for code, address in addresses:
+            id_uid += 1
+            ids.append(
+                f"<id><uid>{id_uid}</uid><idType>Digital Currency Address - {code}</idType>"
+                f"<idNumber>{escape(address)}</idNumber></id>"
+            )
+        body.append(
+            f"<sdnEntry><uid>{uid}</uid><lastName>{escape(name)}</lastName><sdnType>Entity</sdnType>"
+            f"<programList>{''.join(f'<program>{p}</program>' for p in programmes)}</programList>"
+            f"<idList><id><uid>{uid}1</uid><idType>Website</idType><idNumber>example.org</idNumber></id>"
+            f"{''.join(ids)}</idList></sdnEntry>"
+        )
+    return (
+        '<?xml version="1.0" standalone="yes"?>\n<sdnList '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xmlns="https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/XML">'
+        "<publshInformation><Publish_Date>12/01/2026</Publish_Date><Record_Count>2</Record_Count>"
+        f"</publshInformation>{''.join(body)}</sdnList>"
+    ).encode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
@@ -18,7 +19,7 @@ from cyberdelta.screening.sources.mof import read_mof
 from cyberdelta.screening.sources.ofac_csv import read_sdn_csv
 from cyberdelta.screening.sources.ofac_xml import read_sdn_advanced
 from cyberdelta.screening.sources.un_xml import read_un_xml
-from tests.screening.list_files import mof_workbook, sdn_advanced, sdn_csv, un_xml
+from tests.screening.list_files import legacy_sdn_xml, mof_workbook, sdn_advanced, sdn_csv, un_xml
 
 LAZARUS_ETH = "0x098B716B8Aaf21512996dC57EB0615e2383E2f96"
 LAZARUS_BTC = "1BoatSLRHtKNngkdXEeobR76b53LETtpyT"
@@ -258,3 +259,38 @@ def test_a_listed_evm_address_with_a_broken_eip55_checksum_is_kept_in_lower_case
 def test_a_chain_address_header_line_is_skipped() -> None:
     parsed = read_lines(f"chain,address\nbitcoin,{LAZARUS_BTC}\n".encode(), chain=None)
     assert (len(parsed.listed), parsed.problems) == (1, [])
+
+
+def test_the_legacy_sdn_xml_is_read_too() -> None:
+    data = legacy_sdn_xml(
+        [
+            (27307, "LAZARUS GROUP", ["CYBER2", "DPRK3"], [("ETH", LAZARUS_ETH), ("XBT", LAZARUS_BTC + "X")]),
+            (306, "BANCO NACIONAL DE CUBA", ["CUBA"], []),
+        ]
+    )
+    parsed = read_sdn_advanced(data)
+    assert parsed.published_on == date(2026, 12, 1)
+    assert [(e.address.key, e.entry_ref, e.entry_name, e.programme) for e in parsed.listed] == [
+        (LAZARUS_ETH.lower(), "27307", "LAZARUS GROUP", "CYBER2; DPRK3")
+    ]
+    assert [p.where for p in parsed.problems] == ["/sdnList/sdnEntry[uid='27307']/idList/id[uid='9002']"]
+
+
+def test_an_xml_file_that_is_no_ofac_list_is_refused(session_factory: sessionmaker[Session]) -> None:
+    with pytest.raises(ListImportError) as raised:
+        _import(session_factory, b"<CONSOLIDATED_LIST><INDIVIDUALS/></CONSOLIDATED_LIST>", "ofac-sdn-xml")
+    assert raised.value.problems[0].where == "file"
+
+
+def test_files_of_another_format_are_refused_as_a_whole() -> None:
+    assert [p.where for p in read_un_xml(b"<sdnList/>").problems] == ["file"]
+    not_mof = mof_workbook([("Sheet1", "a title", [["x"]])])
+    # mof_workbook writes the header; a workbook without it is another file.
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["title"])  # type: ignore[union-attr]
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert [p.where for p in read_mof(buffer.getvalue()).problems] == ["file"]
+    assert read_mof(not_mof).problems == []

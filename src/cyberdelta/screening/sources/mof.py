@@ -43,6 +43,7 @@ def read_mof(data: bytes) -> ParsedList:
     except Exception:  # openpyxl raises zipfile, KeyError and XML errors for a file that is not a workbook
         parsed.problems.append(Problem("file", "not an Excel workbook (.xlsx)"))
         return parsed
+    headers_found = 0
     for sheet in workbook.worksheets:
         measure: str | None = None
         columns: dict[str, int] | None = None
@@ -54,6 +55,7 @@ def read_mof(data: bytes) -> ParsedList:
             if columns is None:
                 if cells and "告示日付" in _header(cells[0]):
                     columns = {_header(cell): index for index, cell in enumerate(cells)}
+                    headers_found += 1
                 continue
             where = f"{sheet.title}!row {number}"
             text = "\n".join(
@@ -72,4 +74,6 @@ def read_mof(data: bytes) -> ParsedList:
                     continue
                 parsed.listed.append(Listed(found, original, ref or None, name, measure))
     workbook.close()
+    if not headers_found:
+        parsed.problems.append(Problem("file", "no sheet has a header row starting 告示日付 (notice date)"))
     return parsed

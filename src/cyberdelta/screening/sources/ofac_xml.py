@@ -1,5 +1,6 @@
 """OFAC's ``SDN_ADVANCED.XML`` (the Advanced Sanctions Data Model, OFAC "Explanatory
-Documentation for Advanced Sanctions Data Model format"), read as a stream.
+Documentation for Advanced Sanctions Data Model format"), and the legacy ``SDN.XML``, read as a
+stream.
 
 ``ReferenceValueSets/FeatureTypeValues/FeatureType`` names the feature types, among them
 ``Digital Currency Address - XBT`` and the other currencies; each ``DistinctParty`` has a
@@ -24,7 +25,7 @@ from xml.etree.ElementTree import Element
 from defusedxml.ElementTree import iterparse
 
 from cyberdelta.screening.addresses import Invalid
-from cyberdelta.screening.sources.common import Listed, ParsedList, invalid_problem, listed_currency
+from cyberdelta.screening.sources.common import Listed, ParsedList, Problem, invalid_problem, listed_currency
 
 FEATURE_PREFIX = "Digital Currency Address - "
 # The top-level sections whose items are dropped once read.
@@ -51,6 +52,7 @@ class _State:
     program_types: set[str] = field(default_factory=set)
     pending: list[tuple[str, Listed]] = field(default_factory=list)  # (profile id, entry)
     programmes: dict[str, list[str]] = field(default_factory=dict)
+    recognised: bool = False
 
 
 def read_sdn_advanced(data: bytes | BinaryIO) -> ParsedList:
@@ -76,19 +78,31 @@ def read_sdn_advanced(data: bytes | BinaryIO) -> ParsedList:
         elif name == "SanctionsEntry":
             profile = element.get("ProfileID", "")
             if profile in wanted_profiles:
-                state.programmes[profile] = [
-                    " ".join(
-                        text.strip()
-                        for comment in children(measure, "Comment")
-                        for text in comment.itertext()
-                    )
-                    for measure in descendants(element, "SanctionsMeasure")
-                    if measure.get("SanctionsTypeID") in state.program_types
-                ]
+                state.programmes.setdefault(profile, []).extend(
+                    [
+                        " ".join(
+                            text.strip()
+                            for comment in children(measure, "Comment")
+                            for text in comment.itertext()
+                        )
+                        for measure in descendants(element, "SanctionsMeasure")
+                        if measure.get("SanctionsTypeID") in state.program_types
+                    ]
+                )
+        elif name == "sdnEntry":
+            _legacy_entry(element, parsed)
+        elif name == "Publish_Date" and parsed.published_on is None:
+            parsed.published_on = _us_date(element.text or "")
+        if len(stack) == 1 and name in ("DistinctParties", "sdnEntry"):
+            state.recognised = True
         if len(stack) == 2 and local(stack[1].tag) in SECTIONS:  # a finished party, entry, location…
             stack[1].remove(element)
+        elif len(stack) == 1 and name == "sdnEntry":
+            stack[0].remove(element)
+    if not state.recognised and not state.currencies:
+        parsed.problems.append(Problem("file", "neither SDN_ADVANCED.XML nor SDN.XML of OFAC"))
     for profile, entry in state.pending:
-        programmes = [p for p in state.programmes.get(profile, []) if p]
+        programmes = list(dict.fromkeys(p for p in state.programmes.get(profile, []) if p))
         parsed.listed.append(
             Listed(
                 entry.address,
@@ -99,6 +113,45 @@ def read_sdn_advanced(data: bytes | BinaryIO) -> ParsedList:
             )
         )
     return parsed
+
+
+def _legacy_entry(entry: Element, parsed: ParsedList) -> None:
+    """An ``sdnEntry`` of the legacy SDN.XML: ``idList/id`` with ``idType`` ``Digital Currency
+    Address - XBT`` and the address in ``idNumber``; ``programList/program``; the name in
+    ``firstName``/``lastName``."""
+    fields = {local(child.tag): child for child in entry}
+    uid = (fields["uid"].text or "").strip() if "uid" in fields else ""
+    name = " ".join(
+        (fields[part].text or "").strip() for part in ("firstName", "lastName") if part in fields
+    ).strip()
+    programmes = [
+        (program.text or "").strip()
+        for program in descendants(entry, "program")
+        if (program.text or "").strip()
+    ]
+    for identifier in descendants(entry, "id"):
+        parts = {local(child.tag): (child.text or "").strip() for child in identifier}
+        kind = parts.get("idType", "")
+        if not kind.startswith(FEATURE_PREFIX):
+            continue
+        original = parts.get("idNumber", "")
+        where = f"/sdnList/sdnEntry[uid='{uid}']/idList/id[uid='{parts.get('uid', '')}']"
+        found = listed_currency(kind[len(FEATURE_PREFIX) :].strip(), original)
+        if isinstance(found, Invalid):
+            parsed.problems.append(invalid_problem(where, original, found))
+            continue
+        parsed.listed.append(
+            Listed(found, original, uid or None, name or None, "; ".join(programmes) or None)
+        )
+
+
+def _us_date(text: str) -> date | None:
+    """SDN.XML's ``Publish_Date``, written MM/DD/YYYY."""
+    try:
+        month, day, year = (int(part) for part in text.strip().split("/"))
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _date(element: Element) -> date | None:

@@ -16,7 +16,13 @@ from typing import BinaryIO
 from defusedxml.ElementTree import iterparse
 
 from cyberdelta.screening.addresses import Invalid
-from cyberdelta.screening.sources.common import Listed, ParsedList, addresses_in_text, invalid_problem
+from cyberdelta.screening.sources.common import (
+    Listed,
+    ParsedList,
+    Problem,
+    addresses_in_text,
+    invalid_problem,
+)
 from cyberdelta.screening.sources.ofac_xml import local
 
 NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
@@ -31,6 +37,9 @@ def read_un_xml(data: bytes | BinaryIO) -> ParsedList:
         if event == "start":
             depth += 1
             if depth == 1:
+                if local(element.tag) != "CONSOLIDATED_LIST":
+                    parsed.problems.append(Problem("file", "not the UN Security Council consolidated list"))
+                    return parsed
                 generated = element.get("dateGenerated", "")[:10]
                 try:
                     parsed.published_on = date.fromisoformat(generated)
