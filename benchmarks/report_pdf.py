@@ -18,6 +18,7 @@ from cyberdelta.assessment import evidence, report, service
 from cyberdelta.assessment.service import ResponseInput
 from cyberdelta.assessment.targets import InherentRiskProfile
 from cyberdelta.catalog.service import ensure_builtin_catalog
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.engine import make_engine, make_session_factory, transaction
 from cyberdelta.platform.db.migrate import upgrade
 from cyberdelta.tenancy.service import create_organisation
@@ -47,14 +48,20 @@ def main() -> None:
             assessment = service.start_assessment(session, organisation.id, cycle)
             view = service.view_of(session, assessment)
             link = evidence.add_link(
-                session, organisation.id, url="https://example.jp/policy", title="規程集", user_id=None
+                session,
+                organisation.id,
+                url="https://example.jp/policy",
+                title="規程集",
+                actor=Actor.console(),
             )
             for control in view.controls:
                 data = ResponseInput(maturity=chooser.randint(0, 5), comment="運用状況を確認済み")
                 service.save_response(
                     session, assessment, control.control_id, data, expected_version=0, user_id=None
                 )
-            evidence.attach(session, assessment, link, [c.control_id for c in view.controls[:40]])
+            evidence.attach(
+                session, Actor.console(), assessment, link, [c.control_id for c in view.controls[:40]]
+            )
             controls = len(view.controls)
         for code in ("ja", "en"):
             with transaction(factory) as session:

@@ -58,6 +58,7 @@ from _databases import database  # noqa: E402
 from cyberdelta.auth.tokens import create_api_token  # noqa: E402
 from cyberdelta.intel import service  # noqa: E402
 from cyberdelta.intel.tlp import Tlp  # noqa: E402
+from cyberdelta.platform.actor import Actor  # noqa: E402
 from cyberdelta.platform.db.engine import make_engine, make_session_factory, transaction  # noqa: E402
 from cyberdelta.tenancy.permissions import Permission  # noqa: E402
 from cyberdelta.tenancy.service import create_organisation  # noqa: E402
@@ -233,7 +234,7 @@ def run_ours(
                     organisation_id=organisation.id,
                     name="bench",
                     permissions=[Permission.INTEL_READ, Permission.INTEL_WRITE],
-                    created_by_user_id=None,
+                    actor=Actor.console(),
                     expires_in_days=None,
                 )
                 collection_id = collection.id

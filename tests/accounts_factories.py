@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.auth import sessions
 from cyberdelta.auth.tokens import create_api_token
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.secrets import keyed_digest
 from cyberdelta.platform.web.csrf import HEADER
@@ -58,7 +59,7 @@ def make_api_token(session: Session, organisation: Organisation, permissions: It
         organisation_id=organisation.id,
         name="test token",
         permissions=permissions,
-        created_by_user_id=None,
+        actor=Actor.console(),
         expires_in_days=None,
     )
     return raw

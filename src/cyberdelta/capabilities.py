@@ -25,6 +25,7 @@ from cyberdelta.platform.capability import Capability, PeriodicTask
 from cyberdelta.platform.db.engine import make_session_factory, transaction
 from cyberdelta.platform.settings import Settings
 from cyberdelta.screening.capability import CAPABILITY as SCREENING
+from cyberdelta.signing.capability import CAPABILITY as SIGNING
 from cyberdelta.supervision.capability import CAPABILITY as SUPERVISION
 from cyberdelta.tenancy.capability import CAPABILITY as TENANCY
 
@@ -38,6 +39,7 @@ CAPABILITIES: Final[tuple[Capability, ...]] = (
     SUPERVISION,
     BENCHMARK,
     INTEL,
+    SIGNING,
     HOME,
 )
 
@@ -90,6 +92,4 @@ def prepared_engine(settings: Settings) -> Engine:
     """An engine on an up-to-date schema, prepared by every capability."""
     from cyberdelta.platform.console import upgraded_engine
 
-    engine = upgraded_engine(settings)
-    prepare_database(engine)
-    return engine
+    return upgraded_engine(settings, prepare=prepare_database)

@@ -13,8 +13,7 @@ from rich.markup import escape
 
 from cyberdelta import capabilities
 from cyberdelta.platform import i18n
-from cyberdelta.platform.console import UserError, engine_for, err, out, settings
-from cyberdelta.platform.db.migrate import upgrade
+from cyberdelta.platform.console import UserError, err, out, settings, upgraded_engine
 from cyberdelta.platform.errors import DomainError
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.i18n import ngettext
@@ -98,7 +97,7 @@ def worker(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every pending migration."""
-    upgrade(engine_for(settings()))
+    upgraded_engine(settings()).dispose()
     out.print(_("The database schema is up to date."))
 
 

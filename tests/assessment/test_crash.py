@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cyberdelta.assessment import exports, service, transitions
 from cyberdelta.assessment.models import Assessment, Response, WorkflowEvent
 from cyberdelta.assessment.workflow import Action
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.settings import Settings
 from tests.assessment.helpers import answer_all, reload
@@ -25,6 +26,7 @@ import os, signal, sys
 from pathlib import Path
 from cyberdelta.assessment import exports, service, transitions
 from cyberdelta.assessment.workflow import Action
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.engine import make_engine, make_session_factory, transaction
 url, organisation_id, assessment_id, step, workbook = sys.argv[1:6]
 with transaction(make_session_factory(make_engine(url))) as session:
@@ -32,7 +34,7 @@ with transaction(make_session_factory(make_engine(url))) as session:
     if step == "import":
         exports.import_workbook(session, found, Path(workbook).read_bytes(), None)
     else:
-        transitions.transition(session, found, Action.SIGN_OFF, user_id=None, user_name="CEO")
+        transitions.transition(session, found, Action.SIGN_OFF, actor=Actor.console(), user_name="CEO")
     session.flush()
     print("written, not committed", flush=True)
     os.kill(os.getpid(), signal.SIGKILL)
@@ -67,7 +69,7 @@ def test_a_killed_import_and_a_killed_sign_off_change_nothing(
             "gv-1": 1, "gv-2": 2, "cx-1": 3, "cx-2": 4,
         }  # fmt: skip
         found = reload(session, assessment)
-        transitions.transition(session, found, Action.REQUEST_REVIEW, user_id=None)
+        transitions.transition(session, found, Action.REQUEST_REVIEW, actor=Actor.console())
     kill_during(settings, assessment, "sign_off", workbook)
     with transaction(session_factory) as session:
         found = reload(session, assessment)

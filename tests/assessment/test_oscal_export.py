@@ -8,13 +8,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from trestle.oscal.assessment_results import AssessmentResults
 from trestle.oscal.poam import PlanOfActionAndMilestones
 
 from cyberdelta.assessment import evidence, exports
+from cyberdelta.assessment.errors import AssessmentError
 from cyberdelta.assessment.models import Assessment
+from cyberdelta.platform.actor import Actor
+from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.platform.db.engine import transaction
+from cyberdelta.tenancy.models import Organisation
+from cyberdelta.tenancy.permissions import Role
+from tests.accounts_factories import make_member, sign_in_client
 from tests.assessment.helpers import answer_all, reload
 
 TRESTLE = Path(sys.executable).parent / "trestle"
@@ -39,9 +48,13 @@ def test_both_exports_are_valid_oscal(
     with transaction(session_factory) as session:
         found = reload(session, assessment)
         link = evidence.add_link(
-            session, found.organisation_id, url="https://wiki.example.jp/policy", title="Policy", user_id=None
+            session,
+            found.organisation_id,
+            url="https://wiki.example.jp/policy",
+            title="Policy",
+            actor=Actor.console(),
         )
-        evidence.attach(session, found, link, ["gv-1", "cx-1"])
+        evidence.attach(session, Actor.console(), found, link, ["gv-1", "cx-1"])
         results = exports.export_assessment_results(session, found)
         poam = exports.export_poam(session, found)
     body = results["assessment-results"]
@@ -60,3 +73,30 @@ def test_both_exports_are_valid_oscal(
     subprocess.run([TRESTLE, "init"], cwd=tmp_path, check=True, capture_output=True)
     trestle_validate(tmp_path, "assessment-results", results)
     trestle_validate(tmp_path, "plan-of-action-and-milestones", poam)
+
+
+def test_a_poam_without_open_items_is_refused_with_the_reason(
+    client: TestClient, session_factory: sessionmaker[Session], assessment: Assessment
+) -> None:
+    """OSCAL requires at least one poam-item: with every control at its target the export used to
+    fail inside the OSCAL models (500); it answers 409 with what is missing and writes no export."""
+    answer_all(session_factory, assessment, {"gv-1": 5, "gv-2": 5, "cx-1": 5, "cx-2": 5})
+    with transaction(session_factory) as session:
+        found = reload(session, assessment)
+        with pytest.raises(AssessmentError) as refused:
+            exports.export_poam(session, found)
+    assert refused.value.status == 409 and refused.value.field == "poam"
+    with transaction(session_factory) as session:
+        organisation = session.get(Organisation, assessment.organisation_id)
+        assert organisation is not None
+        officer = make_member(session, organisation, Role.SECURITY_OFFICER)
+        session.expunge_all()
+    sign_in_client(client, officer, organisation)
+    answer = client.get(
+        f"/assessment/{assessment.id}/oscal/poam.json", headers={"Accept": "application/json"}
+    )
+    assert answer.status_code == 409 and "poam" in answer.json()["field"]
+    with session_factory() as session:
+        assert (
+            session.scalars(select(AuditEntry).where(AuditEntry.action == "assessment.exported")).all() == []
+        )

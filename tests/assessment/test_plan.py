@@ -9,6 +9,7 @@ from cyberdelta.assessment import plan, service
 from cyberdelta.assessment.errors import AssessmentError, ConflictError
 from cyberdelta.assessment.models import Assessment
 from cyberdelta.assessment.service import ResponseInput
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.engine import transaction
 from tests.assessment.helpers import answer_all, reload
 
@@ -45,7 +46,13 @@ def test_items_take_owner_due_date_and_status_and_reject_bad_values(
         found = reload(session, assessment)
         [item] = plan.refresh_plan(session, found)
         plan.update_item(
-            session, item, owner="CISO", due_date="2027-03-31", status="in_progress", expected_version=1
+            session,
+            item,
+            actor=Actor.console(),
+            owner="CISO",
+            due_date="2027-03-31",
+            status="in_progress",
+            expected_version=1,
         )
         assert (item.owner, str(item.due_date), item.status, item.version) == (
             "CISO",
@@ -58,8 +65,18 @@ def test_items_take_owner_due_date_and_status_and_reject_bad_values(
             ({"due_date": "", "status": "finished"}, "status"),
         ):
             with pytest.raises(AssessmentError) as raised:
-                plan.update_item(session, item, owner="x", expected_version=2, **fields)
+                plan.update_item(
+                    session, item, actor=Actor.console(), owner="x", expected_version=2, **fields
+                )
             assert raised.value.field == field
         with pytest.raises(ConflictError):
-            plan.update_item(session, item, owner="late", due_date="", status="done", expected_version=1)
+            plan.update_item(
+                session,
+                item,
+                actor=Actor.console(),
+                owner="late",
+                due_date="",
+                status="done",
+                expected_version=1,
+            )
         assert item.owner == "CISO"

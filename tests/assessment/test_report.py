@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.assessment import evidence, report
 from cyberdelta.assessment.models import Assessment
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.engine import transaction
 from tests.assessment.helpers import answer_all, reload
 
@@ -26,9 +27,9 @@ def test_pdf_in_japanese_has_cover_scores_charts_gaps_and_appendix(
     with transaction(session_factory) as session:
         found = reload(session, assessment)
         link = evidence.add_link(
-            session, found.organisation_id, url="https://x.example/p", title="規程集", user_id=None
+            session, found.organisation_id, url="https://x.example/p", title="規程集", actor=Actor.console()
         )
-        evidence.attach(session, found, link, ["gv-1"])
+        evidence.attach(session, Actor.console(), found, link, ["gv-1"])
         pdf = report.render_pdf(session, found, "ja", steps.append)
     assert pdf.startswith(b"%PDF-")
     text = text_of(pdf)

@@ -12,6 +12,7 @@ from cyberdelta.assessment.errors import AssessmentError
 from cyberdelta.assessment.models import Assessment, WorkflowEvent
 from cyberdelta.assessment.service import ResponseInput
 from cyberdelta.assessment.workflow import Action, State, TransitionError
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.platform.audit.service import verify
 from cyberdelta.platform.db.engine import transaction
@@ -23,7 +24,7 @@ ALL = {"gv-1": 2, "gv-2": 4, "cx-1": 1, "cx-2": None}
 def act(factory: sessionmaker[Session], assessment: Assessment, action: Action) -> Assessment:
     with transaction(factory) as session:
         return transitions.transition(
-            session, reload(session, assessment), action, user_id=None, user_name="役員 花子"
+            session, reload(session, assessment), action, actor=Actor.console(), user_name="役員 花子"
         )
 
 
@@ -85,7 +86,7 @@ def test_a_returned_submission_is_kept_and_reopened_as_a_new_revision(
     for action in (Action.REQUEST_REVIEW, Action.SIGN_OFF, Action.RETURN):
         act(session_factory, assessment, action)
     with transaction(session_factory) as session:
-        fresh = transitions.reopen(session, reload(session, assessment), user_id=None)
+        fresh = transitions.reopen(session, reload(session, assessment), actor=Actor.console())
         assert (fresh.revision, fresh.state, fresh.previous_id) == (2, State.DRAFT, assessment.id)
         copied = {k: r.maturity for k, r in service.responses_of(session, fresh).items()}
         assert copied == {"gv-1": 2, "gv-2": 4, "cx-1": 1, "cx-2": None}

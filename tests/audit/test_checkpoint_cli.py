@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.platform.audit import service
-from cyberdelta.platform.audit.checkpoints import generate_key
+from cyberdelta.platform.audit.checkpoint_keys import generate_key
 from cyberdelta.platform.audit.models import AuditEntry
 from tests.audit.test_chain_cli import _chain, _cli
 

@@ -22,6 +22,7 @@ from cyberdelta.catalog.service import ensure_builtin_catalog
 from cyberdelta.intel import service as intel_service
 from cyberdelta.intel.models import IntelStatus
 from cyberdelta.intel.tlp import Tlp
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.settings import Settings
 from cyberdelta.tenancy import invitations
@@ -118,9 +119,9 @@ def _their_assessment(session: Session, organisation_id: int) -> dict[str, str]:
         user_id=None,
     )
     link = evidence.add_link(
-        session, organisation_id, url="https://rival.example/x", title="Rival", user_id=None
+        session, organisation_id, url="https://rival.example/x", title="Rival", actor=Actor.console()
     )
-    evidence.attach(session, assessment, link, [control.control_id])
+    evidence.attach(session, Actor.console(), assessment, link, [control.control_id])
     [item] = plan.refresh_plan(session, assessment)
     job = ReportJob(organisation_id=organisation_id, assessment_id=assessment.id, language="ja")
     session.add(job)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.auth.models import ApiToken
 from cyberdelta.auth.tokens import PERSON_ONLY, create_api_token
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import Membership, OrganisationKind
 from cyberdelta.tenancy.permissions import Permission, Role
@@ -27,7 +28,7 @@ def _admin_token(factory: sessionmaker[Session]) -> tuple[str, int, int]:
             organisation_id=exchange.id,
             name="export script",
             permissions=[Permission.INTEL_READ, Permission.DATA_EXPORT],
-            created_by_user_id=admin.id,
+            actor=Actor.person(admin.id, None),
             expires_in_days=None,
         )
         return raw, admin.id, exchange.id
@@ -76,7 +77,7 @@ def test_nothing_that_needs_a_passkey_confirmation_can_be_given_to_a_token(
             organisation_id=exchange.id,
             name="cli",
             permissions=[permission],
-            created_by_user_id=None,
+            actor=Actor.console(),
             expires_in_days=None,
         )
     assert refused.value.field == "permissions"
@@ -100,7 +101,7 @@ def test_only_a_token_a_person_made_may_export(session_factory: sessionmaker[Ses
             organisation_id=exchange.id,
             name="cli",
             permissions=[Permission.DATA_EXPORT],
-            created_by_user_id=None,
+            actor=Actor.console(),
             expires_in_days=None,
         )
 
@@ -116,6 +117,6 @@ def test_a_person_cannot_make_a_token_stronger_than_themselves(
             organisation_id=exchange.id,
             name="x",
             permissions=[Permission.INTEL_WRITE],
-            created_by_user_id=viewer.id,
+            actor=Actor.person(viewer.id, None),
             expires_in_days=None,
         )

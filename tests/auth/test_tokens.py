@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.auth.models import ApiToken
 from cyberdelta.auth.tokens import authenticate_api_token, create_api_token, revoke_api_token
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import OrganisationKind
 from cyberdelta.tenancy.permissions import Permission
@@ -27,7 +28,7 @@ def test_a_token_is_stored_only_as_its_sha256(session_factory: sessionmaker[Sess
             organisation_id=isac.id,
             name="TAXII client",
             permissions=[Permission.INTEL_READ],
-            created_by_user_id=None,
+            actor=Actor.console(),
             expires_in_days=30,
         )
     assert raw.startswith("cdt_") and len(raw) > 40
@@ -51,7 +52,7 @@ def test_unknown_expired_and_revoked_tokens_authenticate_nobody(
         revoked = make_api_token(session, org, [Permission.INTEL_READ])
         rows = {row.prefix: row for row in session.scalars(select(ApiToken))}
         rows[expired[:12]].expires_at = rows[expired[:12]].created_at - timedelta(seconds=1)
-        assert revoke_api_token(session, org.id, rows[revoked[:12]].id) is not None
+        assert revoke_api_token(session, Actor.console(), org.id, rows[revoked[:12]].id) is not None
     with transaction(session_factory) as session:
         assert authenticate_api_token(session, expired) is None
         assert authenticate_api_token(session, revoked) is None
@@ -65,7 +66,7 @@ def test_another_organisation_cannot_revoke_a_token(session_factory: sessionmake
         theirs = make_organisation(session, OrganisationKind.EXCHANGE)
         raw = make_api_token(session, theirs, [Permission.INTEL_READ])
         token_id = session.scalars(select(ApiToken.id)).one()
-        assert revoke_api_token(session, mine.id, token_id) is None
+        assert revoke_api_token(session, Actor.console(), mine.id, token_id) is None
     with transaction(session_factory) as session:
         assert authenticate_api_token(session, raw) is not None
 
@@ -93,7 +94,7 @@ def test_invalid_tokens_are_refused_naming_the_field(
             organisation_id=org.id,
             name=name,
             permissions=permissions,
-            created_by_user_id=None,
+            actor=Actor.console(),
             expires_in_days=days,
         )
     assert raised.value.field == field

@@ -18,6 +18,7 @@ from cyberdelta.assessment.models import Cycle
 from cyberdelta.benchmark import feedback_jobs
 from cyberdelta.benchmark.feedback_jobs import FeedbackRunError
 from cyberdelta.benchmark.models import BenchmarkPosition
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.i18n import language
@@ -128,9 +129,11 @@ def test_a_second_run_of_the_same_cycle_is_refused_while_one_is_active(
     with transaction(session_factory) as session:
         found = session.get(Cycle, cycle)
         assert found is not None
-        first = feedback_jobs.start_run(session, found, "ja", user_id=None).id  # queued, never enqueued
+        first = feedback_jobs.start_run(
+            session, found, "ja", actor=Actor.console()
+        ).id  # queued, never enqueued
     with pytest.raises(FeedbackRunError) as error, language("en"), transaction(session_factory) as session:
-        feedback_jobs.start_run(session, session.get(Cycle, cycle), "en", user_id=None)  # type: ignore[arg-type]
+        feedback_jobs.start_run(session, session.get(Cycle, cycle), "en", actor=Actor.console())  # type: ignore[arg-type]
     assert error.value.field == "cycle" and f"run {first}" in str(error.value)
     inspector(session_factory, client)
     refused = client.post(

@@ -18,6 +18,7 @@ from cyberdelta.assessment.workflow import Action
 from cyberdelta.benchmark.compute import load_submissions, recompute
 from cyberdelta.benchmark.models import BenchmarkPosition
 from cyberdelta.catalog.service import ensure_builtin_catalog
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.engine import transaction
 from tests.benchmark.conftest import World
 from tests.benchmark.test_versions import submit_all
@@ -49,7 +50,7 @@ def test_a_profile_changed_after_acceptance_leaves_the_firm_in_its_original_grou
         for assessment in session.scalars(select(Assessment).where(Assessment.cycle_id == cycle.id)):
             assert assessment.snapshot is not None
             assert assessment.snapshot["profile"]["custody_band"] == "large"
-            transitions.transition(session, assessment, Action.ACCEPT, user_id=None)
+            transitions.transition(session, assessment, Action.ACCEPT, actor=Actor.console())
         recompute(session, cycle)
         cycle_id = cycle.id
         assert "custody:large" in positions(session, cycle_id, firms[0])

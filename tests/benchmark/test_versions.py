@@ -30,6 +30,7 @@ from cyberdelta.benchmark.service import industry_view, where_you_stand
 from cyberdelta.benchmark.versions import Status, version_mapping
 from cyberdelta.catalog.models import CatalogVersion
 from cyberdelta.catalog.service import BUILTIN_KEY, builtin_document_bytes, import_catalog
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.permissions import Role
 from tests.benchmark.conftest import World
@@ -85,8 +86,10 @@ def submit_all(session: Session, cycle: Cycle, organisations: Iterable[int]) -> 
             for c in assessment_service.view_of(session, assessment).controls
         }
         assessment_service.apply_rows(session, assessment, rows, user_id=None)
-        transitions.transition(session, assessment, Action.REQUEST_REVIEW, user_id=None)
-        transitions.transition(session, assessment, Action.SIGN_OFF, user_id=None, user_name="Approver")
+        transitions.transition(session, assessment, Action.REQUEST_REVIEW, actor=Actor.console())
+        transitions.transition(
+            session, assessment, Action.SIGN_OFF, actor=Actor.console(), user_name="Approver"
+        )
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from cyberdelta.intel.publishing import import_objects
 from cyberdelta.intel.service import CollectionError
 from cyberdelta.intel.tlp import TLP2_MARKING_IDS, Tlp
 from cyberdelta.intel.wallet import SCO_TYPE
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.engine import transaction
 from tests.intel.attack_factories import LAZARUS, attack_bundle, misp_event, opencti_bundle
 from tests.intel.stix_factories import ROOT, make_hub, taxii_headers
@@ -58,13 +59,28 @@ def test_attack_and_opencti_bundles_are_stored_and_served(
     hub = make_hub(session_factory)
     with transaction(session_factory) as session:
         attack = import_objects(
-            session, "crypto", "crypto-isac", read_objects(as_bytes(attack_bundle())), full_validation=True
+            session,
+            "crypto",
+            "crypto-isac",
+            read_objects(as_bytes(attack_bundle())),
+            full_validation=True,
+            actor=Actor.console(),
         )
         opencti = import_objects(
-            session, "crypto", "exchange-a", read_objects(as_bytes(opencti_bundle())), full_validation=True
+            session,
+            "crypto",
+            "exchange-a",
+            read_objects(as_bytes(opencti_bundle())),
+            full_validation=True,
+            actor=Actor.console(),
         )
         misp = import_objects(
-            session, "crypto", "exchange-a", read_objects(as_bytes(misp_event())), full_validation=True
+            session,
+            "crypto",
+            "exchange-a",
+            read_objects(as_bytes(misp_event())),
+            full_validation=True,
+            actor=Actor.console(),
         )
         assert (attack.success_count, attack.failure_count) == (6, 0)
         assert (opencti.success_count, opencti.failure_count) == (1, 1)
@@ -85,6 +101,6 @@ def test_attack_and_opencti_bundles_are_stored_and_served(
 def test_import_names_the_unknown_collection_or_organisation(session_factory: sessionmaker[Session]) -> None:
     make_hub(session_factory)
     with transaction(session_factory) as session, pytest.raises(CollectionError, match=r"^collection:"):
-        import_objects(session, "nope", "exchange-a", [], full_validation=True)
+        import_objects(session, "nope", "exchange-a", [], full_validation=True, actor=Actor.console())
     with transaction(session_factory) as session, pytest.raises(CollectionError, match=r"^organisation:"):
-        import_objects(session, "crypto", "nope", [], full_validation=True)
+        import_objects(session, "crypto", "nope", [], full_validation=True, actor=Actor.console())

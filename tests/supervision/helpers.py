@@ -8,6 +8,7 @@ from cyberdelta.assessment import service, transitions
 from cyberdelta.assessment.models import Cycle
 from cyberdelta.assessment.service import ResponseInput
 from cyberdelta.assessment.workflow import Action
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.engine import transaction
 
 
@@ -22,6 +23,8 @@ def submit(factory: sessionmaker[Session], organisation_id: int, cycle_id: int, 
             for c in service.view_of(session, assessment).controls
         }
         service.apply_rows(session, assessment, rows, user_id=None)
-        transitions.transition(session, assessment, Action.REQUEST_REVIEW, user_id=None)
-        transitions.transition(session, assessment, Action.SIGN_OFF, user_id=None, user_name="Approver")
+        transitions.transition(session, assessment, Action.REQUEST_REVIEW, actor=Actor.console())
+        transitions.transition(
+            session, assessment, Action.SIGN_OFF, actor=Actor.console(), user_name="Approver"
+        )
         return assessment.id

@@ -22,6 +22,7 @@ from cyberdelta.app import create_app
 from cyberdelta.assessment import service as assessment_service
 from cyberdelta.assessment.models import Cycle
 from cyberdelta.catalog.service import ensure_builtin_catalog
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.platform.db.base import utcnow
 from cyberdelta.platform.db.engine import transaction
@@ -48,6 +49,7 @@ def open_cycle(session: Session, name: str, participants: list[int], opens: date
         closes_on=closes,
         participant_ids=participants,
         remind_days_before=14,
+        actor=Actor.console(),
     )
 
 
@@ -100,7 +102,7 @@ def test_reminders_are_emailed_to_the_members_who_work_on_the_assessment_once_pe
         make_member(session, nobody, Role.VIEWER, "viewer@nobody.example")
         cycle = open_cycle(session, "2027", [sakura.id, nobody.id], date(2027, 4, 1), CLOSES).id
     with transaction(session_factory) as session:
-        outcome = reminders.send_reminders(session, configured, today)
+        outcome = reminders.send_reminders(session, configured, today, actor=Actor.console())
     assert [(due.organisation.id, count) for due, count in outcome.sent] == [(sakura.id, 3)]
     assert [due.organisation.id for due in outcome.no_recipients] == [nobody.id] and not outcome.failed
     recipients = sorted(rcpt for rcpts, _message in inbox.messages for rcpt in rcpts)
@@ -111,7 +113,9 @@ def test_reminders_are_emailed_to_the_members_who_work_on_the_assessment_once_pe
     assert "Firm 0" in text and "取引所0" in text and "10 days left" in text and "提出されていません" in text
     assert f"{configured.base_url}/cycles" in text
     with transaction(session_factory) as session:
-        again = reminders.send_reminders(session, configured, today + timedelta(days=1))
+        again = reminders.send_reminders(
+            session, configured, today + timedelta(days=1), actor=Actor.console()
+        )
         assert again.sent == [] and len(inbox.messages) == 3
         assert reminders.reminded_on(session, cycle) == {sakura.id: today}
         audited = session.scalars(select(AuditEntry).where(AuditEntry.action == "cycle.reminder_sent")).all()
@@ -132,7 +136,9 @@ def test_each_member_gets_the_reminder_in_the_language_they_chose(
             tenancy.set_email_language(session, make_member(session, sakura, role, email), chosen)
         open_cycle(session, "2027", [sakura.id], date(2027, 4, 1), CLOSES)
     with transaction(session_factory) as session:
-        reminders.send_reminders(session, with_smtp(settings, port), CLOSES - timedelta(days=10))
+        reminders.send_reminders(
+            session, with_smtp(settings, port), CLOSES - timedelta(days=10), actor=Actor.console()
+        )
     received = {rcpts[0]: message for rcpts, message in inbox.messages}
     japanese, english, both = (received[f"{who}@sakura.example"] for who in ("ja", "en", "both"))
     assert japanese["Content-Language"] == "ja" and "取引所0" in text_of(japanese)
@@ -163,7 +169,9 @@ def test_two_senders_at_once_email_a_participant_once(
     def sender(name: str) -> None:
         try:
             with transaction(session_factory) as session:
-                outcomes[name] = reminders.send_reminders(session, configured, CLOSES, via=name)
+                outcomes[name] = reminders.send_reminders(
+                    session, configured, CLOSES, via=name, actor=Actor.console()
+                )
                 if name == "first":
                     first_sent.set()
                     release_first.wait(10)
@@ -219,13 +227,15 @@ def test_without_smtp_nothing_is_sent_or_recorded_and_a_refusing_server_is_repor
         make_member(session, firm, Role.SECURITY_OFFICER)
         open_cycle(session, "2027", [firm.id], date(2027, 4, 1), CLOSES)
     with pytest.raises(reminders.ReminderError) as error, transaction(session_factory) as session:
-        reminders.send_reminders(session, settings, CLOSES)
+        reminders.send_reminders(session, settings, CLOSES, actor=Actor.console())
     assert error.value.field == "smtp" and "CYBERDELTA_SMTP_HOST" in str(error.value)
     with socket.socket() as probe:  # a port where nothing listens
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
     with transaction(session_factory) as session:
-        outcome = reminders.send_reminders(session, with_smtp(settings, closed), CLOSES)
+        outcome = reminders.send_reminders(
+            session, with_smtp(settings, closed), CLOSES, actor=Actor.console()
+        )
     assert [due.organisation.id for due, _error in outcome.failed] == [firm.id] and outcome.sent == []
     with transaction(session_factory) as session:
         assert session.scalar(select(func.count()).select_from(ReminderSent)) == 0

@@ -12,6 +12,7 @@ from cyberdelta.assessment import transitions
 from cyberdelta.assessment.models import Assessment, Cycle
 from cyberdelta.benchmark.models import BenchmarkFigure
 from cyberdelta.catalog.service import ensure_builtin_catalog
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
@@ -92,7 +93,7 @@ def test_one_cycle_from_opening_to_accepted_benchmarks(
     with transaction(session_factory) as session:
         old = session.get(Assessment, returned_id)
         assert old is not None and old.state == "returned"
-        fresh = transitions.reopen(session, old, user_id=None)
+        fresh = transitions.reopen(session, old, actor=Actor.console())
         assert fresh.revision == 2
     ids[participants[0]] = submit(session_factory, participants[0], cycle_id, 2)
 

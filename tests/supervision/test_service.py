@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cyberdelta.assessment.models import Cycle
 from cyberdelta.assessment.workflow import Action
 from cyberdelta.catalog.service import ensure_builtin_catalog
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.supervision import service
@@ -30,6 +31,7 @@ def open_2027(session: Session, participants: list[int], **changes: object) -> C
         "closes_on": date(2027, 6, 30),
         "participant_ids": participants,
         "remind_days_before": 14,
+        "actor": Actor.console(),
     } | changes
     return service.open_cycle(session, **arguments)  # type: ignore[arg-type]
 
@@ -135,16 +137,18 @@ def test_a_read_is_audited_and_a_return_keeps_comments_per_control(
         cycle_id = open_2027(session, [organisation]).id
     assessment_id = submit(session_factory, organisation, cycle_id, 2)
     with transaction(session_factory) as session:
-        service.read_submission(session, assessment_id, user_id=None)
+        service.read_submission(session, assessment_id, actor=Actor.console())
         reads = session.scalars(
             select(AuditEntry).where(AuditEntry.action == "assessment.read_by_supervisor")
         ).all()
         assert [(r.object_id, r.organisation_id) for r in reads] == [(str(assessment_id), organisation)]
     with pytest.raises(SupervisionError) as error, transaction(session_factory) as session:
-        service.review(session, assessment_id, Action.RETURN, user_id=None)
+        service.review(session, assessment_id, Action.RETURN, actor=Actor.console())
     assert error.value.field == "comment"
     with pytest.raises(SupervisionError) as error, transaction(session_factory) as session:
-        service.review(session, assessment_id, Action.RETURN, user_id=None, control_comments={"zz-9": "no"})
+        service.review(
+            session, assessment_id, Action.RETURN, actor=Actor.console(), control_comments={"zz-9": "no"}
+        )
     assert error.value.field == "control_id"
     with transaction(session_factory) as session:
         assert session.scalar(select(func.count()).select_from(ReviewComment)) == 0
@@ -152,7 +156,7 @@ def test_a_read_is_audited_and_a_return_keeps_comments_per_control(
             session,
             assessment_id,
             Action.RETURN,
-            user_id=None,
+            actor=Actor.console(),
             control_comments={"gv-1.1": "Show the policy."},
         )
     with transaction(session_factory) as session:

@@ -10,6 +10,7 @@ from cyberdelta.assessment import evidence, plan, service
 from cyberdelta.assessment.models import Assessment
 from cyberdelta.assessment.targets import Band, InherentRiskProfile
 from cyberdelta.catalog.service import ensure_builtin_catalog
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.base import utcnow
 from cyberdelta.tenancy.service import create_organisation, get_organisation_by_slug
 
@@ -48,8 +49,8 @@ def load_demo(session: Session) -> Assessment:
         organisation.id,
         url="https://example.jp/policies/security",
         title="情報セキュリティ規程",
-        user_id=None,
+        actor=Actor.console(),
     )
-    evidence.attach(session, assessment, link, [c.control_id for c in view.controls[:5]])
+    evidence.attach(session, Actor.console(), assessment, link, [c.control_id for c in view.controls[:5]])
     plan.refresh_plan(session, assessment)
     return assessment

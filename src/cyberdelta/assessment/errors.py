@@ -48,3 +48,10 @@ class FrozenError(AssessmentError):
     """The assessment is signed off (or accepted): nothing its signature covers may change."""
 
     status = 409
+
+
+class NothingToExportError(AssessmentError):
+    """The export would be empty where its standard requires content (an OSCAL POA&M needs at
+    least one ``poam-item``)."""
+
+    status = 409

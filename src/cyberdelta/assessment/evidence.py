@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 from cyberdelta.assessment import service
 from cyberdelta.assessment.errors import AssessmentError, NotFoundError
 from cyberdelta.assessment.models import Assessment, Evidence, EvidenceUse, Response
+from cyberdelta.platform.actor import Actor
+from cyberdelta.platform.audit.service import audit
 from cyberdelta.platform.i18n import gettext as _
 
 OOXML = {
@@ -92,8 +94,9 @@ def add_file(
     title: str,
     max_bytes: int,
     data_dir: Path,
-    user_id: int | None,
+    actor: Actor,
 ) -> Evidence:
+    """Store an uploaded file as evidence (kept by its SHA-256); audited as ``assessment.evidence_added``."""
     if not data:
         raise AssessmentError("file", _("the file is empty"))
     if len(data) > max_bytes:
@@ -113,17 +116,37 @@ def add_file(
         content_type=media_type,
         size=len(data),
         sha256=digest,
-        created_by_user_id=user_id,
+        created_by_user_id=actor.user_id,
     )
     session.add(evidence)
     session.flush()
     _store_blob(data_dir, data, digest)
+    _audit_added(session, actor, evidence)
     return evidence
 
 
-def add_link(
-    session: Session, organisation_id: int, *, url: str, title: str, user_id: int | None
-) -> Evidence:
+def _audit_added(session: Session, actor: Actor, evidence: Evidence) -> None:
+    details = {
+        "kind": evidence.kind,
+        "title": evidence.title,
+        "filename": evidence.filename,
+        "size": evidence.size,
+        "sha256": evidence.sha256,
+        "url": evidence.url,
+    }
+    audit(
+        session,
+        actor,
+        "assessment.evidence_added",
+        organisation_id=evidence.organisation_id,
+        object_type="evidence",
+        object_id=evidence.id,
+        details={key: value for key, value in details.items() if value is not None},
+    )
+
+
+def add_link(session: Session, organisation_id: int, *, url: str, title: str, actor: Actor) -> Evidence:
+    """A link as evidence; audited as ``assessment.evidence_added``."""
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 2000:
@@ -133,10 +156,11 @@ def add_link(
         kind="link",
         title=_title(title, url),
         url=url,
-        created_by_user_id=user_id,
+        created_by_user_id=actor.user_id,
     )
     session.add(evidence)
     session.flush()
+    _audit_added(session, actor, evidence)
     return evidence
 
 
@@ -166,13 +190,16 @@ def _response(session: Session, assessment: Assessment, control_id: str) -> Resp
     return row
 
 
-def attach(session: Session, assessment: Assessment, evidence: Evidence, control_ids: Iterable[str]) -> int:
+def attach(
+    session: Session, actor: Actor, assessment: Assessment, evidence: Evidence, control_ids: Iterable[str]
+) -> int:
     """Attach one piece of evidence to several controls of an assessment (same organisation only,
-    and only while the assessment can still be changed)."""
+    and only while the assessment can still be changed); audited as ``assessment.evidence_attached``."""
     if evidence.organisation_id != assessment.organisation_id:
         raise NotFoundError(evidence.id)
     service.require_editable(assessment)
     count = 0
+    attached: list[str] = []
     for control_id in control_ids:
         row = _response(session, assessment, control_id)
         exists = session.scalar(
@@ -183,16 +210,66 @@ def attach(session: Session, assessment: Assessment, evidence: Evidence, control
         if exists is None:
             session.add(EvidenceUse(response_id=row.id, evidence_id=evidence.id))
             count += 1
+            attached.append(control_id)
     session.flush()
+    if attached:
+        _audit_use(session, actor, "assessment.evidence_attached", assessment, evidence, attached)
     return count
 
 
-def detach(session: Session, assessment: Assessment, evidence: Evidence, control_id: str) -> None:
+def detach(
+    session: Session, actor: Actor, assessment: Assessment, evidence: Evidence, control_id: str
+) -> None:
+    """Take a piece of evidence off one control; audited as ``assessment.evidence_detached``."""
+    if evidence.organisation_id != assessment.organisation_id:
+        raise NotFoundError(evidence.id)
     service.require_editable(assessment)
     row = _response(session, assessment, control_id)
-    session.execute(
+    result = session.execute(
         delete(EvidenceUse).where(EvidenceUse.response_id == row.id, EvidenceUse.evidence_id == evidence.id)
     )
+    if getattr(result, "rowcount", 0):
+        _audit_use(session, actor, "assessment.evidence_detached", assessment, evidence, [control_id])
+
+
+def _audit_use(
+    session: Session,
+    actor: Actor,
+    action: str,
+    assessment: Assessment,
+    evidence: Evidence,
+    controls: list[str],
+) -> None:
+    audit(
+        session,
+        actor,
+        action,
+        organisation_id=assessment.organisation_id,
+        object_type="evidence",
+        object_id=evidence.id,
+        details={"assessment": assessment.id, "revision": assessment.revision, "controls": controls},
+    )
+
+
+def download(
+    session: Session, actor: Actor, organisation_id: int, evidence_id: int, data_dir: Path
+) -> tuple[Evidence, Path]:
+    """The stored file of one of the organisation's pieces of evidence, for download; the read is
+    audited as ``assessment.evidence_downloaded``. A link, or a file whose blob is gone, is not found."""
+    evidence = get_evidence(session, organisation_id, evidence_id)
+    path = blob_path(data_dir, evidence.sha256) if evidence.kind == "file" and evidence.sha256 else None
+    if path is None or not path.exists():
+        raise NotFoundError(evidence_id)
+    audit(
+        session,
+        actor,
+        "assessment.evidence_downloaded",
+        organisation_id=organisation_id,
+        object_type="evidence",
+        object_id=evidence.id,
+        details={"sha256": evidence.sha256, "filename": evidence.filename},
+    )
+    return evidence, path
 
 
 def evidence_by_response(session: Session, assessment: Assessment) -> dict[int, list[Evidence]]:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cyberdelta.assessment import plan, service
+from cyberdelta.assessment.errors import NothingToExportError
 from cyberdelta.assessment.evidence import evidence_by_response
 from cyberdelta.assessment.models import Assessment
 from cyberdelta.assessment.oscal_export import (
@@ -23,6 +24,7 @@ from cyberdelta.assessment.oscal_export import (
 )
 from cyberdelta.assessment.spreadsheet import Row, SheetControl, read_workbook, write_workbook
 from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.tenancy.service import get_organisation
 
 
@@ -144,4 +146,11 @@ def export_assessment_results(
 
 
 def export_poam(session: Session, assessment: Assessment, now: datetime | None = None) -> dict[str, Any]:
-    return plan_of_action_and_milestones(oscal_document(session, assessment), now or utcnow())
+    """The OSCAL POA&M of the assessment's improvement plan; an empty plan (every control at its
+    target) is :class:`NothingToExportError` (OSCAL 1.1 POA&M: ``poam-items`` holds at least one)."""
+    document = oscal_document(session, assessment)
+    if not document.items:
+        raise NothingToExportError(
+            "poam", _("every control meets its target: the improvement plan has no item to export")
+        )
+    return plan_of_action_and_milestones(document, now or utcnow())

@@ -19,6 +19,8 @@ from cyberdelta.assessment.errors import NotFoundError
 from cyberdelta.assessment.models import Assessment, ReportJob
 from cyberdelta.assessment.plan import refresh_plan
 from cyberdelta.assessment.report import render_pdf
+from cyberdelta.platform.actor import Actor
+from cyberdelta.platform.audit.service import audit
 from cyberdelta.platform.db.base import utcnow
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.jobs import enqueue as enqueue_task
@@ -72,14 +74,24 @@ def run_report_job(database_url: str, data_dir: str, job_id: int) -> None:
 
 
 def start_report(
-    session: Session, settings: Settings, assessment: Assessment, language: Language
+    session: Session, settings: Settings, actor: Actor, assessment: Assessment, language: Language
 ) -> ReportJob:
-    """Create the job row (committed by the caller) — the task is enqueued by :func:`enqueue` after commit."""
+    """Create the job row (committed by the caller) — the task is enqueued by :func:`enqueue` after
+    commit; audited as ``assessment.report_requested`` (the download is audited as an export)."""
     job = ReportJob(
         organisation_id=assessment.organisation_id, assessment_id=assessment.id, language=language
     )
     session.add(job)
     session.flush()
+    audit(
+        session,
+        actor,
+        "assessment.report_requested",
+        organisation_id=assessment.organisation_id,
+        object_type="report_job",
+        object_id=job.id,
+        details={"assessment": assessment.id, "language": language},
+    )
     return job
 
 

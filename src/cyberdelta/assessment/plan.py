@@ -20,6 +20,8 @@ from cyberdelta.assessment import service
 from cyberdelta.assessment.errors import AssessmentError, ConflictError, NotFoundError
 from cyberdelta.assessment.gaps import find_gaps
 from cyberdelta.assessment.models import Assessment, ImprovementItem
+from cyberdelta.platform.actor import Actor
+from cyberdelta.platform.audit.service import audit
 from cyberdelta.platform.db.base import utcnow
 from cyberdelta.platform.i18n import gettext as _
 
@@ -119,6 +121,7 @@ def update_item(
     session: Session,
     item: ImprovementItem,
     *,
+    actor: Actor,
     owner: str,
     due_date: str,
     status: str,
@@ -150,6 +153,21 @@ def update_item(
     session.refresh(item)
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise ConflictError("item", _("Someone else changed this item; reload and try again."), item.version)
+    audit(
+        session,
+        actor,
+        "assessment.plan_item_updated",
+        organisation_id=item.organisation_id,
+        object_type="improvement_item",
+        object_id=item.id,
+        details={
+            "control_id": item.control_id,
+            "owner": item.owner,
+            "due_date": due_date.strip() or None,
+            "status": item.status,
+            "version": item.version,
+        },
+    )
     return item
 
 

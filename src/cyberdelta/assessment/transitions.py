@@ -18,7 +18,8 @@ from cyberdelta.assessment.errors import AssessmentError, NotFoundError
 from cyberdelta.assessment.evidence import evidence_by_response
 from cyberdelta.assessment.models import Assessment, EvidenceUse, Response, WorkflowEvent
 from cyberdelta.assessment.workflow import Action, State, TransitionError, next_state
-from cyberdelta.platform.audit.service import record
+from cyberdelta.platform.actor import Actor
+from cyberdelta.platform.audit.service import audit
 from cyberdelta.platform.db.base import utcnow
 from cyberdelta.platform.i18n import gettext as _
 
@@ -70,11 +71,13 @@ def transition(
     assessment: Assessment,
     action: Action,
     *,
-    user_id: int | None,
+    actor: Actor,
     user_name: str | None = None,
     comment: str = "",
 ) -> Assessment:
-    """Apply ``action``; raises :class:`TransitionError` or :class:`AssessmentError` and changes nothing."""
+    """Apply ``action`` for ``actor`` (audited as ``assessment.<action>``); raises
+    :class:`TransitionError` or :class:`AssessmentError` and changes nothing."""
+    user_id = actor.user_id
     current = State(assessment.state)
     target = next_state(current, action)
     if action is Action.SIGN_OFF:
@@ -116,20 +119,20 @@ def transition(
             comment=comment,
         )
     )
-    record(
+    audit(
         session,
-        action=f"assessment.{action.value}",
-        actor_user_id=user_id,
+        actor,
+        f"assessment.{action.value}",
         organisation_id=assessment.organisation_id,
         object_type="assessment",
-        object_id=str(assessment.id),
+        object_id=assessment.id,
         details={"from": current.value, "to": target.value, "revision": assessment.revision},
     )
     session.flush()
     return assessment
 
 
-def reopen(session: Session, returned: Assessment, *, user_id: int | None) -> Assessment:
+def reopen(session: Session, returned: Assessment, *, actor: Actor) -> Assessment:
     """A new draft revision copying the returned one's answers and evidence; the old one is kept."""
     if returned.state != State.RETURNED:
         raise AssessmentError("state", _("Only a returned assessment can be reopened."))
@@ -163,13 +166,13 @@ def reopen(session: Session, returned: Assessment, *, user_id: int | None) -> As
         session.flush()
         for use in session.scalars(select(EvidenceUse).where(EvidenceUse.response_id == row.id)):
             session.add(EvidenceUse(response_id=copy.id, evidence_id=use.evidence_id))
-    record(
+    audit(
         session,
-        action="assessment.reopen",
-        actor_user_id=user_id,
+        actor,
+        "assessment.reopen",
         organisation_id=fresh.organisation_id,
         object_type="assessment",
-        object_id=str(fresh.id),
+        object_id=fresh.id,
         details={"previous": returned.id, "revision": fresh.revision},
     )
     session.flush()

@@ -16,12 +16,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy.orm import Session
 
 from cyberdelta.platform.audit import service
+from cyberdelta.platform.audit.checkpoint_keys import signing_key_from
 from cyberdelta.platform.audit.checkpoints import (
     Checkpoint,
     CheckpointVerification,
     append_checkpoint,
     create_checkpoint,
-    signing_key_from,
     verify_checkpoints,
 )
 from cyberdelta.platform.db.engine import transaction

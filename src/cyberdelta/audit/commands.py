@@ -12,12 +12,10 @@ from sqlalchemy.orm import Session
 from cyberdelta.audit import checkpointing
 from cyberdelta.platform import i18n
 from cyberdelta.platform.audit import service as audit
+from cyberdelta.platform.audit.checkpoint_keys import CheckpointKeyError, generate_key, load_public_key
 from cyberdelta.platform.audit.checkpoints import (
     CheckpointFormatError,
-    CheckpointKeyError,
     CheckpointVerification,
-    generate_key,
-    load_public_key,
     read_checkpoint_file,
 )
 from cyberdelta.platform.console import UserError

@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from cyberdelta.auth.tokens import create_api_token
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.i18n import gettext as _
-from cyberdelta.tenancy.commands import _cli_audit, _organisation, _print, _unit
+from cyberdelta.tenancy.commands import _organisation, _print, _unit
 from cyberdelta.tenancy.permissions import Permission, parse_permission
 from cyberdelta.tenancy.service import TenancyError
 
@@ -37,15 +38,12 @@ def token_create(
     _config, session = _unit()
     with session, session.begin():
         organisation = _organisation(session, org)
-        token, raw = create_api_token(
+        _token, raw = create_api_token(
             session,
             organisation_id=organisation.id,
             name=name,
             permissions=parsed,
-            created_by_user_id=None,
+            actor=Actor.console(),
             expires_in_days=expires,
-        )
-        _cli_audit(
-            session, "auth.token_created", organisation.id, token_id=token.id, permissions=token.permissions
         )
     _print(raw)

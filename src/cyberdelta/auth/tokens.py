@@ -21,6 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cyberdelta.auth.models import ApiToken
+from cyberdelta.platform.actor import Actor
+from cyberdelta.platform.audit.service import audit
 from cyberdelta.platform.db.base import utcnow
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.secrets import digest, new_token
@@ -49,10 +51,12 @@ def create_api_token(
     organisation_id: int,
     name: str,
     permissions: Iterable[Permission],
-    created_by_user_id: int | None,
+    actor: Actor,
     expires_in_days: int | None,
 ) -> tuple[ApiToken, str]:
-    """Create a token; returns the row and the raw token, which is never retrievable again."""
+    """Create a token for ``actor`` (its creator: a person, or the console); returns the row and the
+    raw token, which is never retrievable again. Audited as ``auth.token_created``."""
+    created_by_user_id = actor.user_id
     chosen = sorted({Permission(item).value for item in permissions})
     if not chosen:
         raise TenancyError("permissions", _("choose at least one permission"))
@@ -98,6 +102,15 @@ def create_api_token(
     )
     session.add(token)
     session.flush()
+    audit(
+        session,
+        actor,
+        "auth.token_created",
+        object_type="api_token",
+        object_id=token.id,
+        organisation_id=organisation_id,
+        details={"permissions": token.permissions},
+    )
     return token, raw
 
 
@@ -165,11 +178,19 @@ def tokens_of(session: Session, organisation_id: int) -> list[ApiToken]:
     )
 
 
-def revoke_api_token(session: Session, organisation_id: int, token_id: int) -> ApiToken | None:
+def revoke_api_token(session: Session, actor: Actor, organisation_id: int, token_id: int) -> ApiToken | None:
     """Revoke one of the acting organisation's tokens; None when it has no such token."""
     token = session.scalar(
         select(ApiToken).where(ApiToken.id == token_id, ApiToken.organisation_id == organisation_id)
     )
     if token is not None and token.revoked_at is None:
         token.revoked_at = utcnow()
+        audit(
+            session,
+            actor,
+            "auth.token_revoked",
+            object_type="api_token",
+            object_id=token.id,
+            organisation_id=organisation_id,
+        )
     return token

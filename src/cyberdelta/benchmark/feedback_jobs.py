@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from cyberdelta.assessment.models import Cycle
 from cyberdelta.benchmark import feedback
 from cyberdelta.benchmark.feedback_models import FeedbackRun
-from cyberdelta.platform.audit.service import record
+from cyberdelta.platform.actor import Actor
+from cyberdelta.platform.audit.service import audit
 from cyberdelta.platform.db.base import utcnow
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.errors import DomainError
@@ -65,7 +66,7 @@ def active_run(session: Session, cycle_id: int) -> FeedbackRun | None:
     return run
 
 
-def start_run(session: Session, cycle: Cycle, code: Language, *, user_id: int | None) -> FeedbackRun:
+def start_run(session: Session, cycle: Cycle, code: Language, *, actor: Actor) -> FeedbackRun:
     """A new run of the cycle (committed by the caller, then :func:`enqueue`), audited; refused
     while another run of the same cycle is queued or running (the unique ``active_cycle_id``
     refuses it at commit too, should two supervisors press the button at the same moment)."""
@@ -80,16 +81,17 @@ def start_run(session: Session, cycle: Cycle, code: Language, *, user_id: int | 
                 when=running.created_at.strftime("%Y-%m-%d %H:%M UTC"),
             ),
         )
-    run = FeedbackRun(cycle_id=cycle.id, active_cycle_id=cycle.id, language=code, started_by_user_id=user_id)
+    run = FeedbackRun(
+        cycle_id=cycle.id, active_cycle_id=cycle.id, language=code, started_by_user_id=actor.user_id
+    )
     session.add(run)
     session.flush()
-    record(
+    audit(
         session,
-        action="benchmark.feedback_start",
-        actor_user_id=user_id,
-        organisation_id=None,
+        actor,
+        "benchmark.feedback_start",
         object_type="benchmark_feedback_run",
-        object_id=str(run.id),
+        object_id=run.id,
         details={"cycle_id": cycle.id, "language": code},
     )
     return run
@@ -127,14 +129,13 @@ def file_path(data_dir: Path, run: FeedbackRun, name: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def record_download(session: Session, run: FeedbackRun, name: str, *, user_id: int | None) -> None:
-    record(
+def record_download(session: Session, run: FeedbackRun, name: str, *, actor: Actor) -> None:
+    audit(
         session,
-        action="benchmark.feedback_download",
-        actor_user_id=user_id,
-        organisation_id=None,
+        actor,
+        "benchmark.feedback_download",
         object_type="benchmark_feedback_run",
-        object_id=str(run.id),
+        object_id=run.id,
         details={"cycle_id": run.cycle_id, "file": name},
     )
 

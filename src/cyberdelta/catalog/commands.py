@@ -14,12 +14,13 @@ from sqlalchemy import Engine
 from cyberdelta.catalog import service as catalog_service
 from cyberdelta.catalog.diff import diff_catalogs
 from cyberdelta.catalog.oscal_document import read_catalog
+from cyberdelta.catalog.publishing import publish_catalog
 from cyberdelta.catalog.spreadsheet import catalog_workbook
 from cyberdelta.platform import i18n
-from cyberdelta.platform.console import UserError, engine_for, err, out, settings
+from cyberdelta.platform.actor import Actor
+from cyberdelta.platform.console import UserError, err, out, settings, upgraded_engine
 from cyberdelta.platform.console import read_file as _read_file
 from cyberdelta.platform.db.engine import make_session_factory, transaction
-from cyberdelta.platform.db.migrate import upgrade
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.settings import Settings
 
@@ -28,18 +29,18 @@ catalog_app = typer.Typer(help="Control catalogs (OSCAL).", no_args_is_help=True
 
 def prepared_engine(config: Settings) -> Engine:
     """An engine on an up-to-date schema with the built-in catalog loaded."""
-    engine = engine_for(config)
-    upgrade(engine)
+    return upgraded_engine(config, prepare=_load_builtin_catalog)
+
+
+def _load_builtin_catalog(engine: Engine) -> None:
     with transaction(make_session_factory(engine)) as session:
         catalog_service.ensure_builtin_catalog(session)
-    return engine
 
 
 @catalog_app.command("list")
 def catalog_list() -> None:
     """List every catalog and its published versions."""
-    engine = engine_for(settings())
-    upgrade(engine)
+    engine = upgraded_engine(settings())
     with transaction(make_session_factory(engine)) as session:
         rows = catalog_service.list_versions(session)
     table = Table(_("Catalog"), _("Version"), _("Controls"), _("Title"), _("Imported"))
@@ -58,11 +59,10 @@ def catalog_import(
     """Import an OSCAL 1.x catalog as a new published version (all or nothing)."""
     config = settings()
     data = _read_file(file)
-    engine = engine_for(config)
-    upgrade(engine)
+    engine = upgraded_engine(config)
     with transaction(make_session_factory(engine)) as session:
-        version = catalog_service.import_catalog(
-            session, data, file.name, max_bytes=config.max_upload_bytes, key=key
+        version = publish_catalog(
+            session, Actor.console(), data, file.name, max_bytes=config.max_upload_bytes, key=key
         )
         summary = (version.catalog.key, version.version, version.control_count)
     out.print(
@@ -86,8 +86,7 @@ def catalog_export(
     """Export a catalog version as OSCAL JSON/YAML or as an Excel workbook."""
     if format not in ("oscal-json", "oscal-yaml", "xlsx"):
         raise UserError(_("Unknown format %(format)s: use oscal-json, oscal-yaml or xlsx", format=format))
-    engine = engine_for(settings())
-    upgrade(engine)
+    engine = upgraded_engine(settings())
     with transaction(make_session_factory(engine)) as session:
         document = catalog_service.export_document(
             session, catalog_service.resolve_reference(session, catalog)
@@ -115,8 +114,7 @@ def _load_for_diff(reference: str, config: Settings) -> dict[str, Any]:
     if path.is_file():
         document = read_catalog(_read_file(path), path.name, config.max_upload_bytes)
     else:
-        engine = engine_for(config)
-        upgrade(engine)
+        engine = upgraded_engine(config)
         with transaction(make_session_factory(engine)) as session:
             document = catalog_service.export_document(
                 session, catalog_service.resolve_reference(session, reference)

@@ -10,10 +10,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from cyberdelta.platform import i18n
-from cyberdelta.platform.console import UserError, engine_for, err, out, settings
+from cyberdelta.platform.console import UserError, err, out, settings, upgraded_engine
 from cyberdelta.platform.console import read_file as _read_file
 from cyberdelta.platform.db.engine import make_session_factory, transaction
-from cyberdelta.platform.db.migrate import upgrade
 from cyberdelta.platform.i18n import gettext as _
 
 intel_app = typer.Typer(help="Threat-intelligence hub (STIX 2.1 / TAXII 2.1).", no_args_is_help=True)
@@ -30,18 +29,19 @@ def intel_collection_create(
     public: Annotated[bool, typer.Option(help="Let anonymous clients read its TLP:CLEAR objects.")] = False,
 ) -> None:
     """Create a TAXII collection open to every member organisation (audited)."""
+    from cyberdelta.intel import collection_admin
     from cyberdelta.intel import service as intel_service
     from cyberdelta.intel.tlp import Tlp
-    from cyberdelta.platform.audit.service import record
+    from cyberdelta.platform.actor import Actor
 
     if default_tlp not in {level.value for level in Tlp}:
         raise UserError(_("default-tlp: use clear, green, amber, amber+strict or red"))
-    engine = engine_for(settings())
-    upgrade(engine)
+    engine = upgraded_engine(settings())
     with transaction(make_session_factory(engine)) as session:
         try:
-            collection = intel_service.create_collection(
+            collection = collection_admin.create(
                 session,
+                Actor.console(),
                 title=title,
                 title_ja=title_ja,
                 alias=alias,
@@ -51,22 +51,6 @@ def intel_collection_create(
         except intel_service.CollectionError as error:
             raise UserError(str(error)) from None
         identifier = collection.id
-        record(
-            session,
-            action="intel.collection_created",
-            actor_user_id=None,
-            organisation_id=None,
-            object_type="intel_collection",
-            object_id=identifier,
-            details={
-                "title": title,
-                "title_ja": title_ja,
-                "alias": alias,
-                "default_tlp": default_tlp,
-                "public_read": public,
-                "via": "cli",
-            },
-        )
     out.print(_("Created collection %(id)s.", id=identifier))
 
 
@@ -77,8 +61,7 @@ def intel_collections() -> None:
 
     from cyberdelta.intel.models import IntelCollection
 
-    engine = engine_for(settings())
-    upgrade(engine)
+    engine = upgraded_engine(settings())
     with transaction(make_session_factory(engine)) as session:
         rows = list(session.scalars(select(IntelCollection).order_by(IntelCollection.created_at)))
     table = Table("id", _("Alias"), _("Title"), "TLP", _("Public"))
@@ -110,12 +93,12 @@ def intel_grant(
 ) -> None:
     """Grant one organisation read/write on a collection (audited; ``--no-members`` closes it to the
     others)."""
+    from cyberdelta.intel import collection_admin
     from cyberdelta.intel import service as intel_service
-    from cyberdelta.platform.audit.service import record
+    from cyberdelta.platform.actor import Actor
     from cyberdelta.tenancy.service import get_organisation_by_slug
 
-    engine = engine_for(settings())
-    upgrade(engine)
+    engine = upgraded_engine(settings())
     with transaction(make_session_factory(engine)) as session:
         found = intel_service.find_collection(session, collection)
         if found is None:
@@ -123,19 +106,8 @@ def intel_grant(
         member = get_organisation_by_slug(session, organisation)
         if member is None:
             raise UserError(_("organisation: no organisation %(name)s", name=organisation))
-        intel_service.grant(session, found, member.id, can_read=read, can_write=write)
-        details: dict[str, object] = {"organisation": member.slug, "can_read": read, "can_write": write}
-        if members is not None:
-            found.members_read = found.members_write = members
-            details["members_read"] = details["members_write"] = members
-        record(
-            session,
-            action="intel.access_granted",
-            actor_user_id=None,
-            organisation_id=None,
-            object_type="intel_collection",
-            object_id=found.id,
-            details={**details, "via": "cli"},
+        collection_admin.grant(
+            session, Actor.console(), found, member, can_read=read, can_write=write, members=members
         )
     out.print(
         _(
@@ -156,6 +128,7 @@ def intel_import(
     from cyberdelta.intel.imports import ImportFormatError, read_objects
     from cyberdelta.intel.publishing import import_objects
     from cyberdelta.intel.service import CollectionError
+    from cyberdelta.platform.actor import Actor
 
     config = settings()
     data = _read_file(file)
@@ -163,12 +136,16 @@ def intel_import(
         objects = read_objects(data)
     except ImportFormatError as error:
         raise UserError(str(error)) from None
-    engine = engine_for(config)
-    upgrade(engine)
+    engine = upgraded_engine(config)
     with transaction(make_session_factory(engine)) as session:
         try:
             status = import_objects(
-                session, collection, organisation, objects, full_validation=config.intel_validation == "full"
+                session,
+                collection,
+                organisation,
+                objects,
+                full_validation=config.intel_validation == "full",
+                actor=Actor.console(),
             )
         except CollectionError as error:
             raise UserError(str(error)) from None

@@ -13,6 +13,7 @@ a status read once the envelope is older than :data:`RECOVER_AFTER`, takes it up
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import uuid
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ from cyberdelta.intel.store import lock_collection
 from cyberdelta.intel.timestamps import now_us
 from cyberdelta.intel.tlp import Reader
 from cyberdelta.intel.validation_pool import envelope_problems
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.base import utcnow
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.jobs import enqueue as enqueue_task
@@ -146,7 +148,8 @@ def store_held(factory: sessionmaker[Session], status_id: str, workers: int) -> 
             collection,
             objects,
             full_validation=full,
-            request_id=request_id,
+            # The worker stores it; the entry keeps the id of the request that sent it.
+            actor=dataclasses.replace(Actor.job(), request_id=request_id),
             problems=problems,
             pending=status,
         )

@@ -18,7 +18,8 @@ from cyberdelta.intel.caller import Caller
 from cyberdelta.intel.models import IntelCollection, IntelStatus
 from cyberdelta.intel.store import ANONYMOUS_PROPERTY, Publication, add_objects
 from cyberdelta.intel.validation import OBSERVABLE_TYPES
-from cyberdelta.platform.audit import service as audit
+from cyberdelta.platform.actor import Actor
+from cyberdelta.platform.audit.service import audit
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
 
 # STIX 2.1 §2.9: UUIDv5 namespace for identifiers derived from names; ours for organisation identities.
@@ -81,21 +82,22 @@ def publication_for(session: Session, caller: Caller, *, full_validation: bool) 
 
 def record_publication(
     session: Session,
+    actor: Actor,
     caller: Caller,
     collection: IntelCollection,
     status: IntelStatus,
     publication: Publication,
-    request_id: str | None,
 ) -> None:
-    """The audit entry of one publication: the only place that links an anonymous object to its author."""
-    audit.record(
+    """The audit entry of one publication: the only place that links an anonymous object to its
+    author (the publishing organisation, whoever stores the envelope: a request or the worker)."""
+    audit(
         session,
-        action="intel.publish",
-        actor_user_id=caller.user_id,
+        actor,
+        "intel.publish",
+        user_id=actor.user_id if actor.user_id is not None else caller.user_id,
         organisation_id=caller.organisation_id,
         object_type="intel_status",
         object_id=status.id,
-        request_id=request_id,
         details={
             "collection": collection.id,
             "success_count": status.success_count,
@@ -112,8 +114,8 @@ def publish(
     objects: Sequence[object],
     *,
     full_validation: bool,
+    actor: Actor,
     anonymous: bool = False,
-    request_id: str | None = None,
     problems: Sequence[str | None] | None = None,
     pending: IntelStatus | None = None,
 ) -> IntelStatus:
@@ -127,7 +129,7 @@ def publish(
     publication.problems = problems
     publication.status = pending
     status = add_objects(session, collection, objects, publication)
-    record_publication(session, caller, collection, status, publication, request_id)
+    record_publication(session, actor, caller, collection, status, publication)
     return status
 
 
@@ -138,8 +140,9 @@ def import_objects(
     objects: Sequence[object],
     *,
     full_validation: bool,
+    actor: Actor,
 ) -> IntelStatus:
-    """Store imported objects as published by an organisation (the CLI and import page use this)."""
+    """Store imported objects as published by an organisation (the ``intel import`` command)."""
     from cyberdelta.intel.service import CollectionError, find_collection
     from cyberdelta.intel.tlp import Reader
 
@@ -150,4 +153,4 @@ def import_objects(
     if organisation is None:
         raise CollectionError(f"organisation: no organisation {organisation_slug!r}")
     caller = Caller(reader=Reader(organisation.id, organisation.kind), read=True, write=True)
-    return publish(session, caller, collection, objects, full_validation=full_validation)
+    return publish(session, caller, collection, objects, full_validation=full_validation, actor=actor)

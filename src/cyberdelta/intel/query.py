@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, aliased
 from cyberdelta.intel.models import IntelObject
 from cyberdelta.intel.store import lock_collection, refresh_latest
 from cyberdelta.intel.tlp import Reader, visible_clause
+from cyberdelta.platform.actor import Actor
+from cyberdelta.platform.audit.service import audit
 from cyberdelta.platform.errors import DomainError
 
 
@@ -154,9 +156,16 @@ def read_page(session: Session, collection_id: str, reader: Reader, query: Objec
 
 
 def delete_versions(
-    session: Session, collection_id: str, reader: Reader, query: ObjectFilter, *, any_publisher: bool
+    session: Session,
+    actor: Actor,
+    collection_id: str,
+    reader: Reader,
+    query: ObjectFilter,
+    *,
+    any_publisher: bool,
 ) -> int:
-    """Delete the matching versions of one object (TAXII 2.1 §5.7) that the caller may delete.
+    """Delete the matching versions of one object (TAXII 2.1 §5.7) that the caller may delete;
+    audited as ``intel.object_deleted`` with the versions that went.
 
     Without ``any_publisher`` (intel:admin) only versions published by the caller's organisation go.
     """
@@ -164,10 +173,22 @@ def delete_versions(
     statement = _filtered(collection_id, reader, query).with_only_columns(IntelObject.id)
     if not any_publisher:
         statement = statement.where(IntelObject.publisher_organisation_id == reader.organisation_id)
-    doomed = list(session.scalars(statement))
+    doomed = list(session.execute(statement.add_columns(IntelObject.stix_id, IntelObject.version)))
     if not doomed:
         return 0
-    session.execute(delete(IntelObject).where(IntelObject.id.in_(doomed)))
+    session.execute(delete(IntelObject).where(IntelObject.id.in_([row[0] for row in doomed])))
     for stix_id in set(query.ids):
         refresh_latest(session, collection_id, stix_id)
+    audit(
+        session,
+        actor,
+        "intel.object_deleted",
+        object_type="intel_collection",
+        object_id=collection_id,
+        details={
+            "objects": sorted({str(row[1]) for row in doomed}),
+            "versions": sorted(str(row[2]) for row in doomed),
+            "any_publisher": any_publisher,
+        },
+    )
     return len(doomed)

@@ -3,6 +3,7 @@ of work on an up-to-date schema, files read with a clear error."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from cyberdelta.platform.db.engine import make_engine, make_session_factory
 from cyberdelta.platform.db.migrate import upgrade
+from cyberdelta.platform.db.schema_lock import schema_lock
 from cyberdelta.platform.errors import DomainError
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.settings import Settings
@@ -36,10 +38,14 @@ def engine_for(config: Settings) -> Engine:
     return make_engine(config.resolved_database_url)
 
 
-def upgraded_engine(config: Settings) -> Engine:
-    """An engine on an up-to-date schema."""
+def upgraded_engine(config: Settings, prepare: Callable[[Engine], None] | None = None) -> Engine:
+    """An engine on an up-to-date schema, ``prepare`` run on it too; one process at a time
+    migrates and prepares (platform/db/schema_lock.py)."""
     engine = engine_for(config)
-    upgrade(engine)
+    with schema_lock(engine):
+        upgrade(engine)
+        if prepare is not None:
+            prepare(engine)
     return engine
 
 

@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from cyberdelta.catalog.commands import prepared_engine
 from cyberdelta.platform import i18n
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.console import UserError, err, out, settings
 from cyberdelta.platform.db.engine import make_session_factory, transaction
 from cyberdelta.platform.i18n import gettext as _
@@ -38,7 +39,7 @@ def cycle_remind(
     engine = prepared_engine(config)
     try:
         with transaction(make_session_factory(engine)) as session:
-            outcome = send_reminders(session, config, day, via="cli")
+            outcome = send_reminders(session, config, day, actor=Actor.console(), via="cli")
     except ReminderError as error:
         raise UserError(str(error)) from None
     for due, count in outcome.sent:

@@ -31,7 +31,8 @@ from sqlalchemy.orm import Session
 
 from cyberdelta.assessment.models import Assessment, Cycle
 from cyberdelta.assessment.workflow import State
-from cyberdelta.platform.audit.service import record
+from cyberdelta.platform.actor import Actor
+from cyberdelta.platform.audit.service import audit
 from cyberdelta.platform.db.base import utcnow
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.i18n import gettext as _
@@ -171,7 +172,7 @@ def send_reminders(
     today: date,
     *,
     cycle_id: int | None = None,
-    user_id: int | None = None,
+    actor: Actor,
     via: str = "web",
 ) -> Outcome:
     """E-mail every due participant (of one cycle, or of every open cycle), record and audit each.
@@ -190,20 +191,20 @@ def send_reminders(
             with session.begin_nested():
                 # The record is written before the e-mails go: a sender running at the same moment
                 # waits on its unique key until this transaction ends, then finds it taken.
-                _claim(session, due, len(members), today, user_id)
+                _claim(session, due, len(members), today, actor.user_id)
                 send_messages(settings, [_message(settings, due, member, today) for member in members])
         except IntegrityError:
             continue  # another sender reminded this participant for this deadline
         except (smtplib.SMTPException, OSError) as error:  # the claim was rolled back with the savepoint
             outcome.failed.append((due, f"{type(error).__name__}: {error}"))
             continue
-        record(
+        audit(
             session,
-            action="cycle.reminder_sent",
-            actor_user_id=user_id,
+            actor,
+            "cycle.reminder_sent",
             organisation_id=due.organisation.id,
             object_type="assessment_cycle",
-            object_id=str(due.cycle.id),
+            object_id=due.cycle.id,
             details={"closes_on": due.schedule.closes_on.isoformat(), "recipients": len(members), "via": via},
         )
         outcome.sent.append((due, len(members)))
@@ -233,7 +234,9 @@ def send_due_reminders(settings: Settings, today: date | None = None) -> int:
         return 0
     try:
         with transaction(session_factory(settings.resolved_database_url)) as session:
-            outcome = send_reminders(session, settings, today or utcnow().date(), via="worker")
+            outcome = send_reminders(
+                session, settings, today or utcnow().date(), actor=Actor.job(), via="worker"
+            )
     except ReminderError as error:
         log.warning("reminders not sent: %s", error)
         return 0

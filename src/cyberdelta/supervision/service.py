@@ -21,7 +21,8 @@ from cyberdelta.assessment.models import Assessment, Cycle, Response, WorkflowEv
 from cyberdelta.assessment.service import LATEST, Latest, new_cycle
 from cyberdelta.assessment.workflow import Action, State
 from cyberdelta.catalog.models import CatalogVersion
-from cyberdelta.platform.audit.service import record
+from cyberdelta.platform.actor import Actor
+from cyberdelta.platform.audit.service import audit
 from cyberdelta.platform.errors import DomainError
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.supervision.models import CycleParticipant, CycleSchedule, ReviewComment
@@ -61,7 +62,7 @@ def open_cycle(
     participant_ids: Sequence[int],
     remind_days_before: int = 14,
     previous_cycle_id: int | Latest | None = LATEST,
-    user_id: int | None = None,
+    actor: Actor,
 ) -> Cycle:
     """Create a cycle with its schedule and participants (all checked before anything is written).
     Its year-over-year figures compare with ``previous_cycle_id``: the latest cycle unless said,
@@ -92,17 +93,16 @@ def open_cycle(
             opens_on=opens_on,
             closes_on=closes_on,
             remind_days_before=remind_days_before,
-            opened_by_user_id=user_id,
+            opened_by_user_id=actor.user_id,
         )
     )
     session.add_all(CycleParticipant(cycle_id=cycle.id, organisation_id=org_id) for org_id in chosen)
-    record(
+    audit(
         session,
-        action="cycle.open",
-        actor_user_id=user_id,
-        organisation_id=None,
+        actor,
+        "cycle.open",
         object_type="assessment_cycle",
-        object_id=str(cycle.id),
+        object_id=cycle.id,
         details={"name": name, "participants": len(chosen), "previous_cycle_id": cycle.previous_cycle_id},
     )
     session.flush()
@@ -233,16 +233,31 @@ def dashboard(session: Session, cycle: Cycle, today: date) -> list[ParticipantRo
     return rows
 
 
-def read_submission(session: Session, assessment_id: int, *, user_id: int | None) -> Assessment:
+def read_dashboard(session: Session, actor: Actor, cycle: Cycle, today: date) -> list[ParticipantRow]:
+    """:func:`dashboard` for the supervisor: every firm's state in the cycle is other
+    organisations' data, so the read is audited as ``cycle.dashboard_read``."""
+    rows = dashboard(session, cycle, today)
+    audit(
+        session,
+        actor,
+        "cycle.dashboard_read",
+        object_type="assessment_cycle",
+        object_id=cycle.id,
+        details={"participants": len(rows)},
+    )
+    return rows
+
+
+def read_submission(session: Session, assessment_id: int, *, actor: Actor) -> Assessment:
     """One submitted (or later) assessment for the supervisor, read-only; the read is audited."""
     assessment = transitions.submitted_for_review(session, assessment_id)
-    record(
+    audit(
         session,
-        action="assessment.read_by_supervisor",
-        actor_user_id=user_id,
+        actor,
+        "assessment.read_by_supervisor",
         organisation_id=assessment.organisation_id,
         object_type="assessment",
-        object_id=str(assessment.id),
+        object_id=assessment.id,
         details={"revision": assessment.revision},
     )
     session.flush()
@@ -254,7 +269,7 @@ def review(
     assessment_id: int,
     action_name: str,
     *,
-    user_id: int | None,
+    actor: Actor,
     comment: str = "",
     control_comments: Mapping[str, str] | None = None,
 ) -> Assessment:
@@ -276,7 +291,7 @@ def review(
                 raise SupervisionError(
                     control_id, _("longer than %(max)s characters", max=assessment_service.MAX_TEXT)
                 )
-    transitions.transition(session, assessment, action, user_id=user_id, comment=comment.strip())
+    transitions.transition(session, assessment, action, actor=actor, comment=comment.strip())
     if action is Action.RETURN:
         session.add_all(
             ReviewComment(assessment_id=assessment.id, control_id=key, comment=text)

@@ -1,6 +1,6 @@
 """``cyberdelta admin|org|member|token|audit`` commands (docs/accounts.md). Links and tokens are printed once.
 
-Each command is one transaction, audited with no acting user and ``via: cli``.
+Each command is one transaction, audited as the console's (``channel: cli``, no acting person).
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from cyberdelta.platform import console, i18n
-from cyberdelta.platform.audit import service as audit
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.console import out
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.settings import Settings
-from cyberdelta.tenancy import invitations, mail, service
-from cyberdelta.tenancy.models import Organisation
+from cyberdelta.tenancy import administration, invitations, mail, service
+from cyberdelta.tenancy.models import Invitation, Organisation
 from cyberdelta.tenancy.service import TenancyError, ensure_operator
 
 admin_app = typer.Typer(help="Platform administrators.", no_args_is_help=True)
@@ -36,30 +36,18 @@ def _print(text: str) -> None:
     console.print_plain(text)
 
 
-def _cli_audit(session: Session, action: str, organisation_id: int | None, **details: object) -> None:
-    audit.record(
-        session,
-        action=action,
-        actor_user_id=None,
-        organisation_id=organisation_id,
-        details={"via": "cli", **details},
-    )
-
-
 def _invite(
     session: Session, config: Settings, organisation: Organisation, email: str, role: str, language: str = ""
 ) -> str:
-    invitation, url = invitations.create_invitation(
-        session, config, organisation, email, role, None, language
+    invitation, url = administration.invite(
+        session, config, Actor.console(), organisation, email, role, language
     )
-    _cli_audit(
-        session,
-        "tenancy.invitation_created",
-        organisation.id,
-        invitation_id=invitation.id,
-        email=invitation.email,
-        role=invitation.role,
-    )
+    return _mail(session, config, invitation, url, organisation)
+
+
+def _mail(
+    session: Session, config: Settings, invitation: Invitation, url: str, organisation: Organisation
+) -> str:
     if mail.send_invitation(config, invitations.invited_user(session, invitation), url, organisation):
         _print(_("The invitation was e-mailed to %(email)s.", email=invitation.email))
     return url
@@ -93,12 +81,17 @@ def org_create(
     """Create an organisation and print the invitation link of its first administrator."""
     config, session = _unit()
     with session, session.begin():
-        service.normalise_email(admin)
-        organisation = service.create_organisation(
-            session, slug=slug, kind=kind, name_ja=name_ja, name_en=name_en
+        organisation, invitation, url = administration.found_organisation(
+            session,
+            config,
+            Actor.console(),
+            slug=slug,
+            kind=kind,
+            name_ja=name_ja,
+            name_en=name_en,
+            admin_email=admin,
         )
-        _cli_audit(session, "tenancy.organisation_created", organisation.id, slug=slug, kind=kind)
-        url = _invite(session, config, organisation, admin, service.first_admin_role(kind))
+        _mail(session, config, invitation, url, organisation)
     _print(_("Created %(slug)s. One-time invitation link for %(email)s:", slug=slug, email=admin))
     _print(url)
 

@@ -20,23 +20,25 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from cyberdelta.platform.audit.checkpoints import (
-    FORMAT,
-    GENESIS_HASH,
-    Checkpoint,
-    CheckpointFormatError,
+from cyberdelta.platform.audit.checkpoint_keys import (
     CheckpointKeyError,
-    append_checkpoint,
-    checkpoint_lines,
-    create_checkpoint,
     generate_key,
     key_id,
     load_public_key,
     load_signing_key,
     load_signing_key_file,
+    signing_key_from,
+)
+from cyberdelta.platform.audit.checkpoints import (
+    FORMAT,
+    GENESIS_HASH,
+    Checkpoint,
+    CheckpointFormatError,
+    append_checkpoint,
+    checkpoint_lines,
+    create_checkpoint,
     read_checkpoint_file,
     read_checkpoints,
-    signing_key_from,
     verify_checkpoints,
 )
 

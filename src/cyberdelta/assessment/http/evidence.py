@@ -13,6 +13,7 @@ from cyberdelta.assessment import evidence, service
 from cyberdelta.assessment.errors import AssessmentError
 from cyberdelta.assessment.http.access import Reader, Writer, load, organisation_of
 from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.templating import render
 
@@ -63,6 +64,7 @@ async def evidence_add(
 ) -> Response:
     """A file (multipart) or a link; ``control_id`` may list several ids separated by spaces or commas."""
     assessment = load(session, principal, assessment_id)
+    actor = actor_of(request, principal)
     controls = [c for c in control_id.replace(",", " ").split() if c]
     view = service.view_of(session, assessment)
     for candidate in controls:
@@ -79,20 +81,19 @@ async def evidence_add(
             title=title,
             max_bytes=settings.max_upload_bytes,
             data_dir=settings.data_dir,
-            user_id=principal.user_id,
+            actor=actor,
         )
     elif url.strip():
-        item = evidence.add_link(
-            session, assessment.organisation_id, url=url, title=title, user_id=principal.user_id
-        )
+        item = evidence.add_link(session, assessment.organisation_id, url=url, title=title, actor=actor)
     else:
         raise AssessmentError("file", _("choose a file or give a link"))
-    evidence.attach(session, assessment, item, controls)
+    evidence.attach(session, actor, assessment, item, controls)
     return RedirectResponse(_back(assessment.id, controls[0] if len(controls) == 1 else ""), status_code=303)
 
 
 @router.post("/{assessment_id}/controls/{control_id}/evidence")
 def evidence_attach(
+    request: Request,
     session: SessionDep,
     principal: Writer,
     assessment_id: int,
@@ -106,23 +107,21 @@ def evidence_attach(
     if evidence_id is None:
         raise HTTPException(status_code=422, detail=_("evidence_id: choose a piece of evidence"))
     item = evidence.get_evidence(session, assessment.organisation_id, evidence_id)
+    actor = actor_of(request, principal)
     if detach:
-        evidence.detach(session, assessment, item, control_id)
+        evidence.detach(session, actor, assessment, item, control_id)
     else:
-        evidence.attach(session, assessment, item, [control_id])
+        evidence.attach(session, actor, assessment, item, [control_id])
     return RedirectResponse(_back(assessment.id, control_id), status_code=303)
 
 
 @router.get("/evidence/{evidence_id}/download")
 def evidence_download(
-    session: SessionDep, settings: SettingsDep, principal: Reader, evidence_id: int
+    request: Request, session: SessionDep, settings: SettingsDep, principal: Reader, evidence_id: int
 ) -> Response:
-    item = evidence.get_evidence(session, organisation_of(principal), evidence_id)
-    if item.kind == "link" or item.sha256 is None:
-        raise HTTPException(status_code=404, detail=_("The page was not found."))
-    path = evidence.blob_path(settings.data_dir, item.sha256)
-    if not path.exists():
-        raise HTTPException(status_code=404, detail=_("The page was not found."))
+    item, path = evidence.download(
+        session, actor_of(request, principal), organisation_of(principal), evidence_id, settings.data_dir
+    )
     # Always a download, never rendered by the browser (docs/security.md).
     return FileResponse(
         path,

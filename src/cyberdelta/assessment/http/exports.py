@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from cyberdelta.assessment import exports, jobs
+from cyberdelta.assessment import actions, jobs
 from cyberdelta.assessment.errors import AssessmentError
 from cyberdelta.assessment.http.access import Exporter, Reader, Writer, load, organisation_of
 from cyberdelta.assessment.report import report_context
@@ -16,6 +15,7 @@ from cyberdelta.assessment.spreadsheet import WorkbookError
 from cyberdelta.platform.db.after_commit import after_commit
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.i18n import parse_language
+from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
@@ -36,9 +36,10 @@ def _download(content: bytes, media_type: str, filename: str) -> Response:
 
 
 @router.get("/{assessment_id}/export.xlsx")
-def export_xlsx(session: SessionDep, principal: Exporter, assessment_id: int) -> Response:
+def export_xlsx(request: Request, session: SessionDep, principal: Exporter, assessment_id: int) -> Response:
     assessment = load(session, principal, assessment_id)
-    return _download(exports.export_workbook(session, assessment), XLSX, f"assessment-{assessment.id}.xlsx")
+    content = actions.export(session, actor_of(request, principal), assessment, "xlsx")
+    return _download(content, XLSX, f"assessment-{assessment.id}.xlsx")
 
 
 @router.post("/{assessment_id}/import", response_class=HTMLResponse)
@@ -64,7 +65,7 @@ def import_xlsx(
         problems = [_("file: the file is larger than %(max)s bytes", max=settings.max_upload_bytes)]
     else:
         try:
-            count = exports.import_workbook(session, assessment, data, principal.user_id)
+            count = actions.import_workbook(session, actor_of(request, principal), assessment, data)
         except WorkbookError as error:
             problems = [str(problem) for problem in error.problems]
         except AssessmentError as error:
@@ -80,17 +81,17 @@ def import_xlsx(
 
 
 @router.get("/{assessment_id}/oscal/assessment-results.json")
-def oscal_results(session: SessionDep, principal: Exporter, assessment_id: int) -> Response:
+def oscal_results(request: Request, session: SessionDep, principal: Exporter, assessment_id: int) -> Response:
     assessment = load(session, principal, assessment_id)
-    body = json.dumps(exports.export_assessment_results(session, assessment), ensure_ascii=False, indent=2)
-    return _download(body.encode(), "application/json", f"assessment-results-{assessment.id}.json")
+    body = actions.export(session, actor_of(request, principal), assessment, "oscal-assessment-results")
+    return _download(body, "application/json", f"assessment-results-{assessment.id}.json")
 
 
 @router.get("/{assessment_id}/oscal/poam.json")
-def oscal_poam(session: SessionDep, principal: Exporter, assessment_id: int) -> Response:
+def oscal_poam(request: Request, session: SessionDep, principal: Exporter, assessment_id: int) -> Response:
     assessment = load(session, principal, assessment_id)
-    body = json.dumps(exports.export_poam(session, assessment), ensure_ascii=False, indent=2)
-    return _download(body.encode(), "application/json", f"poam-{assessment.id}.json")
+    body = actions.export(session, actor_of(request, principal), assessment, "oscal-poam")
+    return _download(body, "application/json", f"poam-{assessment.id}.json")
 
 
 @router.get("/{assessment_id}/report", response_class=HTMLResponse)
@@ -112,7 +113,7 @@ def report_job_start(
     code = parse_language(language)
     if code is None:
         raise HTTPException(status_code=422, detail=_("language: choose ja or en"))
-    job_id = jobs.start_report(session, settings, assessment, code).id
+    job_id = jobs.start_report(session, settings, actor_of(request, principal), assessment, code).id
     # Queued once the job row is committed: a worker may pick it up at once.
     after_commit(session, lambda: jobs.enqueue(settings, job_id))
     return redirect_to(request, "assessment.report_job_status", job_id=job_id)
@@ -128,11 +129,14 @@ def report_job_status(request: Request, session: SessionDep, principal: Reader, 
 
 @router.get("/report-jobs/{job_id}/report.pdf")
 def report_job_download(
-    session: SessionDep, settings: SettingsDep, principal: Reader, job_id: int
+    request: Request, session: SessionDep, settings: SettingsDep, principal: Reader, job_id: int
 ) -> Response:
     job = jobs.get_job(session, organisation_of(principal), job_id)
     if job.status != "done" or job.sha256 is None:
         raise HTTPException(status_code=409, detail=_("The report is not ready yet."))
+    actions.record_export(
+        session, actor_of(request, principal), load(session, principal, job.assessment_id), "pdf", job.sha256
+    )
     return FileResponse(
         jobs.report_path(settings.data_dir, job.sha256),
         media_type="application/pdf",

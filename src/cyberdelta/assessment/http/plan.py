@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from cyberdelta.assessment import plan, service
 from cyberdelta.assessment.http.access import Reader, Writer, load
 from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
@@ -73,7 +74,15 @@ def plan_update(
     item = plan.get_item(session, assessment.organisation_id, item_id)
     if version is None:
         raise HTTPException(status_code=422, detail=_("version: reload the page and try again"))
-    plan.update_item(session, item, owner=owner, due_date=due_date, status=status, expected_version=version)
+    plan.update_item(
+        session,
+        item,
+        actor=actor_of(request, principal),
+        owner=owner,
+        due_date=due_date,
+        status=status,
+        expected_version=version,
+    )
     return redirect_to(
         request, "assessment.plan_page", assessment_id=assessment.id, fragment=f"item-{item.id}"
     )

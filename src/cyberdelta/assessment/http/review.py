@@ -14,6 +14,7 @@ from cyberdelta.assessment.errors import AssessmentError
 from cyberdelta.assessment.http.access import Reviewer
 from cyberdelta.assessment.workflow import Action, TransitionError
 from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep
 from cyberdelta.platform.web.urls import redirect_to
 
@@ -34,7 +35,7 @@ def review(
     try:
         assessment = transitions.submitted_for_review(session, assessment_id)
         transitions.transition(
-            session, assessment, Action(action), user_id=principal.user_id, comment=comment
+            session, assessment, Action(action), actor=actor_of(request, principal), comment=comment
         )
     except (TransitionError, AssessmentError) as error:
         raise HTTPException(status_code=409, detail=str(error)) from None

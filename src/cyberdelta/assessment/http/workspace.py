@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cyberdelta.assessment import plan, service, transitions
+from cyberdelta.assessment import actions, plan, service, transitions
 from cyberdelta.assessment.errors import AssessmentError, ConflictError
 from cyberdelta.assessment.evidence import evidence_by_response, list_evidence
 from cyberdelta.assessment.http.access import Approver, Reader, Writer, load, organisation_of, user_name
@@ -23,9 +23,11 @@ from cyberdelta.assessment.workflow import Action, State, TransitionError, allow
 from cyberdelta.catalog.service import ensure_builtin_catalog
 from cyberdelta.platform.db.base import utcnow
 from cyberdelta.platform.i18n import gettext as _
+from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
+from cyberdelta.tenancy.principal import Principal
 
 router = APIRouter(prefix="/assessment", include_in_schema=False)
 Text = Annotated[str, Form()]
@@ -50,7 +52,7 @@ def start(request: Request, session: SessionDep, principal: Writer) -> Response:
     """Open (or continue) the organisation's assessment of this year against the built-in catalog."""
     version = ensure_builtin_catalog(session)
     cycle = service.ensure_cycle(session, str(utcnow().year), version.id)
-    assessment = service.start_assessment(session, organisation_of(principal), cycle)
+    assessment = actions.start(session, actor_of(request, principal), organisation_of(principal), cycle)
     return redirect_to(request, "assessment.workspace", assessment_id=assessment.id)
 
 
@@ -79,7 +81,7 @@ async def profile_save(request: Request, session: SessionDep, principal: Writer)
             context | {"error": {"field": field, "reason": reason}},
             status_code=422,
         )
-    service.save_profile(session, organisation_id, profile)
+    actions.change_profile(session, actor_of(request, principal), organisation_id, profile)
     return redirect_to(request, "assessment.profile_page", query={"saved": "1"})
 
 
@@ -188,8 +190,8 @@ def save_answer(
             target_override=_int_or_none(target_override, "target_override"),
             target_reason=target_reason,
         )
-        service.save_response(
-            session, assessment, control_id, data, expected_version=version, user_id=principal.user_id
+        actions.save_answer(
+            session, actor_of(request, principal), assessment, control_id, data, expected_version=version
         )
     except ConflictError as error:
         status, message = 409, error.reason
@@ -223,7 +225,7 @@ def change_state(
     if action not in (Action.REQUEST_REVIEW, Action.BACK_TO_DRAFT):
         raise HTTPException(status_code=404, detail=_("The page was not found."))
     return _transition(
-        request, session, principal.user_id, load(session, principal, assessment_id), Action(action), comment
+        request, session, principal, load(session, principal, assessment_id), Action(action), comment
     )
 
 
@@ -236,7 +238,7 @@ def sign_off(
     return _transition(
         request,
         session,
-        principal.user_id,
+        principal,
         assessment,
         Action.SIGN_OFF,
         comment,
@@ -247,14 +249,15 @@ def sign_off(
 def _transition(
     request: Request,
     session: SessionDep,
-    user_id: int | None,
+    principal: Principal,
     assessment: Assessment,
     action: Action,
     comment: str,
     name: str | None = None,
 ) -> Response:
+    actor = actor_of(request, principal)
     try:
-        transitions.transition(session, assessment, action, user_id=user_id, user_name=name, comment=comment)
+        transitions.transition(session, assessment, action, actor=actor, user_name=name, comment=comment)
     except (TransitionError, AssessmentError) as error:
         raise HTTPException(status_code=409, detail=str(error)) from None
     if action is Action.SIGN_OFF:
@@ -266,7 +269,7 @@ def _transition(
 def reopen(request: Request, session: SessionDep, principal: Writer, assessment_id: int) -> Response:
     assessment = load(session, principal, assessment_id)
     try:
-        fresh = transitions.reopen(session, assessment, user_id=principal.user_id)
+        fresh = transitions.reopen(session, assessment, actor=actor_of(request, principal))
     except AssessmentError as error:
         raise HTTPException(status_code=409, detail=str(error)) from None
     return redirect_to(request, "assessment.workspace", assessment_id=fresh.id)

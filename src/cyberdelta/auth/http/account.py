@@ -12,12 +12,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from cyberdelta.auth import passkeys, recovery, sessions
+from cyberdelta.auth import account_changes, passkeys, recovery, sessions
 from cyberdelta.auth.challenges import CeremonyError
 from cyberdelta.auth.models import AuthSession, Passkey
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web import access
-from cyberdelta.platform.web.audit import log
+from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.schemas import MAX_ROW_ID, RowId
 from cyberdelta.platform.web.templating import render
@@ -69,15 +69,10 @@ def switch_organisation(
     organisation_id: Annotated[int, Form(ge=1, le=MAX_ROW_ID)],
 ) -> Response:
     """Act for another organisation the user belongs to (anything else answers 404)."""
-    if not sessions.switch_organisation(session, request.state.auth_session, organisation_id):
+    if not account_changes.switch_organisation(
+        session, actor_of(request, principal), request.state.auth_session, organisation_id
+    ):
         raise HTTPException(status_code=404, detail=_("The page was not found."))
-    log(
-        request,
-        session,
-        "auth.switch_organisation",
-        user_id=principal.user_id,
-        organisation_id=organisation_id,
-    )
     return redirect_to(request, "auth.account")
 
 
@@ -89,20 +84,12 @@ def change_email_language(
     email_language: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """The language of the member's own e-mails (reminders); audited with the old and new choice."""
-    user = _user(session, principal)
-    previous = user.email_language
     try:
-        chosen = tenancy.set_email_language(session, user, email_language)
+        account_changes.change_email_language(
+            session, actor_of(request, principal), _user(session, principal), email_language
+        )
     except tenancy.TenancyError as error:
         return _account_page(request, session, principal, error=str(error))
-    if chosen != previous:
-        log(
-            request,
-            session,
-            "auth.email_language_changed",
-            principal=principal,
-            details={"from": previous or "both", "to": chosen or "both"},
-        )
     return redirect_to(request, "auth.account")
 
 
@@ -139,19 +126,16 @@ def add_passkey_verify(
     if not isinstance(credential, dict):
         return JSONResponse({"detail": _("credential: missing")}, status_code=422)
     try:
-        passkey = passkeys.register(
-            session, settings, _user(session, principal), credential, str(payload.get("name") or "")
+        account_changes.add_passkey(
+            session,
+            settings,
+            actor_of(request, principal),
+            _user(session, principal),
+            credential,
+            str(payload.get("name") or ""),
         )
     except CeremonyError as error:
         return JSONResponse({"detail": str(error)}, status_code=400)
-    log(
-        request,
-        session,
-        "auth.passkey_added",
-        principal=principal,
-        object_type="passkey",
-        object_id=passkey.id,
-    )
     return JSONResponse({"redirect": "/account"})
 
 
@@ -164,12 +148,12 @@ def rename_passkey(
     name: Annotated[str, Form(max_length=200)],
 ) -> Response:
     user_id = _user(session, principal).id
+    actor = actor_of(request, principal)
     return _change_passkey(
         request,
         session,
         principal,
-        "auth.passkey_renamed",
-        lambda: passkeys.rename(session, user_id, passkey_id, name),
+        lambda: account_changes.rename_passkey(session, actor, user_id, passkey_id, name),
     )
 
 
@@ -178,12 +162,12 @@ def revoke_passkey(
     request: Request, session: SessionDep, principal: SteppedUpPrincipal, passkey_id: RowId
 ) -> Response:
     user_id = _user(session, principal).id
+    actor = actor_of(request, principal)
     return _change_passkey(
         request,
         session,
         principal,
-        "auth.passkey_revoked",
-        lambda: passkeys.revoke(session, user_id, passkey_id),
+        lambda: account_changes.revoke_passkey(session, actor, user_id, passkey_id),
     )
 
 
@@ -191,23 +175,22 @@ def _change_passkey(
     request: Request,
     session: SessionDep,
     principal: SignedInPrincipal,
-    action: str,
     change: Callable[[], Passkey | None],
 ) -> Response:
-    """Apply a change to one of the member's own passkeys: 404 when it is not theirs, audited."""
+    """Apply a change to one of the member's own passkeys: 404 when it is not theirs."""
     try:
         found = change()
     except CeremonyError as error:
         return _account_page(request, session, principal, error=str(error))
     if found is None:
         raise HTTPException(status_code=404, detail=_("The page was not found."))
-    log(request, session, action, principal=principal, object_type="passkey", object_id=found.id)
     return redirect_to(request, "auth.account")
 
 
 @router.post("/recovery-codes", response_class=HTMLResponse)
 def new_recovery_codes(request: Request, session: SessionDep, principal: SteppedUpPrincipal) -> HTMLResponse:
     """A fresh set of recovery codes, shown on this one response only."""
-    codes = recovery.new_codes(session, _user(session, principal).id)
-    log(request, session, "auth.recovery_codes_renewed", principal=principal)
+    codes = account_changes.renew_recovery_codes(
+        session, actor_of(request, principal), _user(session, principal).id
+    )
     return _account_page(request, session, principal, codes=codes)

@@ -15,7 +15,7 @@ from cyberdelta.auth.models import ApiToken
 from cyberdelta.auth.tokens import PERSON_ONLY, create_api_token, revoke_api_token, tokens_of
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
-from cyberdelta.platform.web.audit import log
+from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep
 from cyberdelta.platform.web.schemas import ApiTokenOut, RowId, error_responses
 from cyberdelta.platform.web.templating import render
@@ -72,25 +72,16 @@ async def create_token(request: Request, session: SessionDep, principal: TokenMa
         return _page(request, session, principal, error=_("expires: give a whole number of days"))
     assert principal.organisation_id is not None  # noqa: S101 (a permission implies an organisation)
     try:
-        token, raw = create_api_token(
+        _token, raw = create_api_token(
             session,
             organisation_id=principal.organisation_id,
             name=name,
             permissions=[item for item in parsed if item is not None],
-            created_by_user_id=principal.user_id,
+            actor=actor_of(request, principal),
             expires_in_days=int(expires_text) if expires_text else None,
         )
     except TenancyError as error:
         return _page(request, session, principal, error=str(error))
-    log(
-        request,
-        session,
-        "auth.token_created",
-        principal=principal,
-        object_type="api_token",
-        object_id=token.id,
-        details={"permissions": token.permissions},
-    )
     return _page(request, session, principal, raw=raw)
 
 
@@ -104,17 +95,9 @@ def revoke_token_page(
 
 def _revoke(request: Request, session: SessionDep, principal: Principal, token_id: RowId) -> ApiToken:
     assert principal.organisation_id is not None  # noqa: S101 (a permission implies an organisation)
-    found = revoke_api_token(session, principal.organisation_id, token_id)
+    found = revoke_api_token(session, actor_of(request, principal), principal.organisation_id, token_id)
     if found is None:
         raise HTTPException(status_code=404, detail=_("No such API token"))
-    log(
-        request,
-        session,
-        "auth.token_revoked",
-        principal=principal,
-        object_type="api_token",
-        object_id=found.id,
-    )
     return found
 
 

@@ -14,10 +14,11 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from cyberdelta.assessment.models import Cycle
-from cyberdelta.benchmark import exports, peer_groups, service
+from cyberdelta.benchmark import industry_exports, peer_groups, service
 from cyberdelta.benchmark.models import BenchmarkFigure
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
+from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep
 from cyberdelta.platform.web.schemas import error_responses
 from cyberdelta.platform.web.templating import render
@@ -97,20 +98,20 @@ def industry_page(
 
 
 @pages.get("/industry/{cycle_id}.csv")
-def industry_csv(session: SessionDep, principal: Industry, cycle_id: int) -> Response:
+def industry_csv(request: Request, session: SessionDep, principal: Industry, cycle_id: int) -> Response:
     cycle = _cycle(session, cycle_id)
     return Response(
-        service.export_csv(session, cycle),
+        industry_exports.csv_bytes(session, actor_of(request, principal), cycle),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="benchmark-{cycle.id}.csv"'},
     )
 
 
 @pages.get("/industry/{cycle_id}.xlsx")
-def industry_xlsx(session: SessionDep, principal: Industry, cycle_id: int) -> Response:
+def industry_xlsx(request: Request, session: SessionDep, principal: Industry, cycle_id: int) -> Response:
     cycle = _cycle(session, cycle_id)
     return Response(
-        exports.workbook_bytes(session, cycle),
+        industry_exports.workbook(session, actor_of(request, principal), cycle),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="benchmark-{cycle.id}.xlsx"'},
     )
@@ -165,13 +166,18 @@ def position_api(
 
 
 @api.get("/figures")
-def figures_api(session: SessionDep, principal: Industry, cycle: int | None = None) -> dict[str, Any]:
-    """Every aggregate of a cycle (supervisor and analysts); suppressed cells carry only their reason."""
+def figures_api(
+    request: Request, session: SessionDep, principal: Industry, cycle: int | None = None
+) -> dict[str, Any]:
+    """Every aggregate of a cycle (supervisor and analysts); suppressed cells carry only their reason.
+    The read is audited like the CSV and workbook exports."""
     chosen = _cycle(session, cycle)
-    return {
+    document = {
         "cycle": chosen.name,
         "figures": [
             {"peer_group": row.peer_group, "scope": row.scope, "key": row.key} | (_figure_json(row) or {})
             for row in service.figures(session, chosen.id)
         ],
     }
+    industry_exports.figures_read(session, actor_of(request, principal), chosen, document)
+    return document

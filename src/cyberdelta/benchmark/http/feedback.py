@@ -21,6 +21,7 @@ from cyberdelta.platform.db.after_commit import after_commit
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.i18n import parse_language
 from cyberdelta.platform.web.access import require
+from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
@@ -83,7 +84,7 @@ def start(
     try:
         # A savepoint: a run started by someone else at the same moment undoes only this attempt.
         with session.begin_nested():
-            run_id = feedback_jobs.start_run(session, cycle, code, user_id=principal.user_id).id
+            run_id = feedback_jobs.start_run(session, cycle, code, actor=actor_of(request, principal)).id
     except FeedbackRunError as error:
         return _page(request, session, cycle, str(error), 409)
     except IntegrityError:  # another supervisor started one at the same moment
@@ -112,7 +113,12 @@ def run_page(request: Request, session: SessionDep, principal: SupervisorReader,
 
 @router.get("/runs/{run_id}/files/{name}")
 def download(
-    session: SessionDep, settings: SettingsDep, principal: SupervisorReader, run_id: int, name: str
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: SupervisorReader,
+    run_id: int,
+    name: str,
 ) -> Response:
     """One PDF or the ZIP of a finished run, by a name the run recorded; the download is audited."""
     run = _run(session, run_id)
@@ -121,7 +127,7 @@ def download(
     path = feedback_jobs.file_path(settings.data_dir, run, name)
     if path is None:
         raise _not_found()
-    feedback_jobs.record_download(session, run, name, user_id=principal.user_id)
+    feedback_jobs.record_download(session, run, name, actor=actor_of(request, principal))
     return FileResponse(
         path,
         media_type="application/zip" if name.endswith(".zip") else "application/pdf",

@@ -56,6 +56,7 @@ async def taxii_caller(request: Request, db: SessionDep, settings: SettingsDep) 
         principal = authenticate_api_token(db, password)
         if principal is None:
             raise TaxiiError(401, "Unauthorized", "the API token is unknown, expired or revoked")
+        request.state.taxii_principal = principal
         return caller_for(principal)
     try:
         principal = resolve_principal(request, db, settings)
@@ -64,6 +65,7 @@ async def taxii_caller(request: Request, db: SessionDep, settings: SettingsDep) 
     if principal is not None and principal.token_id is None and request.method in UNSAFE_METHODS:
         # A browser session writing through TAXII must prove it is not a cross-site request.
         await check_csrf(request, settings)
+    request.state.taxii_principal = principal  # who acts, for the audit entries of changes
     return caller_for(principal)
 
 

@@ -14,14 +14,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
 
-from cyberdelta.intel import service
+from cyberdelta.intel import collection_admin, service
 from cyberdelta.intel.forms import FormError
 from cyberdelta.intel.models import IntelCollection
 from cyberdelta.intel.service import CollectionError, CollectionSettings
 from cyberdelta.intel.tlp import ORDER, Tlp
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
-from cyberdelta.platform.web.audit import log
+from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
@@ -137,8 +137,9 @@ def create_collection(
               "default_tlp": default_tlp, **flags}  # fmt: skip
     try:
         wanted = _settings(title, title_ja, description, default_tlp, flags)
-        collection = service.create_collection(
+        collection = collection_admin.create(
             session,
+            actor_of(request, principal),
             title=wanted.title,
             title_ja=wanted.title_ja,
             alias=alias.strip() or None,
@@ -152,21 +153,6 @@ def create_collection(
         return _list_page(request, session, values, _form_error(error))
     except FormError as error:
         return _list_page(request, session, values, error)
-    log(
-        request,
-        session,
-        "intel.collection_created",
-        principal=principal,
-        object_type="intel_collection",
-        object_id=collection.id,
-        details={
-            "title": collection.title,
-            "title_ja": collection.title_ja,
-            "alias": collection.alias,
-            "default_tlp": collection.default_tlp,
-            **{name: bool(value) for name, value in flags.items()},
-        },
-    )
     return redirect_to(
         request, "intel.collection_page", collection_id=collection.id, query={"saved": "created"}
     )
@@ -198,23 +184,16 @@ def update_collection(
     values = {"title": title, "title_ja": title_ja, "description": description, "default_tlp": default_tlp,
               **flags}  # fmt: skip
     try:
-        changes = service.update_collection(
-            session, collection, _settings(title, title_ja, description, default_tlp, flags)
+        collection_admin.update(
+            session,
+            actor_of(request, principal),
+            collection,
+            _settings(title, title_ja, description, default_tlp, flags),
         )
     except CollectionError as error:
         return _edit_page(request, session, collection, values=values, error=_form_error(error))
     except FormError as error:
         return _edit_page(request, session, collection, values=values, error=error)
-    if changes:
-        log(
-            request,
-            session,
-            "intel.collection_updated",
-            principal=principal,
-            object_type="intel_collection",
-            object_id=collection.id,
-            details={"changes": changes},
-        )
     return redirect_to(
         request, "intel.collection_page", collection_id=collection.id, query={"saved": "settings"}
     )
@@ -226,20 +205,10 @@ def delete_collection(
 ) -> Response:
     """Delete an empty collection (audited); one that holds objects is refused with the reason."""
     collection = _load(session, collection_id)
-    identity = {"title": collection.title, "alias": collection.alias}
     try:
-        service.delete_collection(session, collection)
+        collection_admin.delete(session, actor_of(request, principal), collection)
     except CollectionError as error:
         return _edit_page(request, session, collection, error=_form_error(error))
-    log(
-        request,
-        session,
-        "intel.collection_deleted",
-        principal=principal,
-        object_type="intel_collection",
-        object_id=collection_id,
-        details=identity,
-    )
     return redirect_to(request, "intel.collections_page", query={"saved": "deleted"})
 
 
@@ -263,15 +232,13 @@ def grant_access(
         error = FormError("can_read", _("choose read, write or both; to remove access, revoke the grant"))
     if error is not None or member is None:
         return _edit_page(request, session, collection, error=error)
-    service.grant(session, collection, member.id, can_read=bool(can_read), can_write=bool(can_write))
-    log(
-        request,
+    collection_admin.grant(
         session,
-        "intel.access_granted",
-        principal=principal,
-        object_type="intel_collection",
-        object_id=collection.id,
-        details={"organisation": member.slug, "can_read": bool(can_read), "can_write": bool(can_write)},
+        actor_of(request, principal),
+        collection,
+        member,
+        can_read=bool(can_read),
+        can_write=bool(can_write),
     )
     return redirect_to(
         request, "intel.collection_page", collection_id=collection.id, query={"saved": "grant"}
@@ -285,17 +252,10 @@ def revoke_access(
     """Remove one organisation's grant; an organisation without a grant answers 404."""
     collection = _load(session, collection_id)
     member = get_organisation(session, organisation_id)
-    if member is None or not service.revoke(session, collection, organisation_id):
+    if member is None or not collection_admin.revoke(
+        session, actor_of(request, principal), collection, member
+    ):
         raise HTTPException(status_code=404, detail=_("organisation: no grant to revoke"))
-    log(
-        request,
-        session,
-        "intel.access_revoked",
-        principal=principal,
-        object_type="intel_collection",
-        object_id=collection.id,
-        details={"organisation": member.slug},
-    )
     return redirect_to(
         request, "intel.collection_page", collection_id=collection.id, query={"saved": "revoked"}
     )

@@ -27,6 +27,7 @@ from cyberdelta.intel.validation import problem
 from cyberdelta.intel.wallet import CHAINS
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
+from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
@@ -171,7 +172,7 @@ def report_submit(
         if seen_in:
             where = identity(_author(session, principal, anonymous=bool(anonymous)))
             objects += [where, sighting(objects[1], seen_in, first_seen, count, where, level)]
-        return _publish(request, session, settings, caller, target, objects, anonymous=bool(anonymous))
+        return _publish(request, session, settings, principal, target, objects, anonymous=bool(anonymous))
     except FormError as error:
         context = _form_context(session, caller, values, error)
         return render(request, "intel/report.html", context, status_code=422)
@@ -202,7 +203,7 @@ def lesson_submit(
         target = _target(session, caller, collection)
         author = _author(session, principal, anonymous=bool(anonymous))
         objects = lesson(title, body, _tlp(tlp), identity(author))
-        return _publish(request, session, settings, caller, target, objects, anonymous=bool(anonymous))
+        return _publish(request, session, settings, principal, target, objects, anonymous=bool(anonymous))
     except FormError as error:
         return render(
             request, "intel/lesson.html", _form_context(session, caller, values, error), status_code=422
@@ -221,12 +222,13 @@ def _publish(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    caller: Caller,
+    principal: Principal,
     target: IntelCollection,
     objects: list[dict[str, Any]],
     *,
     anonymous: bool,
 ) -> Response:
+    caller = caller_for(principal)
     full = settings.intel_validation == "full"
     # A form publishes all of its objects or none: check everything before anything is written.
     if anonymous and isac(session) is None:
@@ -235,5 +237,6 @@ def _publish(
         found = problem(stix_object, full=full)
         if found is not None:
             raise FormError("value", found)
-    status = publish(session, caller, target, objects, full_validation=full, anonymous=anonymous)
+    actor = actor_of(request, principal)
+    status = publish(session, caller, target, objects, full_validation=full, actor=actor, anonymous=anonymous)
     return redirect_to(request, "intel.feed_page", query={"published": status.success_count})

@@ -15,25 +15,24 @@ once and follows the status resource until it is complete.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import Response
 
-from cyberdelta.intel import pending, service
+from cyberdelta.intel import service
 from cyberdelta.intel.caller import Caller
+from cyberdelta.intel.file_import import import_file
 from cyberdelta.intel.forms import FormError
 from cyberdelta.intel.http.authentication import caller_for
 from cyberdelta.intel.imports import ImportFormatError, read_document
 from cyberdelta.intel.models import IntelCollection, IntelStatus
-from cyberdelta.intel.publishing import isac, publish
+from cyberdelta.intel.publishing import isac
 from cyberdelta.intel.store import ANONYMOUS_PROPERTY
 from cyberdelta.intel.tlp import LEVEL_BY_MARKING_ID, ORDER, TLP2_MARKING_IDS, Tlp
-from cyberdelta.platform.db.after_commit import after_commit
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
-from cyberdelta.platform.web.audit import log
+from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.templating import render
 from cyberdelta.tenancy.permissions import Permission
@@ -168,32 +167,17 @@ def import_submit(
         objects = mark_unmarked(objects, Tlp(tlp))
     if anonymous:
         objects = anonymise_all(objects)
-    full = settings.intel_validation == "full"
-    request_id = getattr(request.state, "request_id", None)
-    if len(objects) > settings.intel_pending_threshold:
-        status = pending.stage(session, caller, target, objects, full_validation=full, request_id=request_id)
-        # Queued after the request's commit: the worker finds the held objects.
-        after_commit(session, lambda: pending.enqueue(settings))
-    else:
-        status = publish(session, caller, target, objects, full_validation=full, request_id=request_id)
-    log(
-        request,
+    status = import_file(
         session,
-        "intel.import",
-        principal=principal,
-        object_type="intel_collection",
-        object_id=target.id,
-        details={
-            "file": name,
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "format": kind,
-            "status": status.id,
-            "pending": status.status == "pending",
-            "total_count": status.total_count,
-            "success_count": status.success_count,
-            "failure_count": status.failure_count,
-            "anonymous": bool(anonymous),
-        },
+        settings,
+        actor_of(request, principal),
+        caller,
+        target,
+        objects,
+        name=name,
+        data=data,
+        kind=kind,
+        anonymous=bool(anonymous),
     )
     return _page(request, session, caller, values, result=outcome(status, name, kind, target))
 

@@ -30,6 +30,7 @@ from cyberdelta.intel.query import FilterError, ObjectFilter, Page, decode_next,
 from cyberdelta.intel.store import MissingCollectionError
 from cyberdelta.intel.timestamps import TimestampError, format_us, parse_us
 from cyberdelta.platform.db.after_commit import after_commit
+from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 
 API_ROOT = "intel"
@@ -191,7 +192,8 @@ def add(
             # Queued after the request's commit: the worker always finds the held envelope.
             after_commit(session, lambda: pending.enqueue(settings))
             return taxii_response(status_document(held, pending.pendings(session, held)), status_code=202)
-        result = publish(session, caller, found, objects, full_validation=full, request_id=request_id)
+        actor = actor_of(request, request.state.taxii_principal)
+        result = publish(session, caller, found, objects, full_validation=full, actor=actor)
     except MissingCollectionError:  # deleted (while empty) since it was looked up
         raise TaxiiError(404, "Collection not found", f"no collection {collection_id!r}") from None
     return taxii_response(status_document(result), status_code=202)
@@ -232,7 +234,8 @@ def delete_object(
     if not (caller.admin or service.can_write(session, found, caller)):
         raise TaxiiError(403, "Forbidden", "deleting needs write access to this collection")
     query = _filter(request, ids=(object_id,), default_version="all")
-    deleted = delete_versions(session, found.id, caller.reader, query, any_publisher=caller.admin)
+    actor = actor_of(request, request.state.taxii_principal)
+    deleted = delete_versions(session, actor, found.id, caller.reader, query, any_publisher=caller.admin)
     if deleted == 0:
         raise TaxiiError(
             404, "Object not found", f"no version of {object_id!r} that this organisation may delete"

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.audit.models import GENESIS_HASH, AuditEntry, AuditHead
 from cyberdelta.platform.db.base import insert_detached, utcnow
 
@@ -229,3 +230,29 @@ def hashes_by_sequence(session: Session, sequences: Iterable[int]) -> dict[int, 
         query = select(AuditEntry.sequence, AuditEntry.entry_hash).where(AuditEntry.sequence.in_(chunk))
         found.update({int(sequence): str(value) for sequence, value in session.execute(query)})
     return found
+
+
+def audit(
+    session: Session,
+    actor: Actor,
+    action: str,
+    *,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    details: Mapping[str, Any] | None = None,
+    organisation_id: int | None = None,
+    user_id: int | None = None,
+) -> None:
+    """Append the entry for ``action`` done by ``actor`` (docs/architecture.md, "Actors and the
+    audit trail"): its person, organisation (unless the entry belongs to another one, given as
+    ``organisation_id``), request id, channel, token and client address."""
+    record(
+        session,
+        action=action,
+        actor_user_id=user_id if user_id is not None else actor.user_id,
+        organisation_id=organisation_id if organisation_id is not None else actor.organisation_id,
+        object_type=object_type,
+        object_id=str(object_id) if object_id is not None else None,
+        request_id=actor.request_id,
+        details={**actor.audit_details(), **(details or {})},
+    )

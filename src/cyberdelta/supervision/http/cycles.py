@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from cyberdelta.assessment import actions
 from cyberdelta.assessment import service as assessment_service
 from cyberdelta.assessment.errors import AssessmentError
 from cyberdelta.assessment.http.access import Reader as AssessmentReader
@@ -25,6 +26,7 @@ from cyberdelta.platform.db.after_commit import after_commit
 from cyberdelta.platform.db.base import utcnow
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
+from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
@@ -111,7 +113,7 @@ def open_cycle(
             participant_ids=participants or [],
             remind_days_before=remind_days_before,
             previous_cycle_id=previous,
-            user_id=principal.user_id,
+            actor=actor_of(request, principal),
         )
     except SupervisionError as error:
         return render(request, "error.html", {"status": 422, "message": str(error)}, status_code=422)
@@ -136,7 +138,7 @@ def dashboard_page(
     if flag is not None and flag not in ("overdue", "remind"):
         raise HTTPException(status_code=422, detail=_("flag: choose overdue or remind"))
     cycle = _cycle(session, cycle_id)
-    rows = service.dashboard(session, cycle, utcnow().date())
+    rows = service.read_dashboard(session, actor_of(request, principal), cycle, utcnow().date())
     counts = {name: sum(1 for row in rows if row.state == name) for name in STATES}
     flags = {"overdue": sum(row.overdue for row in rows), "remind": sum(row.remind for row in rows)}
     shown = [
@@ -170,7 +172,7 @@ def send_reminders_now(
     cycle = _cycle(session, cycle_id)
     try:
         outcome = reminders.send_reminders(
-            session, settings, utcnow().date(), cycle_id=cycle_id, user_id=principal.user_id
+            session, settings, utcnow().date(), cycle_id=cycle_id, actor=actor_of(request, principal)
         )
     except ReminderError as error:  # refused before the first write
         return render(request, "supervision/reminders.html", {"cycle": cycle, "error": str(error)}, 503)
@@ -182,7 +184,7 @@ def submission_page(
     request: Request, session: SessionDep, principal: SupervisorReader, assessment_id: int
 ) -> HTMLResponse:
     """Read-only view of one submission; the read itself is committed to the audit trail."""
-    assessment = service.read_submission(session, assessment_id, user_id=principal.user_id)
+    assessment = service.read_submission(session, assessment_id, actor=actor_of(request, principal))
     view = assessment_service.view_of(session, assessment)
     context = {
         "assessment": assessment,
@@ -211,7 +213,7 @@ async def review(
             session,
             assessment_id,
             action,
-            user_id=principal.user_id,
+            actor=actor_of(request, principal),
             comment=comment,
             control_comments=control_comments,
         )
@@ -240,5 +242,7 @@ def start_in_cycle(request: Request, session: SessionDep, principal: Writer, cyc
     organisation_id = organisation_of(principal)
     if cycle_id not in {cycle.id for cycle, _schedule in service.cycles_for(session, organisation_id)}:
         raise HTTPException(status_code=404, detail=_("The page was not found."))
-    assessment = assessment_service.start_assessment(session, organisation_id, _cycle(session, cycle_id))
+    assessment = actions.start(
+        session, actor_of(request, principal), organisation_id, _cycle(session, cycle_id)
+    )
     return redirect_to(request, "assessment.workspace", assessment_id=assessment.id)

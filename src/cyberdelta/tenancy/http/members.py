@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
-from cyberdelta.platform.web.audit import log
+from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.schemas import RowId
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
-from cyberdelta.tenancy import invitations, mail, service
+from cyberdelta.tenancy import administration, invitations, mail, service
 from cyberdelta.tenancy.models import Membership, Organisation, OrganisationKind
 from cyberdelta.tenancy.permissions import ROLES_BY_KIND, Permission
 from cyberdelta.tenancy.principal import Principal
@@ -90,20 +90,11 @@ def invite(
     in the e-mail language chosen for the person (unless they chose one themselves)."""
     organisation = _organisation(session, principal)
     try:
-        invitation, url = invitations.create_invitation(
-            session, settings, organisation, email, role, principal.user_id, email_language
+        invitation, url = administration.invite(
+            session, settings, actor_of(request, principal), organisation, email, role, email_language
         )
     except TenancyError as error:
         return _page(request, session, principal, error=str(error))
-    log(
-        request,
-        session,
-        "tenancy.invitation_created",
-        principal=principal,
-        object_type="invitation",
-        object_id=invitation.id,
-        details={"email": invitation.email, "role": invitation.role},
-    )
     emailed = mail.send_invitation(settings, invitations.invited_user(session, invitation), url, organisation)
     return _page(request, session, principal, link=url, emailed=emailed)
 
@@ -112,17 +103,11 @@ def invite(
 def revoke_invitation(
     request: Request, session: SessionDep, principal: Manager, invitation_id: RowId
 ) -> Response:
-    found = invitations.revoke_invitation(session, _organisation(session, principal).id, invitation_id)
+    found = administration.revoke_invitation(
+        session, actor_of(request, principal), _organisation(session, principal).id, invitation_id
+    )
     if found is None:
         raise HTTPException(status_code=404, detail=_("The page was not found."))
-    log(
-        request,
-        session,
-        "tenancy.invitation_revoked",
-        principal=principal,
-        object_type="invitation",
-        object_id=found.id,
-    )
     return redirect_to(request, "tenancy.members")
 
 
@@ -135,20 +120,12 @@ def change_role(
     role: Annotated[str, Form(max_length=40)],
 ) -> Response:
     found = _member_of(session, principal, membership_id)
-    before = found.role
     try:
-        service.set_membership(session, found.user, _organisation(session, principal), role)
+        administration.change_role(
+            session, actor_of(request, principal), found, _organisation(session, principal), role
+        )
     except TenancyError as error:
         return _page(request, session, principal, error=str(error))
-    log(
-        request,
-        session,
-        "tenancy.role_changed",
-        principal=principal,
-        object_type="membership",
-        object_id=found.id,
-        details={"from": before, "to": found.role},
-    )
     return redirect_to(request, "tenancy.members")
 
 
@@ -159,14 +136,5 @@ def remove_member(
     found = _member_of(session, principal, membership_id)
     if found.user_id == principal.user_id:
         return _page(request, session, principal, error=_("member: you cannot remove yourself"))
-    log(
-        request,
-        session,
-        "tenancy.member_removed",
-        principal=principal,
-        object_type="membership",
-        object_id=found.id,
-        details={"user_id": found.user_id, "role": found.role},
-    )
-    session.delete(found)
+    administration.remove_member(session, actor_of(request, principal), found)
     return redirect_to(request, "tenancy.members")

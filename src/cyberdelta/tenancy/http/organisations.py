@@ -12,10 +12,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse
 
 from cyberdelta.platform.web.access import require
-from cyberdelta.platform.web.audit import log
+from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.templating import render
-from cyberdelta.tenancy import invitations, service
+from cyberdelta.tenancy import administration, service
 from cyberdelta.tenancy.models import OrganisationKind
 from cyberdelta.tenancy.permissions import Permission
 from cyberdelta.tenancy.principal import Principal
@@ -55,22 +55,16 @@ def create(
     admin_email: Annotated[str, Form(max_length=254)],
 ) -> HTMLResponse:
     try:
-        service.normalise_email(admin_email)
-        organisation = service.create_organisation(
-            session, slug=slug.strip(), kind=kind, name_ja=name_ja, name_en=name_en
-        )
-        invitation, url = invitations.create_invitation(
-            session, settings, organisation, admin_email, service.first_admin_role(kind), principal.user_id
+        _organisation, _invitation, url = administration.found_organisation(
+            session,
+            settings,
+            actor_of(request, principal),
+            slug=slug.strip(),
+            kind=kind,
+            name_ja=name_ja,
+            name_en=name_en,
+            admin_email=admin_email,
         )
     except TenancyError as error:
         return _page(request, session, error=str(error))
-    log(
-        request,
-        session,
-        "tenancy.organisation_created",
-        principal=principal,
-        object_type="organisation",
-        object_id=organisation.id,
-        details={"slug": organisation.slug, "kind": organisation.kind, "invitation_id": invitation.id},
-    )
     return _page(request, session, link=url)

@@ -1,0 +1,573 @@
+"""Every state change, every export and every read of another organisation's data leaves its
+entry in the audit trail, written by the service under the request's id (docs/security.md, "V16
+Security logging"; OWASP ASVS 5.0 V16.2, V16.3). ``audit_table.py`` classifies every route and
+command; the scenarios below call each audited route with real input and check its entries.
+
+On the code before services took an ``Actor``, exports, imports, evidence, answers, plan changes,
+TAXII deletes and supervisor dashboards wrote nothing here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from httpx2 import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from typer.main import get_command
+
+from cyberdelta import cli
+from cyberdelta.assessment import service as assessment_service
+from cyberdelta.assessment.models import Assessment, Cycle, Evidence, ImprovementItem
+from cyberdelta.assessment.service import ResponseInput
+from cyberdelta.auth.models import ApiToken, Passkey
+from cyberdelta.benchmark.demo import populate
+from cyberdelta.catalog.service import ensure_builtin_catalog
+from cyberdelta.intel.models import IntelObject
+from cyberdelta.platform.actor import Actor
+from cyberdelta.platform.audit.models import AuditEntry
+from cyberdelta.platform.cookies import session_cookie_name
+from cyberdelta.platform.db.engine import transaction
+from cyberdelta.platform.settings import Settings
+from cyberdelta.platform.web.csrf import HEADER
+from cyberdelta.supervision import service as supervision_service
+from cyberdelta.tenancy import invitations
+from cyberdelta.tenancy.models import Invitation, Membership, Organisation, OrganisationKind, User
+from cyberdelta.tenancy.permissions import Permission, Role
+from tests.accounts_factories import (
+    anonymous_csrf,
+    csrf_for,
+    make_api_token,
+    make_member,
+    make_organisation,
+    sign_in_client,
+)
+from tests.audit.audit_table import COMMANDS, ROUTES, Audited
+from tests.auth.route_table import endpoints
+from tests.benchmark.test_feedback_jobs import inspector, wait_until_done
+from tests.intel.stix_factories import ROOT, envelope, indicator, make_hub, taxii_headers
+from tests.soft_authenticator import SoftAuthenticator
+from tests.supervision.helpers import submit
+from tests.supervision.test_reminders import with_smtp
+from tests.tenancy.test_mail import Inbox, smtp
+from tests.test_cli import run_cli
+
+Key = tuple[str, str]
+__all__ = ["smtp"]
+
+
+@pytest.fixture
+def settings(settings: Settings, smtp: tuple[int, Inbox]) -> Settings:
+    """The suite's settings with a real SMTP server on loopback (reminders and invitations go out)."""
+    return with_smtp(settings, smtp[0])
+
+
+class Walk:
+    """Calls routes with a fresh ``X-Request-ID`` each and keeps which ids went to which route."""
+
+    def __init__(self, client: TestClient, factory: sessionmaker[Session], scenario: str) -> None:
+        self.client, self.factory, self.scenario = client, factory, scenario
+        self.calls: list[tuple[Key, str, Response]] = []
+
+    def call(self, method: str, route: str, path: str | None = None, **arguments: Any) -> Response:
+        request_id = uuid.uuid4().hex
+        headers = {**arguments.pop("headers", {}), "X-Request-ID": request_id}
+        response = self.client.request(
+            method, path or route, headers=headers, follow_redirects=False, **arguments
+        )
+        assert response.status_code < 400, (method, route, response.status_code, response.text[:500])
+        self.calls.append(((method, route), request_id, response))
+        return response
+
+    def check(self) -> None:
+        """Each call wrote one of its route's actions; each route of the scenario was called."""
+        with self.factory() as session:
+            written: dict[str, set[str]] = {}
+            for request_id, action in session.execute(
+                select(AuditEntry.request_id, AuditEntry.action).where(
+                    AuditEntry.request_id.in_([request_id for _key, request_id, _r in self.calls])
+                )
+            ):
+                written.setdefault(str(request_id), set()).add(action)
+        wrong = []
+        for key, request_id, _response in self.calls:
+            expected = ROUTES[key]
+            got = written.get(request_id, set())
+            if isinstance(expected, Audited) and not expected.actions & got:
+                wrong.append(f"{key}: wrote {sorted(got)}, expected one of {sorted(expected.actions)}")
+        assert not wrong, "\n".join(wrong)
+        mine = {
+            key
+            for key, value in ROUTES.items()
+            if isinstance(value, Audited) and value.scenario == self.scenario
+        }
+        assert mine - {key for key, _id, _r in self.calls} == set()
+
+
+@pytest.fixture
+def walk(
+    client: TestClient, session_factory: sessionmaker[Session], request: pytest.FixtureRequest
+) -> Iterator[Walk]:
+    scenario = request.node.name.split("[")[0].removeprefix("test_").removesuffix("_scenario")
+    walker = Walk(client, session_factory, scenario)
+    yield walker
+    walker.check()
+
+
+def _commands() -> list[str]:
+    found: list[str] = []
+
+    def visit(command: Any, prefix: list[str]) -> None:
+        if getattr(command, "commands", None):
+            for name, sub in command.commands.items():
+                visit(sub, [*prefix, name])
+        else:
+            found.append(" ".join(prefix))
+
+    visit(get_command(cli.app), [])
+    return found
+
+
+def test_every_route_is_classified(app: FastAPI) -> None:
+    served = {(e.method, e.path) for e in endpoints(app)}
+    assert served - set(ROUTES) == set(), "routes without an entry in tests/audit/audit_table.py"
+    assert set(ROUTES) - served == set(), "entries without a route"
+    scenarios = {value.scenario for value in ROUTES.values() if isinstance(value, Audited)}
+    assert scenarios == {"accounts", "assessment", "supervision", "benchmark", "intel"}
+
+
+def test_every_command_is_classified() -> None:
+    assert set(_commands()) == set(COMMANDS)
+
+
+def _members(
+    factory: sessionmaker[Session], kind: OrganisationKind, *roles: Role
+) -> tuple[Organisation, list[User]]:
+    with transaction(factory) as session:
+        organisation = make_organisation(session, kind)
+        users = [make_member(session, organisation, role) for role in roles]
+        session.expunge_all()
+    return organisation, users
+
+
+def _organisation(session: Session, organisation_id: int) -> Organisation:
+    found = session.get(Organisation, organisation_id)
+    assert found is not None
+    return found
+
+
+def _one(factory: sessionmaker[Session], statement: Any) -> Any:
+    with factory() as session:
+        return session.scalars(statement).first()
+
+
+def _session_csrf(client: TestClient) -> None:
+    """After a response set a new session cookie, send that session's CSRF token."""
+    app: Any = client.app
+    client.headers[HEADER] = csrf_for(app, client.cookies[session_cookie_name(app.state.settings)])
+
+
+def test_accounts_scenario(walk: Walk, settings: Settings, session_factory: sessionmaker[Session]) -> None:
+    client = walk.client
+    operator, [admin] = _members(session_factory, OrganisationKind.OPERATOR, Role.PLATFORM_ADMIN)
+    sign_in_client(client, admin, operator)
+    created = walk.call(
+        "POST",
+        "/admin/organisations",
+        data={
+            "slug": "kaede-exchange",
+            "kind": "exchange",
+            "name_ja": "楓取引所",
+            "name_en": "Kaede Exchange",
+            "admin_email": "ciso@kaede.example",
+        },
+    )
+    token = re.search(r"/auth/enrol/([A-Za-z0-9_-]+)", created.text)
+    assert token, created.text
+    # The invitee enrols a passkey from the link and is signed in.
+    client.cookies.clear()
+    client.headers[HEADER] = anonymous_csrf(client)
+    key = SoftAuthenticator(origin=settings.origin, rp_id=settings.resolved_rp_id)
+    link = f"/auth/enrol/{token.group(1)}"
+    options = client.post(f"{link}/options").json()
+    walk.call(
+        "POST", "/auth/enrol/{token}/verify", f"{link}/verify", json={"credential": key.create(options)}
+    )
+    _session_csrf(client)
+    walk.call("POST", "/account/email-language", data={"email_language": "en"})
+    spare = SoftAuthenticator(origin=settings.origin, rp_id=settings.resolved_rp_id)
+    options = client.post("/account/passkeys/options").json()
+    walk.call("POST", "/account/passkeys/verify", json={"credential": spare.create(options), "name": "spare"})
+    second = _one(session_factory, select(Passkey).order_by(Passkey.id.desc()))
+    walk.call(
+        "POST",
+        "/account/passkeys/{passkey_id}/rename",
+        f"/account/passkeys/{second.id}/rename",
+        data={"name": "backup key"},
+    )
+    walk.call("POST", "/account/passkeys/{passkey_id}/revoke", f"/account/passkeys/{second.id}/revoke")
+    codes = re.findall(
+        r"<code>([A-Z0-9]{4}(?:-[A-Z0-9]{4}){3})</code>", walk.call("POST", "/account/recovery-codes").text
+    )
+    assert codes
+    invited = walk.call("POST", "/org/invitations", data={"email": "analyst@kaede.example", "role": "viewer"})
+    assert invited.status_code == 200
+    invitation = _one(session_factory, select(Invitation).where(Invitation.email == "analyst@kaede.example"))
+    walk.call("POST", "/org/invitations/{invitation_id}/revoke", f"/org/invitations/{invitation.id}/revoke")
+    kaede = _one(session_factory, select(Organisation).where(Organisation.slug == "kaede-exchange"))
+    with transaction(session_factory) as session:
+        colleague = make_member(session, _organisation(session, kaede.id), Role.CONTRIBUTOR)
+        membership = session.scalars(select(Membership).where(Membership.user_id == colleague.id)).one().id
+    walk.call(
+        "POST",
+        "/org/members/{membership_id}/role",
+        f"/org/members/{membership}/role",
+        data={"role": "viewer"},
+    )
+    walk.call("POST", "/org/members/{membership_id}/remove", f"/org/members/{membership}/remove")
+    walk.call("POST", "/org/tokens", data={"name": "SIEM", "permission": "audit:read"})
+    made = _one(session_factory, select(ApiToken).where(ApiToken.name == "SIEM"))
+    walk.call("POST", "/org/tokens/{token_id}/revoke", f"/org/tokens/{made.id}/revoke")
+    with transaction(session_factory) as session:
+        make_api_token(session, _organisation(session, kaede.id), [Permission.ASSESSMENT_READ])
+    other = _one(session_factory, select(ApiToken).where(ApiToken.revoked_at.is_(None)))
+    walk.call("DELETE", "/api/v1/tokens/{token_id}", f"/api/v1/tokens/{other.id}")
+    options = client.post("/auth/step-up/options").json()
+    walk.call("POST", "/auth/step-up/verify", json={"credential": key.get(options)})
+    # An invitation to a second organisation, accepted while signed in; then switching between them.
+    ciso = _one(session_factory, select(User).where(User.email == "ciso@kaede.example"))
+    with transaction(session_factory) as session:
+        second_org = make_organisation(session, OrganisationKind.EXCHANGE)
+        _invitation, url = invitations.create_invitation(
+            session, settings, second_org, ciso.email, "viewer", None
+        )
+        second_id = second_org.id
+    raw = url.rsplit("/", 1)[1]
+    walk.call("POST", "/auth/enrol/{token}/accept", f"/auth/enrol/{raw}/accept")
+    walk.call("POST", "/account/organisation", data={"organisation_id": str(kaede.id)})
+    walk.call("POST", "/account/organisation", data={"organisation_id": str(second_id)})
+    walk.call("POST", "/auth/sign-out")
+    # Signing in again with the passkey, a failed sign-in, and recovery with a code.
+    client.cookies.clear()
+    client.headers[HEADER] = anonymous_csrf(client)
+    options = client.post("/auth/sign-in/options").json()
+    walk.call("POST", "/auth/sign-in/verify", json={"credential": key.get(options)})
+    _session_csrf(client)
+    walk.call("POST", "/auth/sign-out-everywhere")
+    client.cookies.clear()
+    client.headers[HEADER] = anonymous_csrf(client)
+    walk.call("POST", "/auth/recover", data={"email": ciso.email, "code": codes[0]})
+
+
+def _assessment_world(factory: sessionmaker[Session]) -> tuple[Organisation, User, User]:
+    exchange, [officer, approver] = _members(
+        factory, OrganisationKind.EXCHANGE, Role.SECURITY_OFFICER, Role.EXECUTIVE_APPROVER
+    )
+    return exchange, officer, approver
+
+
+def test_assessment_scenario(walk: Walk, session_factory: sessionmaker[Session]) -> None:
+    client = walk.client
+    exchange, officer, approver = _assessment_world(session_factory)
+    sign_in_client(client, officer, exchange)
+    started = walk.call("POST", "/assessment/start")
+    assessment_id = int(started.headers["location"].rsplit("/", 1)[1])
+    walk.call("POST", "/assessment/profile", data={"hot_wallet_percent": "40", "custody_band": "large"})
+    with session_factory() as session:
+        found = session.get(Assessment, assessment_id)
+        assert found is not None
+        controls = [c.control_id for c in assessment_service.view_of(session, found).controls]
+    first = controls[0]
+    answer = f"/assessment/{assessment_id}/responses/{first}"
+    walk.call(
+        "POST",
+        "/assessment/{assessment_id}/responses/{control_id}",
+        answer,
+        data={"version": "0", "maturity": "1"},
+        headers={"HX-Request": "true"},
+    )
+    evidence = f"/assessment/{assessment_id}/evidence"
+    walk.call(
+        "POST",
+        "/assessment/{assessment_id}/evidence",
+        evidence,
+        data={"url": "https://wiki.kaede.example/policy", "title": "Policy", "control_id": first},
+    )
+    walk.call(
+        "POST",
+        "/assessment/{assessment_id}/evidence",
+        evidence,
+        data={"title": "Key ceremony", "control_id": first},
+        files={
+            "file": ("ceremony.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
+        },
+    )
+    link, upload = (
+        _one(session_factory, select(Evidence).where(Evidence.kind == kind)) for kind in ("link", "file")
+    )
+    attach = f"/assessment/{assessment_id}/controls/{controls[1]}/evidence"
+    walk.call(
+        "POST",
+        "/assessment/{assessment_id}/controls/{control_id}/evidence",
+        attach,
+        data={"evidence_id": str(link.id)},
+    )
+    walk.call(
+        "POST",
+        "/assessment/{assessment_id}/controls/{control_id}/evidence",
+        attach,
+        data={"evidence_id": str(link.id), "detach": "1"},
+    )
+    walk.call(
+        "GET", "/assessment/evidence/{evidence_id}/download", f"/assessment/evidence/{upload.id}/download"
+    )
+    workbook = walk.call(
+        "GET", "/assessment/{assessment_id}/export.xlsx", f"/assessment/{assessment_id}/export.xlsx"
+    )
+    walk.call(
+        "POST",
+        "/assessment/{assessment_id}/import",
+        f"/assessment/{assessment_id}/import",
+        files={"file": ("answers.xlsx", workbook.content, "application/octet-stream")},
+    )
+    for route in (
+        "/assessment/{assessment_id}/oscal/assessment-results.json",
+        "/assessment/{assessment_id}/oscal/poam.json",
+    ):
+        walk.call("GET", route, route.replace("{assessment_id}", str(assessment_id)))
+    queued = walk.call(
+        "POST",
+        "/assessment/{assessment_id}/report/jobs",
+        f"/assessment/{assessment_id}/report/jobs",
+        data={"language": "en"},
+    )
+    job = queued.headers["location"]
+    deadline = time.monotonic() + 120
+    while "report-download" not in client.get(job, headers={"hx-request": "true"}).text:
+        assert time.monotonic() < deadline, "the report was not rendered"
+        time.sleep(0.1)
+    walk.call("GET", "/assessment/report-jobs/{job_id}/report.pdf", f"{job}/report.pdf")
+    client.get(f"/assessment/{assessment_id}/plan")
+    item = _one(
+        session_factory, select(ImprovementItem).where(ImprovementItem.organisation_id == exchange.id)
+    )
+    assert item is not None
+    walk.call(
+        "POST",
+        "/assessment/{assessment_id}/plan/{item_id}",
+        f"/assessment/{assessment_id}/plan/{item.id}",
+        data={
+            "version": str(item.version),
+            "status": "in_progress",
+            "owner": "CISO",
+            "due_date": "2027-03-31",
+        },
+    )
+    transition = "/assessment/{assessment_id}/transitions/{action}"
+    walk.call("POST", transition, f"/assessment/{assessment_id}/transitions/request_review")
+    walk.call("POST", transition, f"/assessment/{assessment_id}/transitions/back_to_draft")
+    with transaction(session_factory) as session:
+        found = session.get(Assessment, assessment_id)
+        assert found is not None
+        answers = {control: ResponseInput(maturity=3) for control in controls[1:]}
+        assessment_service.apply_rows(session, found, answers, user_id=None)
+    walk.call("POST", transition, f"/assessment/{assessment_id}/transitions/request_review")
+    sign_in_client(client, approver, exchange)
+    walk.call("POST", "/assessment/{assessment_id}/sign-off", f"/assessment/{assessment_id}/sign-off")
+
+
+def test_supervision_scenario(
+    walk: Walk, session_factory: sessionmaker[Session], smtp: tuple[int, Inbox]
+) -> None:
+    client = walk.client
+    supervisor, [inspector] = _members(session_factory, OrganisationKind.SUPERVISOR, Role.INSPECTOR)
+    firms = [_members(session_factory, OrganisationKind.EXCHANGE, Role.SECURITY_OFFICER) for _ in range(2)]
+    with transaction(session_factory) as session:
+        make_member(session, _organisation(session, firms[0][0].id), Role.VIEWER, "viewer@firm.example")
+        version_id = ensure_builtin_catalog(session).id
+    sign_in_client(client, inspector, supervisor)
+    opened = walk.call(
+        "POST",
+        "/supervision/cycles",
+        data={
+            "name": "2027",
+            # Closing within the reminder window, so that the reminders are due today.
+            "opens_on": (date.today() - timedelta(days=30)).isoformat(),
+            "closes_on": (date.today() + timedelta(days=7)).isoformat(),
+            "catalog_version_id": str(version_id),
+            "participants": [str(firm.id) for firm, _users in firms],
+        },
+    )
+    cycle_id = int(opened.headers["location"].rsplit("/", 1)[1])
+    walk.call("GET", "/supervision/cycles/{cycle_id}", f"/supervision/cycles/{cycle_id}")
+    walk.call("POST", "/supervision/cycles/{cycle_id}/reminders", f"/supervision/cycles/{cycle_id}/reminders")
+    assert smtp[1].messages, "the reminders went out through the SMTP server"
+    returned, accepted = (submit(session_factory, firm.id, cycle_id, 3) for firm, _users in firms)
+    walk.call("GET", "/supervision/assessments/{assessment_id}", f"/supervision/assessments/{returned}")
+    walk.call(
+        "POST",
+        "/supervision/assessments/{assessment_id}/review",
+        f"/supervision/assessments/{returned}/review",
+        data={"action": "return", "comment": "Key ceremony evidence is missing."},
+    )
+    walk.call(
+        "POST", "/review/assessments/{assessment_id}/{action}", f"/review/assessments/{accepted}/accept"
+    )
+    (firm, [officer]), _second = firms
+    sign_in_client(client, officer, firm)
+    walk.call("POST", "/assessment/{assessment_id}/reopen", f"/assessment/{returned}/reopen")
+    with transaction(session_factory) as session:
+        later_id = supervision_service.open_cycle(
+            session,
+            name="2028",
+            catalog_version_id=version_id,
+            opens_on=date.today(),
+            closes_on=date.today() + timedelta(days=90),
+            participant_ids=[firm.id],
+            actor=Actor.console(),
+        ).id
+    walk.call("POST", "/cycles/{cycle_id}/start", f"/cycles/{later_id}/start")
+    assert _one(session_factory, select(Cycle).where(Cycle.id == later_id)) is not None
+
+
+def test_intel_scenario(walk: Walk, session_factory: sessionmaker[Session]) -> None:
+    client = walk.client
+    hub = make_hub(session_factory)
+    with transaction(session_factory) as session:
+        isac = _organisation(session, hub.isac_id)
+        analyst = make_member(session, isac, Role.ANALYST)
+        session.expunge_all()
+    sign_in_client(client, analyst, isac)
+    created = walk.call(
+        "POST",
+        "/intel/collections",
+        data={"title": "Lazarus watch", "alias": "lazarus", "default_tlp": "amber", "members_read": "yes"},
+    )
+    collection = created.headers["location"].split("?")[0].rsplit("/", 1)[1]
+    page = f"/intel/collections/{collection}"
+    walk.call(
+        "POST",
+        "/intel/collections/{collection_id}",
+        page,
+        data={"title": "Lazarus watch", "default_tlp": "green", "members_read": "yes"},
+    )
+    walk.call(
+        "POST",
+        "/intel/collections/{collection_id}/grants",
+        f"{page}/grants",
+        data={"organisation": str(hub.publisher_id), "can_read": "yes"},
+    )
+    walk.call(
+        "POST",
+        "/intel/collections/{collection_id}/grants/{organisation_id}/revoke",
+        f"{page}/grants/{hub.publisher_id}/revoke",
+    )
+    walk.call("POST", "/intel/collections/{collection_id}/delete", f"{page}/delete")
+    walk.call(
+        "POST",
+        "/intel/report",
+        data={
+            "kind": "address",
+            "chain": "ethereum",
+            "tlp": "amber",
+            "note": "",
+            "value": "0x47666fab8bd0ac7003bce3f5c3585383f09486e2",
+            "collection": hub.collection_id,
+        },
+    )
+    walk.call(
+        "POST",
+        "/intel/lesson",
+        data={
+            "title": "Signing UI poisoned",
+            "body": "Verify what you sign.",
+            "tlp": "green",
+            "collection": hub.collection_id,
+        },
+    )
+    bundle = envelope([indicator("198.51.100.9")]) | {
+        "type": "bundle",
+        "id": "bundle--6f1b8d1e-9a0b-4a4b-8b8e-1f2e3d4c5b6a",
+    }
+    walk.call(
+        "POST",
+        "/intel/import",
+        data={"collection": hub.collection_id, "tlp": "green"},
+        files={"file": ("feed.json", json.dumps(bundle).encode(), "application/json")},
+    )
+    objects = f"{ROOT}/collections/{hub.collection_id}/objects/"
+    posted = indicator("192.0.2.77")
+    walk.call(
+        "POST",
+        "/taxii2/{api_root}/collections/{collection_id}/objects/",
+        objects,
+        json=envelope([posted]),
+        headers=taxii_headers(hub.publisher),
+    )
+    assert _one(walk.factory, select(IntelObject).where(IntelObject.stix_id == posted["id"])) is not None
+    walk.call(
+        "DELETE",
+        "/taxii2/{api_root}/collections/{collection_id}/objects/{object_id}/",
+        f"{objects}{posted['id']}/",
+        headers=taxii_headers(hub.publisher),
+    )
+
+
+def test_benchmark_scenario(walk: Walk, session_factory: sessionmaker[Session]) -> None:
+    client = walk.client
+    with transaction(session_factory) as session:
+        cycle = populate(session, orgs=6, cycles=1).cycles[-1]
+    inspector(session_factory, client)
+    for route in ("/benchmark/industry/{cycle_id}.csv", "/benchmark/industry/{cycle_id}.xlsx"):
+        walk.call("GET", route, route.replace("{cycle_id}", str(cycle)))
+    walk.call("GET", "/api/v1/benchmark/figures", params={"cycle": cycle})
+    started = walk.call(
+        "POST",
+        "/benchmark/feedback/{cycle_id}/runs",
+        f"/benchmark/feedback/{cycle}/runs",
+        data={"language": "en"},
+    )
+    run = started.headers["location"]
+    wait_until_done(client, run)
+    walk.call("GET", "/benchmark/feedback/runs/{run_id}/files/{name}", f"{run}/files/feedback-{cycle}-en.zip")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        (
+            "org",
+            "create",
+            "sakura",
+            "--kind",
+            "exchange",
+            "--name-ja",
+            "桜",
+            "--name-en",
+            "Sakura",
+            "--admin",
+            "a@sakura.example",
+        ),
+        ("intel", "collection-create", "Console feed", "--alias", "console"),
+    ],
+)
+def test_commands_audit_like_the_pages(
+    command: tuple[str, ...], settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    done = run_cli(settings, *command)
+    assert done.returncode == 0, done.stderr
+    expected = COMMANDS[" ".join(command[:2])]
+    assert isinstance(expected, frozenset)
+    with session_factory() as session:
+        entries = session.scalars(select(AuditEntry)).all()
+    assert expected <= {entry.action for entry in entries}
+    assert all(entry.details["channel"] == "cli" for entry in entries)
