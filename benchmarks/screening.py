@@ -189,9 +189,10 @@ def write_sdn_xml(path: Path, target_mb: int) -> int:
 
 
 def import_benchmark(target_mb: int) -> None:
+    from cyberdelta.platform.actor import Actor
     from cyberdelta.platform.db.engine import make_engine, make_session_factory, transaction
     from cyberdelta.platform.db.migrate import upgrade
-    from cyberdelta.screening.lists import Actor, import_list
+    from cyberdelta.screening.lists import import_list
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "sdn_advanced.xml"
@@ -208,7 +209,7 @@ def import_benchmark(target_mb: int) -> None:
         started = time.perf_counter()
         with transaction(make_session_factory(engine)) as session:
             result = import_list(
-                session, path, source="ofac-sdn-xml", filename=path.name, actor=Actor(via="bench")
+                session, path, source="ofac-sdn-xml", filename=path.name, actor=Actor.console()
             )
         seconds = time.perf_counter() - started
         print(

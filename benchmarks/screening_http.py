@@ -28,9 +28,10 @@ from _databases import database
 from dashboard_latency import free_port, wait_for
 
 from cyberdelta.auth.tokens import create_api_token
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.engine import make_engine, make_session_factory, transaction
 from cyberdelta.platform.db.migrate import upgrade
-from cyberdelta.screening.lists import Actor, import_list
+from cyberdelta.screening.lists import import_list
 from cyberdelta.tenancy import service as tenancy
 from cyberdelta.tenancy.permissions import Permission
 from screening import btc_p2pkh, evm_lower, tron
@@ -45,7 +46,7 @@ def measure(url: str, requests: int) -> None:
         f"{'tron' if a[0] == 'T' else 'ethereum' if a[:2] == '0x' else 'bitcoin'},{a}\n" for a in listed
     )
     with transaction(factory) as session:
-        import_list(session, lines.encode(), source="lines", filename="bench.txt", actor=Actor(via="bench"))
+        import_list(session, lines.encode(), source="lines", filename="bench.txt", actor=Actor.console())
         exchange = tenancy.create_organisation(
             session,
             slug="bench-exchange",
@@ -58,7 +59,7 @@ def measure(url: str, requests: int) -> None:
             organisation_id=exchange.id,
             name="bench",
             permissions=[Permission.SCREENING_CHECK],
-            created_by_user_id=None,
+            actor=Actor.console(),
             expires_in_days=None,
         )
     engine.dispose()

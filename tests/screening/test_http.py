@@ -7,9 +7,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.platform.db.engine import transaction
-from cyberdelta.screening.lists import Actor, import_list
+from cyberdelta.screening.lists import import_list
 from cyberdelta.tenancy.models import OrganisationKind
 from cyberdelta.tenancy.permissions import Permission, Role
 from tests.accounts_factories import make_api_token, make_member, make_organisation, sign_in_client
@@ -19,7 +20,7 @@ from tests.screening.test_lists import LAZARUS_BTC, LAZARUS_ETH, SDN_XML
 def _load(factory: sessionmaker[Session]) -> None:
     with transaction(factory) as session:
         import_list(
-            session, SDN_XML, source="ofac-sdn-xml", filename="sdn_advanced.xml", actor=Actor(via="test")
+            session, SDN_XML, source="ofac-sdn-xml", filename="sdn_advanced.xml", actor=Actor.console()
         )
 
 
@@ -50,7 +51,7 @@ def test_an_api_token_with_screening_check_screens_and_is_audited(
     ]
     with session_factory() as session:
         checks = session.scalars(select(AuditEntry).where(AuditEntry.action == "screening.check")).all()
-    assert [(c.organisation_id, c.request_id, c.details["via"]) for c in checks] == [
+    assert [(c.organisation_id, c.request_id, c.details["channel"]) for c in checks] == [
         (exchange_id, "screen-42", "api"),
         (exchange_id, "screen-42", "api"),
     ]

@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.screening.errors import ListAlreadyImportedError, ListImportError, UnknownSourceError
-from cyberdelta.screening.lists import Actor, current_versions, import_list
+from cyberdelta.screening.lists import current_versions, import_list
 from cyberdelta.screening.models import ScreeningEntry, ScreeningListVersion
 from cyberdelta.screening.sources.lines import read_lines
 from cyberdelta.screening.sources.mof import read_mof
@@ -180,9 +181,7 @@ def test_plain_lines_with_or_without_a_chain_column() -> None:
 
 def _import(factory: sessionmaker[Session], data: bytes, source: str, name: str = "sdn_advanced.xml") -> int:
     with transaction(factory) as session:
-        return import_list(
-            session, data, source=source, filename=name, actor=Actor(user_id=None, via="test")
-        ).version_id
+        return import_list(session, data, source=source, filename=name, actor=Actor.console()).version_id
 
 
 def test_an_import_stores_a_version_with_its_hash_dates_counts_and_an_audit_entry(
@@ -247,9 +246,7 @@ def test_a_listed_evm_address_with_a_broken_eip55_checksum_is_kept_in_lower_case
     broken = LAZARUS_ETH[:5] + LAZARUS_ETH[5].swapcase() + LAZARUS_ETH[6:]
     data = sdn_advanced([(5, "TYPO", "CYBER2", [("ETH", broken)])])
     with transaction(session_factory) as session:
-        result = import_list(
-            session, data, source="ofac-sdn-xml", filename="sdn.xml", actor=Actor(via="test")
-        )
+        result = import_list(session, data, source="ofac-sdn-xml", filename="sdn.xml", actor=Actor.console())
     assert (result.entry_count, result.problems, result.checksum_mismatches) == (1, [], [broken])
     with session_factory() as session:
         entry = session.scalars(select(ScreeningEntry)).one()

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.screening.freshness import business_days_after, is_business_day, is_stale
-from cyberdelta.screening.lists import Actor, import_list
+from cyberdelta.screening.lists import import_list
 from cyberdelta.screening.service import screen
 from tests.screening.list_files import sdn_advanced
 from tests.screening.test_lists import BCH_LEGACY, LAZARUS_BTC, LAZARUS_ETH, SDN_XML
 
-ACTOR = Actor(user_id=None, organisation_id=None, request_id="req-1", via="test")
+ACTOR = dataclasses.replace(Actor.console(), request_id="req-1")
 
 
 def _load(factory: sessionmaker[Session]) -> None:
@@ -163,15 +165,19 @@ def test_hit_history_is_read_back_from_the_audit_trail_per_organisation(
     session_factory: sessionmaker[Session],
 ) -> None:
     from cyberdelta.screening.service import recent_hits
-    from cyberdelta.tenancy.models import OrganisationKind
-    from tests.accounts_factories import make_organisation
+    from cyberdelta.tenancy.models import Organisation, OrganisationKind
+    from cyberdelta.tenancy.permissions import Role
+    from tests.accounts_factories import make_member, make_organisation
 
     _load(session_factory)
     with transaction(session_factory) as session:
         mine = make_organisation(session, OrganisationKind.EXCHANGE).id
         theirs = make_organisation(session, OrganisationKind.EXCHANGE).id
+        organisation = session.get(Organisation, mine)
+        assert organisation is not None
+        user_id = make_member(session, organisation, Role.SECURITY_OFFICER).id
         addresses = [LAZARUS_BTC, "1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggu"]
-        screen(session, addresses, actor=Actor(organisation_id=mine))
+        screen(session, addresses, actor=Actor.person(user_id, mine))
     with session_factory() as session:
         (past,) = recent_hits(session, mine)
         assert (past.input, past.chain, past.hits[0]["entry"]) == (LAZARUS_BTC, "bitcoin", "27307")

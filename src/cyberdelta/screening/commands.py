@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.console import err, out, print_plain, read_file, settings, upgraded_engine
 from cyberdelta.platform.db.engine import make_session_factory, transaction
 from cyberdelta.platform.errors import DomainError
@@ -26,7 +27,6 @@ screen_app = typer.Typer(help="Address screening against sanctions lists.", no_a
 
 EXIT_HIT = 5
 EXIT_BAD_INPUT = 2
-CLI = "cli"
 
 
 def _fail(error: DomainError) -> typer.Exit:
@@ -43,7 +43,7 @@ def screen_import(
 ) -> None:
     """Import a list file as a new list version (all or nothing; malformed entries are reported
     and skipped)."""
-    from cyberdelta.screening.lists import Actor, import_list
+    from cyberdelta.screening.lists import import_list
 
     try:
         if not file.is_file():
@@ -51,7 +51,7 @@ def screen_import(
         engine = upgraded_engine(settings())
         with transaction(make_session_factory(engine)) as session:
             result = import_list(
-                session, file, source=source, filename=file.name, actor=Actor(via=CLI), chain=chain
+                session, file, source=source, filename=file.name, actor=Actor.console(), chain=chain
             )
     except DomainError as error:
         raise _fail(error) from None
@@ -76,12 +76,11 @@ def screen_import(
 def _screen(
     texts: list[str], chain: str | None, *, batch: bool, chains: list[str | None] | None = None
 ) -> tuple[list[Result], bool, list[str]]:
-    from cyberdelta.screening.lists import Actor
     from cyberdelta.screening.service import screen
 
     engine = upgraded_engine(settings())
     with transaction(make_session_factory(engine)) as session:
-        screening = screen(session, texts, actor=Actor(via=CLI), chain=chain, chains=chains, batch=batch)
+        screening = screen(session, texts, actor=Actor.console(), chain=chain, chains=chains, batch=batch)
     stale = [f"{used.source} #{used.version_id} ({used.reference.isoformat()})" for used in screening.stale]
     return screening.results, screening.hit, stale
 

@@ -19,7 +19,8 @@ from defusedxml import DefusedXmlException
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from cyberdelta.platform.audit import service as audit
+from cyberdelta.platform.actor import Actor
+from cyberdelta.platform.audit.service import audit
 from cyberdelta.screening.errors import ListAlreadyImportedError, ListImportError, UnknownSourceError
 from cyberdelta.screening.models import ScreeningEntry, ScreeningListVersion
 from cyberdelta.screening.sources.common import EIP55_MISMATCH, ParsedList, Problem
@@ -40,16 +41,6 @@ STREAM_READERS: Mapping[str, Callable[[BinaryIO], ParsedList]] = {
     "un-xml": read_un_xml,
 }
 SOURCES = ("ofac-sdn-xml", "ofac-sdn-csv", "un-xml", "mof", "lines")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: the user and organisation recorded in the audit trail, and the request."""
-
-    user_id: int | None = None
-    organisation_id: int | None = None
-    request_id: str | None = None
-    via: str = "web"
 
 
 @dataclass(frozen=True)
@@ -143,14 +134,12 @@ def import_list(
         session.execute(insert(ScreeningEntry), rows[start : start + 5000])
     version.entry_count = len(rows)
     mismatches = sorted({e.original for e in parsed.listed if e.address.kind == EIP55_MISMATCH})
-    audit.record(
+    audit(
         session,
-        action="screening.list_imported",
-        actor_user_id=actor.user_id,
-        organisation_id=actor.organisation_id,
+        actor,
+        "screening.list_imported",
         object_type="screening_list_version",
-        object_id=str(version.id),
-        request_id=actor.request_id,
+        object_id=version.id,
         details={
             "source": source,
             "filename": filename,
@@ -159,7 +148,6 @@ def import_list(
             "entries": len(rows),
             "skipped": len(parsed.problems),
             "eip55_mismatches": len(mismatches),
-            "via": actor.via,
         },
     )
     return ImportResult(version.id, len(rows), parsed.problems, mismatches)

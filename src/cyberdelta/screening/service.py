@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cyberdelta.platform.audit import service as audit
+from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.audit.models import AuditEntry
+from cyberdelta.platform.audit.service import audit
 from cyberdelta.screening.freshness import today_in_japan
 from cyberdelta.screening.index import ListUsed, Result, index_for
-from cyberdelta.screening.lists import Actor
 
 
 @dataclass(frozen=True)
@@ -125,15 +125,7 @@ def _hit_detail(result: Result) -> dict[str, Any]:
 
 
 def _record(session: Session, actor: Actor, action: str, details: dict[str, Any]) -> None:
-    audit.record(
-        session,
-        action=action,
-        actor_user_id=actor.user_id,
-        organisation_id=actor.organisation_id,
-        object_type="screening",
-        request_id=actor.request_id,
-        details={**details, "via": actor.via},
-    )
+    audit(session, actor, action, object_type="screening", details=details)
 
 
 def result_json(result: Result) -> dict[str, Any]:

@@ -16,13 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from cyberdelta.platform.errors import DomainError
 from cyberdelta.platform.web.access import require
+from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep
 from cyberdelta.platform.web.schemas import error_responses
 from cyberdelta.platform.web.templating import render
 from cyberdelta.screening.addresses import CHAINS
 from cyberdelta.screening.freshness import today_in_japan
 from cyberdelta.screening.index import ListUsed, index_for
-from cyberdelta.screening.lists import Actor
 from cyberdelta.screening.service import Screening, recent_hits, result_json, screen
 from cyberdelta.tenancy.permissions import Permission
 from cyberdelta.tenancy.principal import Principal
@@ -31,15 +31,6 @@ pages = APIRouter(prefix="/screening", include_in_schema=False)
 api = APIRouter(prefix="/api/v1/screening", tags=["screening"], responses=error_responses(401, 403))
 Checker = Annotated[Principal, Depends(require(Permission.SCREENING_CHECK))]
 MAX_ADDRESSES = 1000
-
-
-def _actor(request: Request, principal: Principal, via: str) -> Actor:
-    return Actor(
-        user_id=principal.user_id,
-        organisation_id=principal.organisation_id,
-        request_id=getattr(request.state, "request_id", None),
-        via=via,
-    )
 
 
 # An address as typed: at most 256 characters (OFAC FAQ 563), no control characters.
@@ -104,7 +95,7 @@ def _list_out(used: ListUsed, today: date) -> ListOut:
 def check_addresses(body: CheckIn, request: Request, session: SessionDep, principal: Checker) -> CheckOut:
     """Screen up to 1,000 addresses against the current lists (audited, one entry per address)."""
     chain = body.chain.value if body.chain is not None else None
-    screening = screen(session, body.addresses, actor=_actor(request, principal, "api"), chain=chain)
+    screening = screen(session, body.addresses, actor=actor_of(request, principal), chain=chain)
     today = today_in_japan()
     return CheckOut(
         results=[ResultOut.model_validate(result_json(r)) for r in screening.results],
@@ -147,7 +138,7 @@ def screening_submit(
     error: DomainError | None = None
     if texts:
         try:
-            screening = screen(session, texts, actor=_actor(request, principal, "web"), chain=chain or None)
+            screening = screen(session, texts, actor=actor_of(request, principal), chain=chain or None)
         except DomainError as problem:
             error = problem
     status = 422 if error is not None else 200
