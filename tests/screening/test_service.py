@@ -182,3 +182,15 @@ def test_hit_history_is_read_back_from_the_audit_trail_per_organisation(
         (past,) = recent_hits(session, mine)
         assert (past.input, past.chain, past.hits[0]["entry"]) == (LAZARUS_BTC, "bitcoin", "27307")
         assert recent_hits(session, theirs) == []
+
+
+def test_a_row_naming_an_unknown_chain_is_an_invalid_result_not_a_failed_batch(
+    session_factory: sessionmaker[Session],
+) -> None:
+    _load(session_factory)
+    with transaction(session_factory) as session:
+        screening = screen(
+            session, [LAZARUS_BTC, LAZARUS_BTC], chains=["dogecoin", None], actor=ACTOR, batch=True
+        )
+    assert [(r.valid, bool(r.hits)) for r in screening.results] == [(False, False), (True, True)]
+    assert "dogecoin" in (screening.results[0].error or "")

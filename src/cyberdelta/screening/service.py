@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.platform.audit.service import audit
+from cyberdelta.screening.addresses import UnknownChainError
 from cyberdelta.screening.freshness import today_in_japan
 from cyberdelta.screening.index import ListUsed, Result, index_for
 
@@ -59,7 +60,10 @@ def screen(
             groups.setdefault(row_chain, []).append(position)
         ordered: list[Result | None] = [None] * len(texts)
         for group_chain, positions in groups.items():
-            found = index.screen_many([texts[p] for p in positions], group_chain)
+            try:
+                found = index.screen_many([texts[p] for p in positions], group_chain)
+            except UnknownChainError as error:  # a row's own chain: that row is invalid, not the batch
+                found = [Result(texts[p], group_chain, None, False, error.render(), ()) for p in positions]
             for position, result in zip(positions, found, strict=True):
                 ordered[position] = result
         results = [result for result in ordered if result is not None]
