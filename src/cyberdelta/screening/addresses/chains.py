@@ -163,9 +163,9 @@ def _candidates(text: str) -> tuple[Normaliser, ...]:
         return (NORMALISERS["bitcoin-cash"],)
     if head.startswith("41") and length == 42:
         return (oc.tron,)
-    if first == "r" or (first == "X" and length == 47):
+    if first == "r" or (first in "XT" and length == 47):
         return (oc.ripple,)
-    if (first in "4" and length in (95, 106)) or (first == "8" and length == 95):
+    if (first == "4" and length in (95, 106)) or (first == "8" and length == 95):
         return (oc.monero,)
     return BY_FIRST_CHARACTER.get(first, ())
 
