@@ -372,3 +372,15 @@ def test_a_changed_last_character_breaks_each_chains_checksum(chain: str, addres
     found = parse(chain, address)
     assert isinstance(found, Invalid)
     assert found.reason == "checksum"
+
+
+def test_a_testnet_x_address_is_detected_as_xrp() -> None:
+    account = bytes(range(20))
+    x_address = encode_check(b"\x04\x93" + account + b"\x00" + bytes(8), base58.RIPPLE_ALPHABET)
+    found = parse(None, x_address)
+    assert not isinstance(found, Invalid)
+    assert (found.chain, found.network, found.key) == (
+        "ripple",
+        "testnet",
+        encode_check(b"\x00" + account, base58.RIPPLE_ALPHABET),
+    )
