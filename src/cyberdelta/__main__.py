@@ -1,5 +1,5 @@
 """``python -m cyberdelta`` is the ``cyberdelta`` command."""
 
-from cyberdelta.cli import main
+from cyberdelta.launcher import main
 
 main()

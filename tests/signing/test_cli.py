@@ -4,6 +4,7 @@ machine (docs/signing.md, "The command"). Exit status 0 pass, 3 warn, 4 block, 2
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import subprocess
@@ -25,13 +26,10 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CYBERDELTA_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
     env.pop("CYBERDELTA_DATABASE_URL", None)
-    command = (
-        [sys.executable, "-m", "cyberdelta.signing"]
-        if light
-        else [sys.executable, "-m", "cyberdelta", "--lang", lang, "sign-check"]
-    )
-    if light:
-        command += ["--lang", lang]
+    # ``light``: through the console script, as on a signing machine (cyberdelta.launcher).
+    script = str(Path(sys.executable).parent / "cyberdelta")
+    command = [script if light else sys.executable, *([] if light else ["-m", "cyberdelta"])]
+    command += ["--lang", lang, "sign-check"]
     return subprocess.run(
         [*command, *args], env=env, capture_output=True, text=True, check=False, timeout=120, input=stdin
     )
@@ -95,6 +93,12 @@ def test_a_clean_transfer_within_policy_exits_0(tmp_path: Path) -> None:
                  "--safe-version", "1.3.0", "--policy", policy, "--request", request, light=True)  # fmt: skip
     assert answer.returncode == 0, answer.stdout + answer.stderr
     assert "Verdict: PASS" in answer.stdout and case.safe_tx_hash in answer.stdout
+    options = ["--chain-id", "11155111", "--safe-version", "1.3.0", "--policy", policy, "--request", request]
+    recorded = run(tmp_path, "safe", str(tmp_path / "tx.json"), *options, "--format", "json", light=True)
+    result = json.loads(recorded.stdout)
+    assert result["input_sha256"] == hashlib.sha256((tmp_path / "tx.json").read_bytes()).hexdigest()
+    assert result["policy_sha256"] == hashlib.sha256(Path(policy).read_bytes()).hexdigest()
+    assert result["request_id"] == "WD-1" and result["request_sha256"] is not None
 
 
 def test_fields_given_as_options(tmp_path: Path) -> None:
@@ -142,6 +146,7 @@ def test_typed_data_from_standard_input(tmp_path: Path) -> None:
         ),
         (["safe", "--to", BYBIT["to"], "--nonce", "1", "--safe-version", "1.1.1"], "--safe"),
         (["safe", "missing.json", "--safe-version", "1.1.1"], "FILE"),
+        (["safe", "BYBIT", "--to", BYBIT["to"], "--safe-version", "1.1.1"], "not both"),
         (["safe", "BYBIT", "--chain-id", "-5", "--safe-version", "1.1.1"], "--chain-id"),
     ],
 )

@@ -345,3 +345,76 @@ def test_a_base64_file_and_standard_input_are_read_by_the_command(tmp_path: Path
         from_stdin = CliRunner().invoke(sign_check_app, ["psbt", "-", "--format", "json"], input=text)
     assert from_file.exit_code == from_stdin.exit_code == 0, from_file.output
     assert json.loads(from_file.output)["txid"] == json.loads(from_stdin.output)["txid"]
+
+
+def _bip370_v0_base() -> tuple[str, int, int]:
+    """BIP-370's version 0 base PSBT (its "PSBTv0 but with PSBT_GLOBAL_TX_VERSION" vector without that
+    record) and where its global and first input maps end."""
+    with_tx_version = next(
+        hex_data for case, hex_data in vectors("invalid") if "PSBT_GLOBAL_TX_VERSION" in case
+    )
+    global_end = with_tx_version.index("01020402000000")
+    base = with_tx_version.replace("01020402000000", "", 1)
+    input_end = base.index("fc340a27") + len("fc340a27")
+    return base, global_end, input_end
+
+
+OUTPUT_0_END = "f69d873e540000800100008000000080000000002a000000"
+
+
+@pytest.mark.parametrize(
+    "record",
+    ["0103080008af2f00000000", "0104160014c430f64c4756da310dbd1a085572ef299926272c"],
+    ids=["PSBT_OUT_AMOUNT", "PSBT_OUT_SCRIPT"],
+)
+def test_bip370_version_0_outputs_with_a_version_2_field_are_refused(record: str) -> None:
+    base, _global_end, _input_end = _bip370_v0_base()
+    at = base.index(OUTPUT_0_END) + len(OUTPUT_0_END)
+    with pytest.raises(SigningInputError) as raised:
+        parse_psbt(bytes.fromhex(base[:at] + record + base[at:]))
+    assert "version 0" in raised.value.text.en
+
+
+@pytest.mark.parametrize(
+    ("where", "record"),
+    [
+        ("global", "01030402000000"),  # PSBT_GLOBAL_FALLBACK_LOCKTIME
+        ("global", "01040102"),  # PSBT_GLOBAL_INPUT_COUNT
+        ("global", "01050102"),  # PSBT_GLOBAL_OUTPUT_COUNT
+        ("global", "01060100"),  # PSBT_GLOBAL_TX_MODIFIABLE
+        (
+            "input",
+            "010e200b0ad921419c1c8719735d72dc739f9ea9e0638d1fe4c1eef0f9944084815fc8",
+        ),  # PSBT_IN_PREVIOUS_TXID
+        ("input", "010f0400000000"),  # PSBT_IN_OUTPUT_INDEX
+        ("input", "011004ffffffff"),  # PSBT_IN_SEQUENCE
+        ("input", "0111048c8dc462"),  # PSBT_IN_REQUIRED_TIME_LOCKTIME
+        ("input", "011204e8030000"),  # PSBT_IN_REQUIRED_HEIGHT_LOCKTIME
+    ],
+)
+def test_bip370_version_0_psbts_with_a_version_2_field_are_refused(where: str, record: str) -> None:
+    """BIP-370's "PSBTv0 but with …" vectors, rebuilt from its base: the same record inserted."""
+    base, global_end, input_end = _bip370_v0_base()
+    at = global_end if where == "global" else input_end
+    with pytest.raises(SigningInputError) as raised:
+        parse_psbt(bytes.fromhex(base[:at] + record + base[at:]))
+    assert "version 0" in raised.value.text.en
+
+
+def test_the_rebuilt_vectors_equal_the_bips_own() -> None:
+    base, _global_end, input_end = _bip370_v0_base()
+    published = next(hex_data for case, hex_data in vectors("invalid") if "PSBT_IN_SEQUENCE" in case)
+    assert base[:input_end] + "011004ffffffff" + base[input_end:] == published
+    assert parse_psbt(bytes.fromhex(base)).version == 0  # the base itself is a valid version 0 PSBT
+
+
+def test_a_version_2_psbt_with_an_unsigned_transaction_is_refused() -> None:
+    """BIP-370: PSBT_GLOBAL_UNSIGNED_TX is excluded from version 2."""
+    base, _global_end, _input_end = _bip370_v0_base()
+    unsigned = parse_psbt(bytes.fromhex(base)).global_map.get(0x00)
+    assert unsigned is not None
+    record = "0100" + bytes([len(unsigned)]).hex() + unsigned.hex()
+    at = REQUIRED_V2.index("01fb0402000000") + len("01fb0402000000")
+    with pytest.raises(SigningInputError) as raised:
+        parse_psbt(bytes.fromhex(REQUIRED_V2[:at] + record + REQUIRED_V2[at:]))
+    assert "PSBT_GLOBAL_UNSIGNED_TX" in raised.value.text.en

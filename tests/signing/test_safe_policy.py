@@ -320,3 +320,14 @@ def test_an_administration_request_does_not_cover_another_safe() -> None:
         request={"id": "ADM-3", "kind": "administration", "changes": ["owners"]},
     )
     assert {"SAFE_ADMIN_OTHER_CONTRACT", "REQUEST_MISMATCH"} <= codes(review) and review.verdict == "block"
+
+
+def test_an_unknown_call_to_the_safe_itself_blocks() -> None:
+    """e.g. Safe's setup() or a function of a later version: self-calls change the Safe's own state."""
+    types = ["address[]", "uint256", "address", "bytes", "address", "address", "uint256", "address"]
+    zero = "0x" + "00" * 20
+    data = call_data(f"setup({','.join(types)})", types, [[MALLORY], 1, MALLORY, b"", MALLORY, zero, 0, zero])
+    review = check(service_tx(SAFE, SAFE, data=data, nonce=1))
+    assert "SAFE_UNKNOWN_SELF_CALL" in codes(review) and review.verdict == "block"
+    elsewhere = check(service_tx(SAFE, USDC, data=data, nonce=1))
+    assert "CALL_UNKNOWN" in codes(elsewhere) and "SAFE_UNKNOWN_SELF_CALL" not in codes(elsewhere)

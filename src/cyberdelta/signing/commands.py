@@ -48,13 +48,28 @@ def _read(path: Path, where: str) -> bytes:
         ) from None
 
 
-def _rules(policy: Path | None, request: Path | None) -> tuple[Any, Any]:
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _rules(policy: Path | None, request: Path | None) -> tuple[Any, Any, dict[str, str | None]]:
+    """The policy and request, and what identifies the check for a record: their SHA-256 and the
+    request's id (docs/signing.md, "The command")."""
     from cyberdelta.signing.policy import load_policy, load_request
     from cyberdelta.signing.safe_input import read_json
 
-    rules = load_policy(read_json(_read(policy, "--policy"), "policy $")) if policy else None
-    approved = load_request(read_json(_read(request, "--request"), "request $")) if request else None
-    return rules, approved
+    policy_bytes = _read(policy, "--policy") if policy else None
+    request_bytes = _read(request, "--request") if request else None
+    rules = load_policy(read_json(policy_bytes, "policy $")) if policy_bytes is not None else None
+    approved = load_request(read_json(request_bytes, "request $")) if request_bytes is not None else None
+    provenance = {
+        "policy_sha256": _sha256(policy_bytes) if policy_bytes is not None else None,
+        "request_sha256": _sha256(request_bytes) if request_bytes is not None else None,
+        "request_id": approved.id if approved is not None else None,
+    }
+    return rules, approved, provenance
 
 
 def _emit(result: dict[str, Any], output: str, text: str) -> None:
@@ -131,15 +146,29 @@ def safe(
     """Check a Safe transaction: EIP-712 hashes, decoded calls, policy and approved request."""
     _check_format(output)
     from cyberdelta.platform.errors import DomainError
+    from cyberdelta.signing.errors import SigningInputError
     from cyberdelta.signing.findings import EXIT_STATUS
     from cyberdelta.signing.report import safe_text
     from cyberdelta.signing.safe_input import parse_safe_document, read_json
     from cyberdelta.signing.safe_review import review_safe
     from cyberdelta.signing.safe_versions import parse_version
+    from cyberdelta.signing.text import bilingual
 
     try:
+        given = [safe_address, to, nonce] + [
+            None if option == default else option
+            for option, default in (
+                (value, "0"), (data, "0x"), (operation, 0), (safe_tx_gas, "0"), (base_gas, "0"),
+                (gas_price, "0"), (gas_token, ZERO), (refund_receiver, ZERO),
+            )
+        ]  # fmt: skip
+        if file is not None and any(option is not None for option in given):
+            raise SigningInputError(
+                "FILE", bilingual("give the transaction either as FILE or as options, not both")
+            )
         if file is not None:
-            document = read_json(_read(file, "FILE"))
+            raw = _read(file, "FILE")
+            document = read_json(raw)
         else:
             document = {
                 "safe": safe_address, "to": to, "value": value, "data": data, "operation": operation,
@@ -147,13 +176,14 @@ def safe(
                 "refundReceiver": refund_receiver, "nonce": nonce,
             }  # fmt: skip
             document = {key: item for key, item in document.items() if item is not None}
+            raw = json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
         parsed = _parse_options(document) if file is None else parse_safe_document(document)
         version = parse_version(safe_version, "--safe-version") if safe_version else None
-        rules, approved = _rules(policy, request)
+        rules, approved, provenance = _rules(policy, request)
         review = review_safe(parsed, chain_id=chain_id, version=version, policy=rules, request=approved)
     except DomainError as error:
         raise _fail(error.render()) from None
-    result = review.as_json()
+    result = review.as_json() | {"input_sha256": _sha256(raw), **provenance}
     _emit(result, output, safe_text(result))
     raise typer.Exit(EXIT_STATUS[review.verdict])
 
@@ -188,10 +218,10 @@ def psbt(
             data = raw if raw.startswith(MAGIC) else decode_text(raw.decode("ascii", errors="replace"))
         else:
             data = decode_text(source)
-        rules, approved = _rules(policy, request)
+        rules, approved, provenance = _rules(policy, request)
         review = review_psbt(parse_psbt(data), network=network, policy=rules, request=approved)
     except DomainError as error:
         raise _fail(error.render()) from None
-    result = review.as_json()
+    result = review.as_json() | {"input_sha256": _sha256(data), **provenance}
     _emit(result, output, psbt_text(result))
     raise typer.Exit(EXIT_STATUS[review.verdict])

@@ -169,10 +169,25 @@ def check_gas_refund(tx: SafeTx) -> list[Finding]:
     ]
 
 
-def check_unknown_calls(decoded: Decoded) -> list[Finding]:
+def check_unknown_calls(decoded: Decoded, safe: str) -> list[Finding]:
+    """A call this check cannot decode warns; one made to the Safe itself blocks, since every function
+    the Safe exposes to itself changes its own configuration or runs code as it."""
     findings: list[Finding] = []
     for item in decoded.walk():
-        if item.kind == "unknown":
+        if item.kind == "unknown" and same_address(item.call.to, safe):
+            findings.append(
+                Finding(
+                    "SAFE_UNKNOWN_SELF_CALL",
+                    Severity.BLOCK,
+                    _(
+                        "The Safe calls itself with selector %(selector)s, which this check does not know: "
+                        "it may change the Safe's configuration. Do not sign.",
+                        selector="0x" + item.call.data[:4].hex(),
+                    ),
+                    item.call.path,
+                )
+            )
+        elif item.kind == "unknown":
             findings.append(
                 Finding(
                     "CALL_UNKNOWN",

@@ -165,7 +165,7 @@ def review_safe(
     findings += safe_checks.check_delegatecalls(decoded, rules)
     findings += safe_checks.check_administration(decoded, tx, request)
     findings += safe_checks.check_gas_refund(tx)
-    findings += safe_checks.check_unknown_calls(decoded)
+    findings += safe_checks.check_unknown_calls(decoded, tx.safe)
     findings += safe_checks.check_nested_approvals(decoded)
     findings += safe_checks.check_screening(decoded, found, rules)
     findings += safe_checks.check_movements(found, rules)
