@@ -29,6 +29,9 @@ from cyberdelta.intel.wallet import WalletAddressError
 from cyberdelta.platform.errors import DomainError
 from cyberdelta.platform.i18n import language
 from cyberdelta.platform.web.access import public
+from cyberdelta.screening.addresses import AddressError, Invalid, UnknownChainError
+from cyberdelta.screening.errors import ListAlreadyImportedError, ListImportError, UnknownSourceError
+from cyberdelta.screening.sources.common import Problem as ListProblem
 from cyberdelta.signing.errors import SigningInputError
 from cyberdelta.signing.text import bilingual
 from cyberdelta.supervision.service import SupervisionError
@@ -44,6 +47,13 @@ TRANSLATED: dict[type[DomainError], Callable[[], DomainError]] = {
     CatalogNotFoundError: lambda: CatalogNotFoundError("crypto@9.9"),
     VersionExistsError: lambda: VersionExistsError("crypto", "1.0"),
     CatalogImportError: lambda: CatalogImportError("catalog.json", [Problem("$.catalog", "x")]),
+    AddressError: lambda: AddressError("bc1qxyz", Invalid("bitcoin", "checksum")),
+    UnknownChainError: lambda: UnknownChainError("dogecoin", ("bitcoin", "ethereum")),
+    ListImportError: lambda: ListImportError(
+        "sdn.csv", [ListProblem("line 1", "not an Excel workbook (.xlsx)")]
+    ),
+    UnknownSourceError: lambda: UnknownSourceError("eu", ("ofac-sdn-xml", "lines")),
+    ListAlreadyImportedError: lambda: ListAlreadyImportedError("sdn.csv", 3),
     SigningInputError: lambda: SigningInputError("$.to", bilingual("the field is missing")),
 }
 # Classes whose render() shows a text already translated when the error was raised.
@@ -88,6 +98,11 @@ def test_every_user_error_is_a_domain_error_with_a_client_error_status(
         FilterError: 400,
         TimestampError: 400,
         MissingCollectionError: 404,
+        AddressError: 422,
+        UnknownChainError: 422,
+        ListImportError: 422,
+        UnknownSourceError: 422,
+        ListAlreadyImportedError: 409,
         SigningInputError: 422,
     }
     assert set(expected) <= domain_errors

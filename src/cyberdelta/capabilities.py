@@ -24,6 +24,7 @@ from cyberdelta.platform import jobs
 from cyberdelta.platform.capability import Capability, PeriodicTask
 from cyberdelta.platform.db.engine import make_session_factory, transaction
 from cyberdelta.platform.settings import Settings
+from cyberdelta.screening.capability import CAPABILITY as SCREENING
 from cyberdelta.signing.capability import CAPABILITY as SIGNING
 from cyberdelta.supervision.capability import CAPABILITY as SUPERVISION
 from cyberdelta.tenancy.capability import CAPABILITY as TENANCY
@@ -32,6 +33,7 @@ CAPABILITIES: Final[tuple[Capability, ...]] = (
     TENANCY,
     AUDIT,
     AUTH,
+    SCREENING,
     CATALOG,
     ASSESSMENT,
     SUPERVISION,

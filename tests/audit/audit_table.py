@@ -184,6 +184,11 @@ ROUTES: dict[tuple[str, str], Audited | str] = {
     ("POST", "/intel/collections/{collection_id}/grants/{organisation_id}/revoke"): audited(
         "intel", "intel.access_revoked"
     ),
+    # Screening
+    ("GET", "/screening"): OWN_READ,
+    ("POST", "/screening"): audited("screening", "screening.check"),
+    ("POST", "/api/v1/screening/check"): audited("screening", "screening.check"),
+    ("GET", "/api/v1/screening/lists"): OWN_READ,
 }
 
 # Every command, with the entries it writes or why it writes none.
@@ -215,6 +220,10 @@ COMMANDS: dict[str, frozenset[str] | str] = {
     "intel collections": "lists collections",
     "intel grant": frozenset({"intel.access_granted"}),
     "intel import": frozenset({"intel.publish"}),
+    "screen import": frozenset({"screening.list_imported"}),
+    "screen check": frozenset({"screening.check"}),
+    "screen batch": frozenset({"screening.batch"}),
+    "screen lists": "lists the imported list versions (public lists)",
     "sign-check safe": "checks a transaction offline on the signing machine, with no database",
     "sign-check psbt": "checks a transaction offline on the signing machine, with no database",
 }

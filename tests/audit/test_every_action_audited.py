@@ -142,7 +142,7 @@ def test_every_route_is_classified(app: FastAPI) -> None:
     assert served - set(ROUTES) == set(), "routes without an entry in tests/audit/audit_table.py"
     assert set(ROUTES) - served == set(), "entries without a route"
     scenarios = {value.scenario for value in ROUTES.values() if isinstance(value, Audited)}
-    assert scenarios == {"accounts", "assessment", "supervision", "benchmark", "intel"}
+    assert scenarios == {"accounts", "assessment", "supervision", "benchmark", "intel", "screening"}
 
 
 def test_every_command_is_classified() -> None:
@@ -541,6 +541,21 @@ def test_benchmark_scenario(walk: Walk, session_factory: sessionmaker[Session]) 
     walk.call("GET", "/benchmark/feedback/runs/{run_id}/files/{name}", f"{run}/files/feedback-{cycle}-en.zip")
 
 
+def test_screening_scenario(walk: Walk, session_factory: sessionmaker[Session]) -> None:
+    client = walk.client
+    exchange, (officer,) = _members(session_factory, OrganisationKind.EXCHANGE, Role.SECURITY_OFFICER)
+    with transaction(session_factory) as session:
+        token = make_api_token(session, exchange, [Permission.SCREENING_CHECK])
+    sign_in_client(client, officer, exchange)
+    walk.call("POST", "/screening", data={"addresses": "1BoatSLRHtKNngkdXEeobR76b53LETtpyT"})
+    walk.call(
+        "POST",
+        "/api/v1/screening/check",
+        json={"addresses": ["0x098b716b8aaf21512996dc57eb0615e2383e2f96"]},
+        headers={"authorization": f"Bearer {token}"},
+    )
+
+
 @pytest.mark.parametrize(
     "command",
     [
@@ -558,6 +573,7 @@ def test_benchmark_scenario(walk: Walk, session_factory: sessionmaker[Session]) 
             "a@sakura.example",
         ),
         ("intel", "collection-create", "Console feed", "--alias", "console"),
+        ("screen", "check", "1BoatSLRHtKNngkdXEeobR76b53LETtpyT"),
     ],
 )
 def test_commands_audit_like_the_pages(

@@ -58,6 +58,10 @@ EXPECTED: dict[tuple[str, str], Permission | str] = {
     ("GET", "/admin/organisations"): P.ORGANISATIONS_MANAGE,
     ("POST", "/admin/organisations"): P.ORGANISATIONS_MANAGE,
     ("GET", "/org/audit"): P.AUDIT_READ,
+    ("GET", "/screening"): P.SCREENING_CHECK,
+    ("POST", "/screening"): P.SCREENING_CHECK,
+    ("POST", "/api/v1/screening/check"): P.SCREENING_CHECK,
+    ("GET", "/api/v1/screening/lists"): P.SCREENING_CHECK,
     ("GET", "/api/v1/audit"): P.AUDIT_READ,
     # Self-assessment (issue #5): organisation-scoped pages; exports need data:export (step-up).
     ("GET", "/assessment/{assessment_id}/export.xlsx"): P.DATA_EXPORT,

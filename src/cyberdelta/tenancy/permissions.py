@@ -47,6 +47,8 @@ class Permission(enum.StrEnum):
     # The industry view and exports (docs/benchmark.md), not for exchanges.
     BENCHMARK_INDUSTRY = "benchmark:industry"
     DATA_EXPORT = "data:export"
+    # Screening addresses against the sanctions lists (docs/screening.md).
+    SCREENING_CHECK = "screening:check"
 
 
 P = Permission
@@ -55,14 +57,21 @@ _EXCHANGE_BASE = frozenset({P.INTEL_READ, P.ASSESSMENT_READ})
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
     {
         Role.ORG_ADMIN: _EXCHANGE_BASE
-        | {P.INTEL_WRITE, P.MEMBERS_MANAGE, P.TOKENS_MANAGE, P.AUDIT_READ, P.DATA_EXPORT},
+        | {P.INTEL_WRITE, P.MEMBERS_MANAGE, P.TOKENS_MANAGE, P.AUDIT_READ, P.DATA_EXPORT, P.SCREENING_CHECK},
         Role.SECURITY_OFFICER: _EXCHANGE_BASE
-        | {P.INTEL_WRITE, P.ASSESSMENT_WRITE, P.BENCHMARK_READ, P.DATA_EXPORT},
-        Role.CONTRIBUTOR: _EXCHANGE_BASE | {P.ASSESSMENT_WRITE},
+        | {P.INTEL_WRITE, P.ASSESSMENT_WRITE, P.BENCHMARK_READ, P.DATA_EXPORT, P.SCREENING_CHECK},
+        Role.CONTRIBUTOR: _EXCHANGE_BASE | {P.ASSESSMENT_WRITE, P.SCREENING_CHECK},
         Role.EXECUTIVE_APPROVER: _EXCHANGE_BASE | {P.ASSESSMENT_SIGN_OFF, P.BENCHMARK_READ},
         Role.VIEWER: _EXCHANGE_BASE,
         Role.ANALYST: frozenset(
-            {P.INTEL_READ, P.INTEL_WRITE, P.INTEL_ADMIN, P.BENCHMARK_READ, P.BENCHMARK_INDUSTRY}
+            {
+                P.INTEL_READ,
+                P.INTEL_WRITE,
+                P.INTEL_ADMIN,
+                P.BENCHMARK_READ,
+                P.BENCHMARK_INDUSTRY,
+                P.SCREENING_CHECK,
+            }
         ),
         Role.INSPECTOR: frozenset(
             {P.INTEL_READ, P.ASSESSMENT_REVIEW, P.BENCHMARK_READ, P.BENCHMARK_INDUSTRY}

@@ -1,0 +1,1 @@
+"""Readers of the published lists, one module per format (docs/screening.md, "Lists")."""
