@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql
 import cyberdelta.platform.db.base
 
 revision = "0017_benchmark_disclosure"
-down_revision = "0014"
+down_revision = "0016_screening_lists"
 branch_labels = None
 depends_on = None
 
