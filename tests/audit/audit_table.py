@@ -215,7 +215,7 @@ COMMANDS: dict[str, frozenset[str] | str] = {
     "benchmark recompute": frozenset({"benchmark.published", "benchmark.publication_refused"}),
     "benchmark publish": frozenset({"benchmark.published", "benchmark.publication_refused"}),
     "benchmark audit": "runs the reconstruction audit over what is published, and changes nothing",
-    "benchmark feedback": frozenset({"benchmark.feedback_start"}),
+    "benchmark feedback": frozenset({"benchmark.feedback_exported"}),
     "intel collection-create": frozenset({"intel.collection_created"}),
     "intel collections": "lists collections",
     "intel grant": frozenset({"intel.access_granted"}),

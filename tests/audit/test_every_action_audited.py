@@ -15,13 +15,14 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx2 import Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.main import get_command
 
@@ -51,10 +52,14 @@ from tests.accounts_factories import (
     make_organisation,
     sign_in_client,
 )
+from tests.assessment.conftest import assessment_catalog
 from tests.audit.audit_table import COMMANDS, ROUTES, Audited
 from tests.auth.route_table import endpoints
 from tests.benchmark.test_feedback_jobs import inspector, wait_until_done
+from tests.factories import as_bytes
+from tests.intel.attack_factories import misp_event
 from tests.intel.stix_factories import ROOT, envelope, indicator, make_hub, taxii_headers
+from tests.screening.test_lists import LAZARUS_ETH, SDN_XML
 from tests.soft_authenticator import SoftAuthenticator
 from tests.supervision.helpers import submit
 from tests.supervision.test_reminders import with_smtp
@@ -587,3 +592,74 @@ def test_commands_audit_like_the_pages(
         entries = session.scalars(select(AuditEntry)).all()
     assert expected <= {entry.action for entry in entries}
     assert all(entry.details["channel"] == "cli" for entry in entries)
+
+
+def test_every_audited_command_writes_its_entries(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    smtp: tuple[int, Inbox],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A console session running every command the table says writes entries, each checked for the
+    entries it added (channel ``cli``, no acting person)."""
+    monkeypatch.setenv("CYBERDELTA_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("CYBERDELTA_SMTP_PORT", str(smtp[0]))
+    monkeypatch.setenv("CYBERDELTA_SMTP_SENDER", "noreply@cyberdelta.example")
+    with transaction(session_factory) as session:
+        world = populate(session, orgs=6, cycles=1)
+        firm = _organisation(session, world.organisations[0])
+        due = make_organisation(session, OrganisationKind.EXCHANGE, slug="due-exchange")
+        make_member(session, due, Role.SECURITY_OFFICER, "ciso@due.example")
+        supervision_service.open_cycle(
+            session,
+            name="Due soon",
+            catalog_version_id=ensure_builtin_catalog(session).id,
+            opens_on=date.today() - timedelta(days=30),
+            closes_on=date.today() + timedelta(days=7),
+            participant_ids=[due.id],
+            actor=Actor.console(),
+        )
+        firm_slug, cycle = firm.slug, world.cycles[-1]
+    catalog, misp, sdn, batch = (
+        tmp_path / name for name in ("catalog.json", "misp.json", "sdn.xml", "in.csv")
+    )
+    catalog.write_bytes(as_bytes(assessment_catalog("9.9")))
+    misp.write_text(json.dumps(misp_event()), encoding="utf-8")
+    sdn.write_bytes(SDN_XML)
+    batch.write_text("address\n" + LAZARUS_ETH.lower() + "\n", encoding="utf-8")
+    session_commands: list[tuple[str, ...]] = [
+        ("admin", "create", "root@operator.example"),
+        ("org", "create", "kaede", "--kind", "exchange", "--name-ja", "楓", "--name-en", "Kaede",
+         "--admin", "ciso@kaede.example"),
+        ("member", "add", "kaede", "viewer@kaede.example", "--role", "viewer"),
+        ("token", "create", "--org", "kaede", "--permission", "assessment:read"),
+        ("catalog", "import", str(catalog), "--key", "cli-catalog"),
+        ("intel", "collection-create", "Console feed", "--alias", "console"),
+        ("intel", "grant", "console", "kaede", "--write"),
+        ("intel", "import", str(misp), "--collection", "console", "--organisation", "kaede"),
+        ("screen", "import", str(sdn), "--source", "ofac-sdn-xml"),
+        ("screen", "check", "0x47666fab8bd0ac7003bce3f5c3585383f09486e2"),
+        ("screen", "batch", str(batch), "--out", str(tmp_path / "out.csv")),
+        ("benchmark", "recompute"),
+        ("benchmark", "publish", str(cycle)),
+        ("benchmark", "feedback", "--cycle", str(cycle), "--out", str(tmp_path / "fb"), "--language", "en"),
+        ("assessment", "report", firm_slug, "--output", str(tmp_path / "report.pdf"), "--language", "en"),
+        ("cycle", "remind"),
+    ]  # fmt: skip
+    ran: set[str] = set()
+    for command in session_commands:
+        with session_factory() as session:
+            before = session.scalar(select(func.max(AuditEntry.sequence))) or 0
+        done = run_cli(settings, *command)
+        assert done.returncode in (0, 5), (command, done.stdout, done.stderr)  # 5: a screening hit
+        name = " ".join(command[:2])
+        expected = COMMANDS[name]
+        assert isinstance(expected, frozenset), name
+        with session_factory() as session:
+            added = session.scalars(select(AuditEntry).where(AuditEntry.sequence > before)).all()
+        assert expected & {entry.action for entry in added}, (name, [entry.action for entry in added])
+        assert all(entry.details["channel"] == "cli" and entry.actor_user_id is None for entry in added)
+        ran.add(name)
+    assert ran == {name for name, value in COMMANDS.items() if isinstance(value, frozenset)}
+    assert smtp[1].messages, "the reminder went out"

@@ -141,6 +141,7 @@ def benchmark_feedback(
                 code,
                 lambda done, total: bar.update(task, completed=done, total=total),
                 failures,
+                actor=Actor.console(),
             )
     out.print(_("%(count)s reports written to %(path)s.", count=len(written), path=str(out_dir)))
     for organisation, message in failures:

@@ -20,6 +20,8 @@ from cyberdelta.assessment.models import Cycle
 from cyberdelta.benchmark import peer_groups
 from cyberdelta.benchmark.models import BenchmarkFigure, BenchmarkPosition
 from cyberdelta.benchmark.service import industry_view, own_maturities, where_you_stand
+from cyberdelta.platform.actor import Actor
+from cyberdelta.platform.audit.service import audit
 from cyberdelta.platform.i18n import language
 from cyberdelta.platform.reports.pdf import html_to_pdf
 from cyberdelta.platform.settings import Language
@@ -122,11 +124,14 @@ def write_all(
     code: Language,
     progress: Callable[[int, int], None],
     failures: list[tuple[Organisation, str]] | None = None,
+    *,
+    actor: Actor,
 ) -> list[Path]:
     """Every counted firm's report and the industry report, written under ``folder``;
     ``progress(done, total)`` is called after each file. A firm whose report cannot be made is
     appended to ``failures`` with its error (the others are still written); without a
-    ``failures`` list the error is raised."""
+    ``failures`` list the error is raised. Audited as ``benchmark.feedback_exported`` (each firm's
+    report leaves the platform)."""
     folder.mkdir(parents=True, exist_ok=True)
     firms = firms_with_position(session, cycle)
     total = len(firms) + 1
@@ -148,4 +153,12 @@ def write_all(
             target.write_bytes(pdf)
             written.append(target)
         progress(index, total)
+    audit(
+        session,
+        actor,
+        "benchmark.feedback_exported",
+        object_type="assessment_cycle",
+        object_id=cycle.id,
+        details={"language": code, "files": [path.name for path in written], "folder": str(folder)},
+    )
     return written
