@@ -8,9 +8,11 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+import cyberdelta
 from cyberdelta.platform import i18n
 
-SOURCE = Path(i18n.__file__).resolve().parent
+# Every package: the platform and each capability (their templates and messages).
+SOURCE = Path(cyberdelta.__file__).resolve().parent
 KEYWORDS = {
     "_": None,
     "gettext": None,
@@ -41,6 +43,11 @@ def is_translated(message: str | tuple[str, str]) -> bool:
     if isinstance(message, tuple):
         return translations.ngettext(message[0], message[1], 2) != message[1]
     return translations.gettext(message) != message
+
+
+def test_the_extraction_sees_every_capability() -> None:
+    places = {where.split("/", 1)[0] for where in extracted_messages().values()}
+    assert {"platform", "assessment", "intel", "benchmark", "screening", "signing", "tenancy"} <= places
 
 
 def test_every_message_has_a_japanese_translation() -> None:
