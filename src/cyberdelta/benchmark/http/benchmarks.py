@@ -20,6 +20,7 @@ from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
 from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep
+from cyberdelta.platform.web.public_ids import CycleId
 from cyberdelta.platform.web.schemas import error_responses
 from cyberdelta.platform.web.templating import render
 from cyberdelta.tenancy.models import OrganisationKind
@@ -98,7 +99,7 @@ def industry_page(
 
 
 @pages.get("/industry/{cycle_id}.csv")
-def industry_csv(request: Request, session: SessionDep, principal: Industry, cycle_id: int) -> Response:
+def industry_csv(request: Request, session: SessionDep, principal: Industry, cycle_id: CycleId) -> Response:
     cycle = _cycle(session, cycle_id)
     return Response(
         industry_exports.csv_bytes(session, actor_of(request, principal), cycle),
@@ -108,7 +109,7 @@ def industry_csv(request: Request, session: SessionDep, principal: Industry, cyc
 
 
 @pages.get("/industry/{cycle_id}.xlsx")
-def industry_xlsx(request: Request, session: SessionDep, principal: Industry, cycle_id: int) -> Response:
+def industry_xlsx(request: Request, session: SessionDep, principal: Industry, cycle_id: CycleId) -> Response:
     cycle = _cycle(session, cycle_id)
     return Response(
         industry_exports.workbook(session, actor_of(request, principal), cycle),

@@ -4,6 +4,10 @@ route's name, never by spelling its path, so a route can move without a page bre
 Every route of a capability is named ``<capability>.<endpoint>`` (e.g. ``catalog.tree``) when the app
 includes it; templates call ``path_for(name, **params)``, handlers :func:`path_for` or
 :func:`redirect_to`. Both give the path only (``/catalogs/cssa/1.0``), as the pages always have.
+
+A parameter that carries a public id (:data:`~cyberdelta.platform.web.public_ids.KINDS`) may be
+given as the row id: it is encoded, so no page or redirect spells a row id (docs/architecture.md,
+"Decisions", "Public ids").
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from jinja2 import pass_context
 from starlette.routing import BaseRoute
+
+from cyberdelta.platform.web.public_ids import encode_parameter
 
 
 def name_routes(capability: str, router: APIRouter) -> None:
@@ -36,7 +42,8 @@ def _name(capability: str, route: BaseRoute) -> None:
 
 def path_for(request: Request, name: str, /, query: dict[str, Any] | None = None, **params: Any) -> str:
     """The path of the route ``name`` with ``params``, and ``query`` as a query string."""
-    path = str(request.app.url_path_for(name, **{key: str(value) for key, value in params.items()}))
+    values = {key: str(encode_parameter(request, key, value)) for key, value in params.items()}
+    path = str(request.app.url_path_for(name, **values))
     return f"{path}?{urlencode(query, safe='/', quote_via=quote)}" if query else path
 
 
