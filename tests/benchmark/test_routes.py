@@ -26,6 +26,7 @@ from cyberdelta.tenancy.models import Organisation, OrganisationKind
 from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_client
 from tests.benchmark.conftest import World
+from tests.public_ids import public
 
 
 def sign_in(factory: sessionmaker[Session], client: TestClient, organisation_id: int, role: Role) -> None:
@@ -82,11 +83,16 @@ def test_an_exchange_sees_nothing_of_any_other_exchange(
     bad_group = client.get("/api/v1/benchmark/position?group=nonsense")
     assert bad_group.status_code == 422 and "group" in bad_group.text
     assert client.get("/benchmark/industry").status_code == 403
-    assert client.get(f"/benchmark/industry/{world.cycles[0]}.csv").status_code == 403
+    assert (
+        client.get(f"/benchmark/industry/{public(client, 'cycle', world.cycles[0])}.csv").status_code == 403
+    )
     assert client.get("/api/v1/benchmark/figures").status_code == 403
     for assessment_id in their_assessments[:3]:
-        assert client.get(f"/supervision/assessments/{assessment_id}").status_code == 403
-        assert client.get(f"/assessment/{assessment_id}").status_code == 404
+        assert (
+            client.get(f"/supervision/assessments/{public(client, 'assessment', assessment_id)}").status_code
+            == 403
+        )
+        assert client.get(f"/assessment/{public(client, 'assessment', assessment_id)}").status_code == 404
 
 
 AGGREGATES = {"peers", "p25", "median", "peer_median_change"}
@@ -141,7 +147,10 @@ def test_analysts_see_aggregates_only(
     }
     assert figures and all(set(f) <= allowed | {"gap_share"} for f in figures)
     assert not any(name in json.dumps(figures) for name in names)
-    assert client.get(f"/supervision/assessments/{some_assessment}").status_code == 403
+    assert (
+        client.get(f"/supervision/assessments/{public(client, 'assessment', some_assessment)}").status_code
+        == 403
+    )
     assert client.get("/supervision/cycles").status_code == 403
     assert client.get("/benchmark").status_code == 404  # no position of its own
 
@@ -156,13 +165,15 @@ def test_exports_hold_the_aggregates_with_suppressed_cells_marked(
         Role.INSPECTOR,
     )
     cycle = world.cycles[-1]
-    text = client.get(f"/benchmark/industry/{cycle}.csv").text
+    text = client.get(f"/benchmark/industry/{public(client, 'cycle', cycle)}.csv").text
     rows = list(csv.DictReader(io.StringIO(text)))
     overall = next(r for r in rows if r["peer_group"] == "all" and r["scope"] == "overall")
     assert overall["status"] == "published" and overall["count"] == "12"
     hidden = [r for r in rows if r["status"].startswith("suppressed")]
     assert hidden and all(r["median"] == "" and r["count"] == "" for r in hidden)
-    book = load_workbook(io.BytesIO(client.get(f"/benchmark/industry/{cycle}.xlsx").content))
+    book = load_workbook(
+        io.BytesIO(client.get(f"/benchmark/industry/{public(client, 'cycle', cycle)}.xlsx").content)
+    )
     sheet = book["benchmark"]
     assert sheet.max_row == len(rows) + 1
     assert [cell.value for cell in sheet[1]][:5] == ["cycle", "peer_group", "scope", "key", "status"]

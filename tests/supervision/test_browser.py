@@ -35,6 +35,7 @@ from tests.browser_steps import (
     origin,
     sign_off_with_step_up,
 )
+from tests.public_ids import public
 from tests.supervision.conftest import World
 from tests.supervision.helpers import submit
 
@@ -171,12 +172,12 @@ def test_one_cycle_end_to_end(
     ids = submitted_ids(session_factory, cycle_id)
     assert set(ids) == set(walkers + others)
     sign_in_page(supervisor, origin, inspector, fsa)
-    supervisor.goto(f"/supervision/cycles/{cycle_id}")
+    supervisor.goto(f"/supervision/cycles/{public(settings, 'cycle', cycle_id)}")
     assert "提出済み: 7" in supervisor.locator("#counts").inner_text()
-    supervisor.goto(f"/supervision/assessments/{ids[walkers[0]]}")
+    supervisor.goto(f"/supervision/assessments/{public(settings, 'assessment', ids[walkers[0]])}")
     supervisor.get_by_label("GV-1.1 へのコメント").fill("承認済みの方針を添付してください。")
     supervisor.get_by_role("button", name="コメントを付けて差し戻す").click()
-    supervisor.wait_for_url(f"**/supervision/cycles/{cycle_id}")
+    supervisor.wait_for_url(f"**/supervision/cycles/{public(settings, 'cycle', cycle_id)}")
 
     # --- it reads the comment, starts a new revision, changes an answer, signs off again ----
     returned = exchanges[0]
@@ -202,10 +203,10 @@ def test_one_cycle_end_to_end(
     assert len(ids) == 7
     sign_in_page(supervisor, origin, inspector, fsa)
     for assessment_id in ids.values():
-        supervisor.goto(f"/supervision/assessments/{assessment_id}")
+        supervisor.goto(f"/supervision/assessments/{public(settings, 'assessment', assessment_id)}")
         supervisor.get_by_role("button", name="受理する").click()
-        supervisor.wait_for_url(f"**/supervision/cycles/{cycle_id}")
-    supervisor.goto(f"/supervision/cycles/{cycle_id}")
+        supervisor.wait_for_url(f"**/supervision/cycles/{public(settings, 'cycle', cycle_id)}")
+    supervisor.goto(f"/supervision/cycles/{public(settings, 'cycle', cycle_id)}")
     assert "7" in supervisor.locator("#counts a", has_text="受理").inner_text()
     if backend == "sqlite" and TAKE_SCREENSHOTS:
         supervisor.screenshot(path=str(SCREENSHOTS / "benchmark-dashboard.png"), full_page=False)

@@ -18,6 +18,7 @@ from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
 from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_client
+from tests.public_ids import public
 from tests.supervision.conftest import World
 from tests.supervision.helpers import submit
 
@@ -67,24 +68,27 @@ def test_one_cycle_from_opening_to_accepted_benchmarks(
 
     firm = exchange_client(client.app, session_factory, participants[0])
     assert "2027" in firm.get("/cycles").text
-    started = firm.post(f"/cycles/{cycle_id}/start", follow_redirects=False)
+    started = firm.post(f"/cycles/{public(client, 'cycle', cycle_id)}/start", follow_redirects=False)
     assert started.status_code == 303
     outsider = exchange_client(client.app, session_factory, world.organisations[8])
     assert "2027" not in outsider.get("/cycles").text
-    assert outsider.post(f"/cycles/{cycle_id}/start").status_code == 404
+    assert outsider.post(f"/cycles/{public(client, 'cycle', cycle_id)}/start").status_code == 404
     ids = {
         org: submit(session_factory, org, cycle_id, 1 + index % 4) for index, org in enumerate(participants)
     }
-    dashboard = client.get(f"/supervision/cycles/{cycle_id}")
+    dashboard = client.get(f"/supervision/cycles/{public(client, 'cycle', cycle_id)}")
     assert dashboard.status_code == 200 and dashboard.text.count("state-submitted") >= 6
 
     returned_id = ids[participants[0]]
-    page = client.get(f"/supervision/assessments/{returned_id}")
+    page = client.get(f"/supervision/assessments/{public(client, 'assessment', returned_id)}")
     assert page.status_code == 200 and 'name="control:gv-1.1"' in page.text
-    empty = client.post(f"/supervision/assessments/{returned_id}/review", data={"action": "return"})
+    empty = client.post(
+        f"/supervision/assessments/{public(client, 'assessment', returned_id)}/review",
+        data={"action": "return"},
+    )
     assert empty.status_code == 422 and "comment" in empty.text
     back = client.post(
-        f"/supervision/assessments/{returned_id}/review",
+        f"/supervision/assessments/{public(client, 'assessment', returned_id)}/review",
         data={"action": "return", "control:gv-1.1": "Attach the approved policy."},
         follow_redirects=False,
     )
@@ -98,9 +102,15 @@ def test_one_cycle_from_opening_to_accepted_benchmarks(
     ids[participants[0]] = submit(session_factory, participants[0], cycle_id, 2)
 
     for assessment_id in ids.values():
-        accepted = client.post(f"/supervision/assessments/{assessment_id}/review", data={"action": "accept"})
+        accepted = client.post(
+            f"/supervision/assessments/{public(client, 'assessment', assessment_id)}/review",
+            data={"action": "accept"},
+        )
         assert accepted.status_code == 200
-    again = client.post(f"/supervision/assessments/{ids[participants[1]]}/review", data={"action": "accept"})
+    again = client.post(
+        f"/supervision/assessments/{public(client, 'assessment', ids[participants[1]])}/review",
+        data={"action": "accept"},
+    )
     assert again.status_code == 409
 
     with transaction(session_factory) as session:

@@ -62,15 +62,17 @@ def public_id(name: str) -> Callable[..., int]:
     """A dependency giving the row id named by the public id in path parameter ``name``."""
     kind = KINDS[name]
 
-    def row_id(
-        request: Request,
-        value: Annotated[str, Path(alias=name, description=f"Public id of the {kind.replace('_', ' ')}")],
-    ) -> int:
+    def row_id(request: Request, value: str) -> int:
         found = codec(request).decode(kind, value)
         if found is None or not 1 <= found <= MAX_ROW_ID:
             raise HTTPException(status_code=404, detail=_("The page was not found."))
         return found
 
+    # The path parameter is ``name`` (documented in OpenAPI as a string). Set as an object, not
+    # written in the signature: postponed annotations could not see ``name`` from the closure.
+    row_id.__annotations__["value"] = Annotated[
+        str, Path(alias=name, description=f"Public id of the {kind.replace('_', ' ')}")
+    ]
     row_id.__name__ = f"{name}_from_public_id"
     return row_id
 
