@@ -17,12 +17,17 @@ from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.i18n import parse_language
 from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
-from cyberdelta.platform.web.public_ids import AssessmentId, ReportJobId
+from cyberdelta.platform.web.public_ids import AssessmentId, ReportJobId, encode
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
 
 router = APIRouter(prefix="/assessment", include_in_schema=False)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _named(request: Request, assessment_id: int) -> str:
+    """The assessment as download file names give it: by public id, as its URLs do."""
+    return encode(request, "assessment_id", assessment_id)
 
 
 def _download(content: bytes, media_type: str, filename: str) -> Response:
@@ -42,7 +47,7 @@ def export_xlsx(
 ) -> Response:
     assessment = load(session, principal, assessment_id)
     content = actions.export(session, actor_of(request, principal), assessment, "xlsx")
-    return _download(content, XLSX, f"assessment-{assessment.id}.xlsx")
+    return _download(content, XLSX, f"assessment-{_named(request, assessment.id)}.xlsx")
 
 
 @router.post("/{assessment_id}/import", response_class=HTMLResponse)
@@ -89,7 +94,7 @@ def oscal_results(
 ) -> Response:
     assessment = load(session, principal, assessment_id)
     body = actions.export(session, actor_of(request, principal), assessment, "oscal-assessment-results")
-    return _download(body, "application/json", f"assessment-results-{assessment.id}.json")
+    return _download(body, "application/json", f"assessment-results-{_named(request, assessment.id)}.json")
 
 
 @router.get("/{assessment_id}/oscal/poam.json")
@@ -98,7 +103,7 @@ def oscal_poam(
 ) -> Response:
     assessment = load(session, principal, assessment_id)
     body = actions.export(session, actor_of(request, principal), assessment, "oscal-poam")
-    return _download(body, "application/json", f"poam-{assessment.id}.json")
+    return _download(body, "application/json", f"poam-{_named(request, assessment.id)}.json")
 
 
 @router.get("/{assessment_id}/report", response_class=HTMLResponse)
@@ -151,7 +156,7 @@ def report_job_download(
     return FileResponse(
         jobs.report_path(settings.data_dir, job.sha256),
         media_type="application/pdf",
-        filename=f"cyberdelta-report-{job.assessment_id}-{job.language}.pdf",
+        filename=f"cyberdelta-report-{_named(request, job.assessment_id)}-{job.language}.pdf",
         content_disposition_type="attachment",
         headers={"X-Content-Type-Options": "nosniff"},
     )
