@@ -78,6 +78,14 @@ def test_assessment_pages_and_redirects_name_objects_by_public_id_only(
         evidence_ids = list(session.scalars(select(Evidence.id)))
         item_ids = list(session.scalars(select(ImprovementItem.id)))
     assert evidence_ids and item_ids
+    item = public(client, "plan_item", item_ids[0])
+    with transaction(session_factory) as session:
+        version = session.get_one(ImprovementItem, item_ids[0]).version
+    updated = client.post(
+        f"{workspace}/plan/{item}", data={"version": str(version), "owner": "CISO"}, follow_redirects=False
+    )
+    assert updated.status_code == 303 and updated.headers["location"].endswith(f"/plan#item-{item}")
+    assert f'id="item-{item}"' in served[f"{workspace}/plan"].text
     # The pages do link the objects, by public id …
     assert any(public(client, "plan_item", item) in p for p in paths for item in item_ids)
     assert any(f"/assessment/{public(client, 'assessment', row_id)}/" in p for p in paths)

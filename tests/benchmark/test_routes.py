@@ -43,12 +43,12 @@ def new_organisation(factory: sessionmaker[Session], kind: OrganisationKind) -> 
         return make_organisation(session, kind).id
 
 
-def exchange_pages(world: World) -> list[str]:
+def exchange_pages(client: TestClient, world: World) -> list[str]:
     urls = ["/benchmark", "/cycles", "/assessment", "/api/v1/benchmark/position"]
     for cycle in world.cycles:
         for group in peer_groups.all_groups():
-            urls.append(f"/benchmark?cycle={cycle}&group={group}")
-            urls.append(f"/api/v1/benchmark/position?cycle={cycle}&group={group}")
+            urls.append(f"/benchmark?cycle={public(client, 'cycle', cycle)}&group={group}")
+            urls.append(f"/api/v1/benchmark/position?cycle={public(client, 'cycle', cycle)}&group={group}")
     return urls
 
 
@@ -70,7 +70,7 @@ def test_an_exchange_sees_nothing_of_any_other_exchange(
             select(Assessment.id).where(Assessment.organisation_id != me)
         ).all()
     sign_in(session_factory, client, me, Role.SECURITY_OFFICER)
-    for url in exchange_pages(world):
+    for url in exchange_pages(client, world):
         response = client.get(url)
         assert response.status_code == 200, url
         for word in forbidden_words:
@@ -121,7 +121,7 @@ def test_analysts_see_aggregates_only(
         ]
         some_assessment = session.scalars(select(Assessment.id)).first()
     sign_in(session_factory, client, new_organisation(session_factory, kind), Role.ANALYST)
-    page = client.get(f"/benchmark/industry?cycle={world.cycles[-1]}")
+    page = client.get(f"/benchmark/industry?cycle={public(client, 'cycle', world.cycles[-1])}")
     assert page.status_code == 200
     assert "Demo Exchange" not in page.text and "デモ取引所" not in page.text
     assert "ピア数不足" in page.text  # a suppressed cell is shown as such ("not enough peers")
@@ -129,9 +129,12 @@ def test_analysts_see_aggregates_only(
         first = session.get_one(Cycle, world.cycles[0]).name
     assert f"変化はサイクル「{first}」との比較です。" in page.text
     assert (
-        "以前のサイクルと比較していません" in client.get(f"/benchmark/industry?cycle={world.cycles[0]}").text
+        "以前のサイクルと比較していません"
+        in client.get(f"/benchmark/industry?cycle={public(client, 'cycle', world.cycles[0])}").text
     )
-    figures = client.get(f"/api/v1/benchmark/figures?cycle={world.cycles[-1]}").json()["figures"]
+    figures = client.get(
+        f"/api/v1/benchmark/figures?cycle={public(client, 'cycle', world.cycles[-1])}"
+    ).json()["figures"]
     allowed = {
         "peer_group",
         "scope",
@@ -180,3 +183,19 @@ def test_exports_hold_the_aggregates_with_suppressed_cells_marked(
     assert client.get("/benchmark/industry/999999.csv").status_code == 404
     assert client.get("/benchmark").status_code == 404  # the supervisor has no position of its own
     assert client.get("/api/v1/benchmark/figures?cycle=abc").status_code == 422
+
+
+def test_the_choice_of_cycle_names_cycles_by_public_id(
+    client: TestClient, session_factory: sessionmaker[Session], world: World
+) -> None:
+    """The cycle chooser is a GET form: its values end up in the URL, so they are public ids
+    (docs/architecture.md, "Public ids"), and a row id there is refused naming the parameter."""
+    sign_in(session_factory, client, world.organisations[0], Role.SECURITY_OFFICER)
+    page = client.get("/benchmark").text
+    for cycle in world.cycles:
+        assert f'<option value="{public(client, "cycle", cycle)}"' in page
+        assert f'<option value="{cycle}"' not in page
+    chosen = client.get(f"/benchmark?cycle={public(client, 'cycle', world.cycles[0])}")
+    assert chosen.status_code == 200
+    refused = client.get(f"/api/v1/benchmark/position?cycle={world.cycles[0]}")
+    assert refused.status_code == 422 and refused.json()["detail"].startswith("cycle:")

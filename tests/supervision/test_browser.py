@@ -210,7 +210,7 @@ def test_one_cycle_end_to_end(
     assert "7" in supervisor.locator("#counts a", has_text="受理").inner_text()
     if backend == "sqlite" and TAKE_SCREENSHOTS:
         supervisor.screenshot(path=str(SCREENSHOTS / "benchmark-dashboard.png"), full_page=False)
-    supervisor.goto(f"/benchmark/industry?cycle={cycle_id}")
+    supervisor.goto(f"/benchmark/industry?cycle={public(settings, 'cycle', cycle_id)}")
     assert supervisor.locator("#peer-groups .suppressed").count() > 0
     if backend == "sqlite" and TAKE_SCREENSHOTS:
         supervisor.screenshot(path=str(SCREENSHOTS / "benchmark-industry.png"), full_page=False)
@@ -218,17 +218,17 @@ def test_one_cycle_end_to_end(
     # --- each exchange sees its position; a too-small peer group is not published -----------
     for exchange in exchanges:
         page = exchange.officer
-        page.goto(f"/benchmark?cycle={cycle_id}")
+        page.goto(f"/benchmark?cycle={public(settings, 'cycle', cycle_id)}")
         overall = page.locator("#standings tbody tr[data-key=overall]")
         cells = overall.locator("td").all_inner_texts()
         assert cells[0] != "—" and cells[1] != "—", cells  # its score and percentile rank
         assert overall.locator("svg.box").count() == 1
-        page.goto(f"/benchmark?cycle={cycle_id}&group=custody:large")
+        page.goto(f"/benchmark?cycle={public(settings, 'cycle', cycle_id)}&group=custody:large")
         assert page.locator("#standings .suppressed").count() > 0 or page.locator(
             "#standings"
         ).inner_text().count("データなし")
     if backend == "sqlite" and TAKE_SCREENSHOTS:
-        exchanges[0].officer.goto(f"/benchmark?cycle={cycle_id}")
+        exchanges[0].officer.goto(f"/benchmark?cycle={public(settings, 'cycle', cycle_id)}")
         exchanges[0].officer.screenshot(
             path=str(SCREENSHOTS / "benchmark-where-you-stand.png"), full_page=True
         )

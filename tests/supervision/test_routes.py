@@ -128,10 +128,10 @@ def test_one_cycle_from_opening_to_accepted_benchmarks(
             select(AuditEntry.object_id).where(AuditEntry.action == "assessment.read_by_supervisor")
         )
         assert list(reads) == [str(returned_id)]
-    position = firm.get(f"/api/v1/benchmark/position?cycle={cycle_id}").json()
+    position = firm.get(f"/api/v1/benchmark/position?cycle={public(client, 'cycle', cycle_id)}").json()
     assert position["included"] and position["standings"][0]["peers"]["count"] == 6
     assert 0 < position["standings"][0]["percentile_rank"] <= 100
-    assert "2027" in firm.get(f"/benchmark?cycle={cycle_id}").text
+    assert "2027" in firm.get(f"/benchmark?cycle={public(client, 'cycle', cycle_id)}").text
 
 
 def test_the_supervisor_chooses_the_cycle_to_compare_with_on_the_form(

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Path, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.public_ids import PublicIds
@@ -77,6 +77,27 @@ def public_id(name: str) -> Callable[..., int]:
     return row_id
 
 
+def public_id_query(name: str, parameter: str) -> Callable[..., int | None]:
+    """A dependency giving the row id named by the optional query parameter ``parameter``, a public
+    id of the kind of ``name`` (e.g. ``?cycle=`` of a page that offers a choice of cycles): None when
+    absent, 422 naming the parameter when it is no public id of that kind."""
+    kind = KINDS[name]
+
+    def row_id(request: Request, value: str | None = None) -> int | None:
+        if value is None:
+            return None
+        found = codec(request).decode(kind, value)
+        if found is None or not 1 <= found <= MAX_ROW_ID:
+            raise HTTPException(status_code=422, detail=_("%(field)s: not a valid id", field=parameter))
+        return found
+
+    row_id.__annotations__["value"] = Annotated[
+        str | None, Query(alias=parameter, description=f"Public id of the {kind.replace('_', ' ')}")
+    ]
+    row_id.__name__ = f"{parameter}_from_public_id"
+    return row_id
+
+
 AssessmentId = Annotated[int, Depends(public_id("assessment_id"))]
 EvidenceId = Annotated[int, Depends(public_id("evidence_id"))]
 PlanItemId = Annotated[int, Depends(public_id("item_id"))]
@@ -88,3 +109,4 @@ InvitationId = Annotated[int, Depends(public_id("invitation_id"))]
 MembershipId = Annotated[int, Depends(public_id("membership_id"))]
 PasskeyId = Annotated[int, Depends(public_id("passkey_id"))]
 OrganisationId = Annotated[int, Depends(public_id("organisation_id"))]
+CycleQuery = Annotated[int | None, Depends(public_id_query("cycle_id", "cycle"))]

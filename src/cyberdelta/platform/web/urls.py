@@ -20,7 +20,7 @@ from fastapi.responses import RedirectResponse
 from jinja2 import pass_context
 from starlette.routing import BaseRoute
 
-from cyberdelta.platform.web.public_ids import encode_parameter
+from cyberdelta.platform.web.public_ids import encode, encode_parameter
 
 
 def name_routes(capability: str, router: APIRouter) -> None:
@@ -59,3 +59,10 @@ def redirect_to(
 def template_path_for(context: Any, name: str, /, **params: Any) -> str:
     """``path_for`` for templates, which have the request in their context."""
     return path_for(context["request"], name, **params)
+
+
+@pass_context
+def template_public_id(context: Any, name: str, row_id: int) -> str:
+    """The public id of ``row_id`` for parameter ``name``, for a value that ends up in a URL (a query
+    string, a select of a GET form): ``public_id('cycle_id', cycle.id)``."""
+    return encode(context["request"], name, row_id)
