@@ -82,7 +82,9 @@ def test_assessment_pages_and_redirects_name_objects_by_public_id_only(
     with transaction(session_factory) as session:
         version = session.get_one(ImprovementItem, item_ids[0]).version
     updated = client.post(
-        f"{workspace}/plan/{item}", data={"version": str(version), "owner": "CISO"}, follow_redirects=False
+        f"{workspace}/plan/{item}",
+        data={"version": str(version), "status": "in_progress", "owner": "CISO", "due_date": "2027-03-31"},
+        follow_redirects=False,
     )
     assert updated.status_code == 303 and updated.headers["location"].endswith(f"/plan#item-{item}")
     assert f'id="item-{item}"' in served[f"{workspace}/plan"].text
