@@ -36,3 +36,10 @@ def public(target: Target, kind: str, row_id: int | None) -> str:
     assert row_id is not None, f"no {kind} row to name"
     assert kind in KINDS.values(), f"{kind!r} is not a kind of public id: {sorted(KINDS.values())}"
     return _codec(target).encode(kind, row_id)
+
+
+def row_of(target: Target, kind: str, public_id: str) -> int:
+    """The row id that ``public_id`` (read from a URL the app gave, e.g. a redirect) stands for."""
+    found = _codec(target).decode(kind, public_id)
+    assert found is not None, f"{public_id!r} is no public id of a {kind}"
+    return found

@@ -98,6 +98,8 @@ def test_assessment_pages_and_redirects_name_objects_by_public_id_only(
     assert client.get(f"/assessment/{row_id}").status_code == 404
     assert client.get(f"/assessment/{row_id}/evidence").status_code == 404
     assert client.get(f"/assessment/{public(client, 'assessment', row_id)}").status_code == 200
+    # A well-formed public id of a row id no table can hold (32-bit keys on PostgreSQL) is no row.
+    assert client.get(f"/assessment/{public(client, 'assessment', 2**40)}").status_code == 404
     # A public id of another kind of object names no assessment.
     assert client.get(f"/assessment/{public(client, 'evidence', evidence_ids[0])}").status_code == 404
     assert "ページが見つかりません。" in client.get(f"/assessment/{row_id}").text  # the language in force

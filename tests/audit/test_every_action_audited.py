@@ -55,7 +55,7 @@ from tests.audit.audit_table import COMMANDS, ROUTES, Audited
 from tests.auth.route_table import endpoints
 from tests.benchmark.test_feedback_jobs import inspector, wait_until_done
 from tests.intel.stix_factories import ROOT, envelope, indicator, make_hub, taxii_headers
-from tests.public_ids import public
+from tests.public_ids import public, row_of
 from tests.soft_authenticator import SoftAuthenticator
 from tests.supervision.helpers import submit
 from tests.supervision.test_reminders import with_smtp
@@ -297,7 +297,7 @@ def test_assessment_scenario(walk: Walk, session_factory: sessionmaker[Session])
     exchange, officer, approver = _assessment_world(session_factory)
     sign_in_client(client, officer, exchange)
     started = walk.call("POST", "/assessment/start")
-    assessment_id = int(started.headers["location"].rsplit("/", 1)[1])
+    assessment_id = row_of(client, "assessment", started.headers["location"].rsplit("/", 1)[1])
     walk.call("POST", "/assessment/profile", data={"hot_wallet_percent": "40", "custody_band": "large"})
     with session_factory() as session:
         found = session.get(Assessment, assessment_id)
@@ -364,7 +364,7 @@ def test_assessment_scenario(walk: Walk, session_factory: sessionmaker[Session])
         "/assessment/{assessment_id}/oscal/assessment-results.json",
         "/assessment/{assessment_id}/oscal/poam.json",
     ):
-        walk.call("GET", route, route.replace("{assessment_id}", str(assessment_id)))
+        walk.call("GET", route, route.replace("{assessment_id}", public(client, "assessment", assessment_id)))
     queued = walk.call(
         "POST",
         "/assessment/{assessment_id}/report/jobs",
@@ -445,7 +445,7 @@ def test_supervision_scenario(
             "participants": [str(firm.id) for firm, _users in firms],
         },
     )
-    cycle_id = int(opened.headers["location"].rsplit("/", 1)[1])
+    cycle_id = row_of(client, "cycle", opened.headers["location"].rsplit("/", 1)[1])
     walk.call(
         "GET", "/supervision/cycles/{cycle_id}", f"/supervision/cycles/{public(client, 'cycle', cycle_id)}"
     )
@@ -582,7 +582,7 @@ def test_benchmark_scenario(walk: Walk, session_factory: sessionmaker[Session]) 
         cycle = populate(session, orgs=6, cycles=1).cycles[-1]
     inspector(session_factory, client)
     for route in ("/benchmark/industry/{cycle_id}.csv", "/benchmark/industry/{cycle_id}.xlsx"):
-        walk.call("GET", route, route.replace("{cycle_id}", str(cycle)))
+        walk.call("GET", route, route.replace("{cycle_id}", public(client, "cycle", cycle)))
     walk.call("GET", "/api/v1/benchmark/figures", params={"cycle": cycle})
     started = walk.call(
         "POST",

@@ -189,7 +189,8 @@ def test_the_choice_of_cycle_names_cycles_by_public_id(
     client: TestClient, session_factory: sessionmaker[Session], world: World
 ) -> None:
     """The cycle chooser is a GET form: its values end up in the URL, so they are public ids
-    (docs/architecture.md, "Public ids"), and a row id there is refused naming the parameter."""
+    (docs/architecture.md, "Public ids"); a row id there is refused, and so is a public id of
+    another kind of object."""
     sign_in(session_factory, client, world.organisations[0], Role.SECURITY_OFFICER)
     page = client.get("/benchmark").text
     for cycle in world.cycles:
@@ -197,5 +198,8 @@ def test_the_choice_of_cycle_names_cycles_by_public_id(
         assert f'<option value="{cycle}"' not in page
     chosen = client.get(f"/benchmark?cycle={public(client, 'cycle', world.cycles[0])}")
     assert chosen.status_code == 200
-    refused = client.get(f"/api/v1/benchmark/position?cycle={world.cycles[0]}")
-    assert refused.status_code == 422 and refused.json()["detail"].startswith("cycle:")
+    assert client.get(f"/api/v1/benchmark/position?cycle={world.cycles[0]}").status_code == 422
+    other_kind = client.get(
+        f"/api/v1/benchmark/position?cycle={public(client, 'assessment', world.cycles[0])}"
+    )
+    assert other_kind.status_code == 404 and other_kind.json()["detail"].startswith("cycle:")

@@ -35,7 +35,7 @@ from tests.browser_steps import (
     origin,
     sign_off_with_step_up,
 )
-from tests.public_ids import public
+from tests.public_ids import public, row_of
 from tests.supervision.conftest import World
 from tests.supervision.helpers import submit
 
@@ -144,7 +144,7 @@ def test_one_cycle_end_to_end(
             boxes.nth(index).uncheck()
     supervisor.get_by_role("button", name="サイクルを開始").click()
     supervisor.wait_for_url("**/supervision/cycles/*")
-    cycle_id = int(supervisor.url.rsplit("/", 1)[1].split("?")[0])
+    cycle_id = row_of(settings, "cycle", supervisor.url.rsplit("/", 1)[1].split("?")[0])
     assert supervisor.locator("#participants tbody tr").count() == 7
     assert "未着手: 7" in supervisor.locator("#counts").inner_text()
 

@@ -18,7 +18,7 @@ from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
 from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_client
-from tests.public_ids import public
+from tests.public_ids import public, row_of
 from tests.supervision.conftest import World
 from tests.supervision.helpers import submit
 
@@ -64,7 +64,7 @@ def test_one_cycle_from_opening_to_accepted_benchmarks(
         follow_redirects=False,
     )  # fmt: skip
     assert opened.status_code == 303
-    cycle_id = int(opened.headers["location"].rsplit("/", 1)[1])
+    cycle_id = row_of(client, "cycle", opened.headers["location"].rsplit("/", 1)[1])
 
     firm = exchange_client(client.app, session_factory, participants[0])
     assert "2027" in firm.get("/cycles").text
@@ -157,7 +157,7 @@ def test_the_supervisor_chooses_the_cycle_to_compare_with_on_the_form(
             follow_redirects=False,
         )
         assert answer.status_code == 303
-        opened[name] = int(answer.headers["location"].rsplit("/", 1)[1])
+        opened[name] = row_of(client, "cycle", answer.headers["location"].rsplit("/", 1)[1])
     with transaction(session_factory) as session:
         stored = {name: session.get(Cycle, cycle_id) for name, cycle_id in opened.items()}
         assert session.query(Cycle).filter(Cycle.name == "odd").count() == 0

@@ -20,7 +20,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Path, Query, Request
 
 from cyberdelta.platform.i18n import gettext as _
-from cyberdelta.platform.public_ids import PublicIds
+from cyberdelta.platform.public_ids import TOKEN_LENGTH, PublicIds
 from cyberdelta.platform.web.schemas import MAX_ROW_ID
 
 # Path parameter name → kind of object (the kind is part of the encrypted block: an assessment's
@@ -38,6 +38,11 @@ KINDS: dict[str, str] = {
     "passkey_id": "passkey",
     "organisation_id": "organisation",
 }
+
+
+# What a public id looks like (base64url of one 16-byte block, RFC 4648 §5): for query parameters,
+# whose malformed values validation refuses.
+PUBLIC_ID_PATTERN = rf"^[A-Za-z0-9_-]{{{TOKEN_LENGTH}}}$"
 
 
 def codec(request: Request) -> PublicIds:
@@ -80,7 +85,8 @@ def public_id(name: str) -> Callable[..., int]:
 def public_id_query(name: str, parameter: str) -> Callable[..., int | None]:
     """A dependency giving the row id named by the optional query parameter ``parameter``, a public
     id of the kind of ``name`` (e.g. ``?cycle=`` of a page that offers a choice of cycles): None when
-    absent, 422 naming the parameter when it is no public id of that kind."""
+    absent; a value not shaped like a public id is refused by validation (422), one that is shaped
+    like one but names no row of that kind answers 404 naming the parameter."""
     kind = KINDS[name]
 
     def row_id(request: Request, value: str | None = None) -> int | None:
@@ -88,11 +94,16 @@ def public_id_query(name: str, parameter: str) -> Callable[..., int | None]:
             return None
         found = codec(request).decode(kind, value)
         if found is None or not 1 <= found <= MAX_ROW_ID:
-            raise HTTPException(status_code=422, detail=_("%(field)s: not a valid id", field=parameter))
+            raise HTTPException(status_code=404, detail=_("%(field)s: no such id", field=parameter))
         return found
 
     row_id.__annotations__["value"] = Annotated[
-        str | None, Query(alias=parameter, description=f"Public id of the {kind.replace('_', ' ')}")
+        str | None,
+        Query(
+            alias=parameter,
+            pattern=PUBLIC_ID_PATTERN,
+            description=f"Public id of the {kind.replace('_', ' ')}",
+        ),
     ]
     row_id.__name__ = f"{parameter}_from_public_id"
     return row_id
