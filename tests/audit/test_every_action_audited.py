@@ -583,7 +583,7 @@ def test_benchmark_scenario(walk: Walk, session_factory: sessionmaker[Session]) 
     inspector(session_factory, client)
     for route in ("/benchmark/industry/{cycle_id}.csv", "/benchmark/industry/{cycle_id}.xlsx"):
         walk.call("GET", route, route.replace("{cycle_id}", public(client, "cycle", cycle)))
-    walk.call("GET", "/api/v1/benchmark/figures", params={"cycle": cycle})
+    walk.call("GET", "/api/v1/benchmark/figures", params={"cycle": public(client, "cycle", cycle)})
     started = walk.call(
         "POST",
         "/benchmark/feedback/{cycle_id}/runs",
