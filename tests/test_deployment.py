@@ -31,6 +31,7 @@ from tests.accounts_factories import make_organisation
 from tests.assessment.conftest import CYCLE, assessment_catalog
 from tests.conftest import TEST_SECRET
 from tests.factories import as_bytes
+from tests.public_ids import public
 from tests.soft_authenticator import SoftAuthenticator
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([0-9a-f]+)">')
@@ -152,9 +153,9 @@ def test_two_app_processes_and_a_worker_behave_as_one(
         assert browser.get(f"{b}/api/v1/me").json()["role"] == "security_officer"
 
         # A report queued through A, rendered by the worker, fetched through B.
-        csrf = _csrf(browser, f"{a}/assessment/{assessment_id}")
+        csrf = _csrf(browser, f"{a}/assessment/{public(settings, 'assessment', assessment_id)}")
         queued = browser.post(
-            f"{a}/assessment/{assessment_id}/report/jobs",
+            f"{a}/assessment/{public(settings, 'assessment', assessment_id)}/report/jobs",
             data={"language": "en", "csrf_token": csrf},
             follow_redirects=False,
         )

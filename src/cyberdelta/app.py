@@ -22,6 +22,7 @@ from cyberdelta.platform.db.engine import make_engine, make_session_factory
 from cyberdelta.platform.errors import DomainError
 from cyberdelta.platform.events import Events
 from cyberdelta.platform.i18n import gettext
+from cyberdelta.platform.public_ids import public_ids_for
 from cyberdelta.platform.settings import Settings
 from cyberdelta.platform.web.access import SignInRequiredError, StepUpRequiredError, public
 from cyberdelta.platform.web.body_limit import BodyLimitMiddleware, standard_limits
@@ -89,6 +90,8 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.resolved_database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
+    # Opaque ids in URLs (docs/architecture.md, "Public ids"), keyed by the application secret.
+    app.state.public_ids = public_ids_for(settings.resolved_secret_key())
     app.state.templates = make_templates(
         *capabilities.template_folders(),
         globals_=capabilities.template_globals(),

@@ -17,6 +17,7 @@ from cyberdelta.tenancy.models import Organisation, OrganisationKind
 from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_organisation
 from tests.assessment.test_routes import member
+from tests.public_ids import public
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -34,7 +35,7 @@ def test_a_file_is_stored_once_attached_to_several_controls_and_downloaded_as_at
     assessment: Assessment,
 ) -> None:
     member(session_factory, exchange, Role.SECURITY_OFFICER, client)
-    url = f"/assessment/{assessment.id}/evidence"
+    url = f"/assessment/{public(client, 'assessment', assessment.id)}/evidence"
     for title in ("規程", "規程（再掲）"):
         answer = client.post(
             url,
@@ -50,7 +51,7 @@ def test_a_file_is_stored_once_attached_to_several_controls_and_downloaded_as_at
     assert "gv-1" in listing.text and "cx-1" in listing.text and "規程（再掲）" in listing.text
     with transaction(session_factory) as session:
         evidence_id = session.scalars(select(Evidence.id)).first()
-    download = client.get(f"/assessment/evidence/{evidence_id}/download")
+    download = client.get(f"/assessment/evidence/{public(client, 'evidence', evidence_id)}/download")
     assert download.status_code == 200 and download.content == PDF
     assert download.headers["content-disposition"].startswith("attachment")
     assert download.headers["x-content-type-options"] == "nosniff"
@@ -66,7 +67,7 @@ def test_files_are_judged_by_content_and_size_and_rejected_with_the_field(
     tmp_path: Path,
 ) -> None:
     member(session_factory, exchange, Role.SECURITY_OFFICER, client)
-    url = f"/assessment/{assessment.id}/evidence"
+    url = f"/assessment/{public(client, 'assessment', assessment.id)}/evidence"
     cases = [
         (("report.pdf", b"MZ\x90\x00\x03\x00\x00\x00binary"), "この種類のファイルは受け付けません"),
         (("empty.txt", b""), "ファイルが空です"),
@@ -88,11 +89,15 @@ def test_evidence_of_another_organisation_is_invisible(
 ) -> None:
     member(session_factory, exchange, Role.SECURITY_OFFICER, client)
     client.post(
-        f"/assessment/{assessment.id}/evidence", data={"title": "wiki", "url": "https://wiki.example.jp/a"}
+        f"/assessment/{public(client, 'assessment', assessment.id)}/evidence",
+        data={"title": "wiki", "url": "https://wiki.example.jp/a"},
     )
     with transaction(session_factory) as session:
         evidence_id = session.scalars(select(Evidence.id)).one()
         other = make_organisation(session, OrganisationKind.EXCHANGE)
         session.expunge(other)
     member(session_factory, other, Role.SECURITY_OFFICER, client)
-    assert client.get(f"/assessment/evidence/{evidence_id}/download").status_code == 404
+    assert (
+        client.get(f"/assessment/evidence/{public(client, 'evidence', evidence_id)}/download").status_code
+        == 404
+    )

@@ -18,6 +18,7 @@ from tests.assessment.helpers import answer_all, reload
 from tests.assessment.test_evidence_routes import PDF, count
 from tests.assessment.test_routes import member
 from tests.assessment.test_transitions import ALL, act
+from tests.public_ids import public
 
 
 def _submitted_with_evidence(
@@ -26,7 +27,7 @@ def _submitted_with_evidence(
     member(factory, exchange, Role.SECURITY_OFFICER, client)
     answer_all(factory, assessment, ALL)
     answer = client.post(
-        f"/assessment/{assessment.id}/evidence",
+        f"/assessment/{public(client, 'assessment', assessment.id)}/evidence",
         data={"title": "署名前の規程", "control_id": "gv-1"},
         files={"file": ("policy.pdf", PDF, "application/pdf")},
         follow_redirects=False,
@@ -44,18 +45,18 @@ def test_no_evidence_can_be_added_attached_or_detached_after_sign_off(
 ) -> None:
     evidence_id = _submitted_with_evidence(client, session_factory, exchange, assessment)
     uploaded = client.post(
-        f"/assessment/{assessment.id}/evidence",
+        f"/assessment/{public(client, 'assessment', assessment.id)}/evidence",
         data={"title": "後から差し込んだ資料", "control_id": "gv-2"},
         files={"file": ("later.pdf", PDF + b" ", "application/pdf")},
         follow_redirects=False,
     )
     attached = client.post(
-        f"/assessment/{assessment.id}/controls/gv-2/evidence",
+        f"/assessment/{public(client, 'assessment', assessment.id)}/controls/gv-2/evidence",
         data={"evidence_id": evidence_id},
         follow_redirects=False,
     )
     detached = client.post(
-        f"/assessment/{assessment.id}/controls/gv-1/evidence",
+        f"/assessment/{public(client, 'assessment', assessment.id)}/controls/gv-1/evidence",
         data={"evidence_id": evidence_id, "detach": "1"},
         follow_redirects=False,
     )

@@ -17,6 +17,7 @@ from cyberdelta.assessment.models import Assessment
 from cyberdelta.tenancy.models import Organisation
 from cyberdelta.tenancy.permissions import Role
 from tests.assessment.test_routes import member, stored
+from tests.public_ids import public
 
 
 def _million_cells() -> bytes:
@@ -36,7 +37,8 @@ def test_a_workbook_of_a_million_cells_is_refused_naming_the_limit_and_nothing_i
     member(session_factory, exchange, Role.SECURITY_OFFICER, client)
     client.cookies.set("cd_lang", "en")
     answer = client.post(
-        f"/assessment/{assessment.id}/import", files={"file": ("huge.xlsx", _million_cells())}
+        f"/assessment/{public(client, 'assessment', assessment.id)}/import",
+        files={"file": ("huge.xlsx", _million_cells())},
     )
     assert answer.status_code == 422
     # The uncompressed size is over the limit: the message names it (20 MiB).
@@ -48,12 +50,15 @@ def test_an_exported_workbook_still_passes_the_limits(
     client: TestClient, session_factory: sessionmaker[Session], exchange: Organisation, assessment: Assessment
 ) -> None:
     member(session_factory, exchange, Role.SECURITY_OFFICER, client)
-    exported = client.get(f"/assessment/{assessment.id}/export.xlsx")
+    exported = client.get(f"/assessment/{public(client, 'assessment', assessment.id)}/export.xlsx")
     book = load_workbook(BytesIO(exported.content))
     book["GV"]["D3"] = 2
     buffer = BytesIO()
     book.save(buffer)
-    answer = client.post(f"/assessment/{assessment.id}/import", files={"file": ("f.xlsx", buffer.getvalue())})
+    answer = client.post(
+        f"/assessment/{public(client, 'assessment', assessment.id)}/import",
+        files={"file": ("f.xlsx", buffer.getvalue())},
+    )
     assert answer.status_code == 200
     assert stored(session_factory)["gv-1"][0] == 2
 

@@ -16,6 +16,7 @@ from cyberdelta.tenancy.models import Organisation
 from cyberdelta.tenancy.permissions import Role
 from tests.assessment.helpers import answer_all
 from tests.assessment.test_routes import member
+from tests.public_ids import public
 from tests.test_cli import run_cli
 
 
@@ -30,7 +31,9 @@ def test_a_worker_thread_renders_the_pdf_and_the_page_shows_progress_until_done(
     member(session_factory, exchange, Role.VIEWER, client)
     answer_all(session_factory, assessment, {"gv-1": 2, "gv-2": 3, "cx-1": 4, "cx-2": 1})
     started = client.post(
-        f"/assessment/{assessment.id}/report/jobs", data={"language": "en"}, follow_redirects=False
+        f"/assessment/{public(client, 'assessment', assessment.id)}/report/jobs",
+        data={"language": "en"},
+        follow_redirects=False,
     )
     assert started.status_code == 303
     job_url = started.headers["location"]
@@ -51,7 +54,9 @@ def test_an_unknown_language_is_refused(
     client: TestClient, session_factory: sessionmaker[Session], exchange: Organisation, assessment: Assessment
 ) -> None:
     member(session_factory, exchange, Role.VIEWER, client)
-    answer = client.post(f"/assessment/{assessment.id}/report/jobs", data={"language": "fr"})
+    answer = client.post(
+        f"/assessment/{public(client, 'assessment', assessment.id)}/report/jobs", data={"language": "fr"}
+    )
     assert answer.status_code == 422 and "ja" in answer.text
 
 
@@ -68,7 +73,9 @@ def test_with_external_jobs_a_separate_worker_process_renders_what_the_app_queue
         member(session_factory, exchange, Role.VIEWER, client)
         answer_all(session_factory, assessment, {"gv-1": 2, "gv-2": 3, "cx-1": 4, "cx-2": 1})
         job_url = client.post(
-            f"/assessment/{assessment.id}/report/jobs", data={"language": "ja"}, follow_redirects=False
+            f"/assessment/{public(client, 'assessment', assessment.id)}/report/jobs",
+            data={"language": "ja"},
+            follow_redirects=False,
         ).headers["location"]
         time.sleep(1)  # long enough for an in-process worker, were there one, to have started it
         waiting = client.get(job_url, headers={"hx-request": "true"}).text
@@ -102,7 +109,9 @@ def test_starting_a_report_job_writes_and_queues_it_in_the_request_s_own_transac
     event.listen(engine, "begin", count)
     try:
         started = client.post(
-            f"/assessment/{assessment.id}/report/jobs", data={"language": "en"}, follow_redirects=False
+            f"/assessment/{public(client, 'assessment', assessment.id)}/report/jobs",
+            data={"language": "en"},
+            follow_redirects=False,
         )
     finally:
         event.remove(engine, "begin", count)

@@ -25,6 +25,7 @@ from cyberdelta.tenancy.models import Organisation
 from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, sign_in_client
 from tests.assessment.helpers import answer_all, reload
+from tests.public_ids import public
 
 TRESTLE = Path(sys.executable).parent / "trestle"
 
@@ -93,7 +94,8 @@ def test_a_poam_without_open_items_is_refused_with_the_reason(
         session.expunge_all()
     sign_in_client(client, officer, organisation)
     answer = client.get(
-        f"/assessment/{assessment.id}/oscal/poam.json", headers={"Accept": "application/json"}
+        f"/assessment/{public(client, 'assessment', assessment.id)}/oscal/poam.json",
+        headers={"Accept": "application/json"},
     )
     assert answer.status_code == 409 and "poam" in answer.json()["field"]
     with session_factory() as session:

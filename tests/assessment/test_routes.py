@@ -17,6 +17,7 @@ from cyberdelta.tenancy.models import Organisation, OrganisationKind
 from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_client
 from tests.assessment.helpers import answer_all
+from tests.public_ids import public
 
 HTMX = {"hx-request": "true"}
 
@@ -38,7 +39,7 @@ def test_answers_save_as_you_go_and_a_stale_page_gets_a_clear_conflict(
     client: TestClient, session_factory: sessionmaker[Session], exchange: Organisation, assessment: Assessment
 ) -> None:
     member(session_factory, exchange, Role.SECURITY_OFFICER, client)
-    url = f"/assessment/{assessment.id}/responses/gv-1"
+    url = f"/assessment/{public(client, 'assessment', assessment.id)}/responses/gv-1"
     first = client.post(url, data={"version": "0", "maturity": "3", "comment": "ok"}, headers=HTMX)
     assert first.status_code == 200 and 'id="version-gv-1" value="1"' in first.text
     assert "保存しました" in first.text and "<form" not in first.text
@@ -49,7 +50,7 @@ def test_answers_save_as_you_go_and_a_stale_page_gets_a_clear_conflict(
     assert "他の人" in stale.text and 'id="version-gv-1" value="2"' in stale.text
     assert 'id="c-gv-1" aria-labelledby="t-gv-1" hx-swap-oob="true"' in stale.text
     assert stored(session_factory) == {"gv-1": (4, 2)}
-    page = client.get(f"/assessment/{assessment.id}/domains/gv")
+    page = client.get(f"/assessment/{public(client, 'assessment', assessment.id)}/domains/gv")
     assert page.status_code == 200 and "方針" in page.text and "全社的に定義・実施されている" in page.text
 
 
@@ -72,7 +73,9 @@ def test_bad_answers_are_rejected_with_field_and_reason_and_nothing_stored(
 ) -> None:
     member(session_factory, exchange, Role.CONTRIBUTOR, client)
     answer = client.post(
-        f"/assessment/{assessment.id}/responses/gv-1", data={"version": "0", **data}, headers=HTMX
+        f"/assessment/{public(client, 'assessment', assessment.id)}/responses/gv-1",
+        data={"version": "0", **data},
+        headers=HTMX,
     )
     assert answer.status_code == 422 and field in answer.text
     assert stored(session_factory) == {}
@@ -82,20 +85,31 @@ def test_roles_and_tenants_decide_who_may_do_what(
     client: TestClient, session_factory: sessionmaker[Session], exchange: Organisation, assessment: Assessment
 ) -> None:
     member(session_factory, exchange, Role.VIEWER, client)
-    assert client.get(f"/assessment/{assessment.id}").status_code == 200
+    assert client.get(f"/assessment/{public(client, 'assessment', assessment.id)}").status_code == 200
     assert (
-        client.post(f"/assessment/{assessment.id}/responses/gv-1", data={"version": "0"}).status_code == 403
+        client.post(
+            f"/assessment/{public(client, 'assessment', assessment.id)}/responses/gv-1", data={"version": "0"}
+        ).status_code
+        == 403
     )
-    assert client.post(f"/assessment/{assessment.id}/sign-off").status_code == 403
+    assert (
+        client.post(f"/assessment/{public(client, 'assessment', assessment.id)}/sign-off").status_code == 403
+    )
     with transaction(session_factory) as session:
         other = make_organisation(session, OrganisationKind.EXCHANGE)
         session.expunge(other)
     member(session_factory, other, Role.SECURITY_OFFICER, client)
-    assert client.get(f"/assessment/{assessment.id}").status_code == 404
+    assert client.get(f"/assessment/{public(client, 'assessment', assessment.id)}").status_code == 404
     assert (
-        client.post(f"/assessment/{assessment.id}/responses/gv-1", data={"version": "0"}).status_code == 404
+        client.post(
+            f"/assessment/{public(client, 'assessment', assessment.id)}/responses/gv-1", data={"version": "0"}
+        ).status_code
+        == 404
     )
-    assert client.get(f"/assessment/{assessment.id}/export.xlsx").status_code == 404
+    assert (
+        client.get(f"/assessment/{public(client, 'assessment', assessment.id)}/export.xlsx").status_code
+        == 404
+    )
 
 
 def test_only_an_executive_approver_signs_off_and_only_when_complete(
@@ -105,17 +119,25 @@ def test_only_an_executive_approver_signs_off_and_only_when_complete(
     answer_all(session_factory, assessment, {"gv-1": 3, "gv-2": 2})
     assert (
         client.post(
-            f"/assessment/{assessment.id}/transitions/request_review", follow_redirects=False
+            f"/assessment/{public(client, 'assessment', assessment.id)}/transitions/request_review",
+            follow_redirects=False,
         ).status_code
         == 303
     )
-    assert client.post(f"/assessment/{assessment.id}/sign-off").status_code == 403
+    assert (
+        client.post(f"/assessment/{public(client, 'assessment', assessment.id)}/sign-off").status_code == 403
+    )
     member(session_factory, exchange, Role.EXECUTIVE_APPROVER, client)
-    incomplete = client.post(f"/assessment/{assessment.id}/sign-off")
+    incomplete = client.post(f"/assessment/{public(client, 'assessment', assessment.id)}/sign-off")
     assert incomplete.status_code == 409 and "cx-1" in incomplete.text
     answer_all(session_factory, assessment, {"cx-1": 1, "cx-2": None})
-    assert client.post(f"/assessment/{assessment.id}/sign-off", follow_redirects=False).status_code == 303
-    page = client.get(f"/assessment/{assessment.id}")
+    assert (
+        client.post(
+            f"/assessment/{public(client, 'assessment', assessment.id)}/sign-off", follow_redirects=False
+        ).status_code
+        == 303
+    )
+    page = client.get(f"/assessment/{public(client, 'assessment', assessment.id)}")
     assert ("提出済み" in page.text and "承認者" not in page.text) or "署名" in page.text
 
 
@@ -123,7 +145,7 @@ def test_excel_import_over_http_is_all_or_nothing_with_every_problem_listed(
     client: TestClient, session_factory: sessionmaker[Session], exchange: Organisation, assessment: Assessment
 ) -> None:
     member(session_factory, exchange, Role.SECURITY_OFFICER, client)
-    exported = client.get(f"/assessment/{assessment.id}/export.xlsx")
+    exported = client.get(f"/assessment/{public(client, 'assessment', assessment.id)}/export.xlsx")
     assert exported.status_code == 200
     assert exported.headers["content-disposition"].startswith("attachment")
     book = load_workbook(BytesIO(exported.content))
@@ -131,7 +153,7 @@ def test_excel_import_over_http_is_all_or_nothing_with_every_problem_listed(
     buffer = BytesIO()
     book.save(buffer)
     files = {"file": ("filled.xlsx", buffer.getvalue())}
-    rejected = client.post(f"/assessment/{assessment.id}/import", files=files)
+    rejected = client.post(f"/assessment/{public(client, 'assessment', assessment.id)}/import", files=files)
     assert rejected.status_code == 422
     assert "GV!D4" in rejected.text and "CX!F3" in rejected.text
     assert stored(session_factory) == {}
@@ -139,7 +161,8 @@ def test_excel_import_over_http_is_all_or_nothing_with_every_problem_listed(
     buffer = BytesIO()
     book.save(buffer)
     accepted = client.post(
-        f"/assessment/{assessment.id}/import", files={"file": ("filled.xlsx", buffer.getvalue())}
+        f"/assessment/{public(client, 'assessment', assessment.id)}/import",
+        files={"file": ("filled.xlsx", buffer.getvalue())},
     )
     assert accepted.status_code == 200
     assert {k: v[0] for k, v in stored(session_factory).items()} == {
@@ -155,13 +178,17 @@ def test_oscal_downloads_and_report_page(
 ) -> None:
     member(session_factory, exchange, Role.SECURITY_OFFICER, client)
     answer_all(session_factory, assessment, {"gv-1": 1, "gv-2": 2, "cx-1": 4})
-    results = client.get(f"/assessment/{assessment.id}/oscal/assessment-results.json")
+    results = client.get(
+        f"/assessment/{public(client, 'assessment', assessment.id)}/oscal/assessment-results.json"
+    )
     assert results.status_code == 200 and "assessment-results" in results.json()
-    poam = client.get(f"/assessment/{assessment.id}/oscal/poam.json")
+    poam = client.get(f"/assessment/{public(client, 'assessment', assessment.id)}/oscal/poam.json")
     assert poam.json()["plan-of-action-and-milestones"]["poam-items"]
-    page = client.get(f"/assessment/{assessment.id}/report")
+    page = client.get(f"/assessment/{public(client, 'assessment', assessment.id)}/report")
     assert page.status_code == 200 and 'id="radar-chart"' in page.text and "デルタ取引所" in page.text
-    plan = client.get(f"/assessment/{assessment.id}/plan?kind=baseline&sort=due")
+    plan = client.get(
+        f"/assessment/{public(client, 'assessment', assessment.id)}/plan?kind=baseline&sort=due"
+    )
     assert plan.status_code == 200 and "GV-1" in plan.text
 
 
@@ -190,7 +217,7 @@ def test_the_risk_profile_page_saves_and_rejects_bad_answers_naming_the_field(
         follow_redirects=False,
     )
     assert saved.status_code == 303
-    overview = client.get(f"/assessment/{assessment.id}")
+    overview = client.get(f"/assessment/{public(client, 'assessment', assessment.id)}")
     assert "暗号資産特有の目標は5です" in overview.text and "40%をホットウォレットで管理" in overview.text
 
 
@@ -198,6 +225,10 @@ def test_a_save_without_its_version_is_refused(
     client: TestClient, session_factory: sessionmaker[Session], exchange: Organisation, assessment: Assessment
 ) -> None:
     member(session_factory, exchange, Role.SECURITY_OFFICER, client)
-    answer = client.post(f"/assessment/{assessment.id}/responses/gv-1", data={"maturity": "2"}, headers=HTMX)
+    answer = client.post(
+        f"/assessment/{public(client, 'assessment', assessment.id)}/responses/gv-1",
+        data={"maturity": "2"},
+        headers=HTMX,
+    )
     assert answer.status_code == 422 and "再読み込み" in answer.text
     assert stored(session_factory) == {}

@@ -59,6 +59,7 @@ from tests.benchmark.test_feedback_jobs import inspector, wait_until_done
 from tests.factories import as_bytes
 from tests.intel.attack_factories import misp_event
 from tests.intel.stix_factories import ROOT, envelope, indicator, make_hub, taxii_headers
+from tests.public_ids import public, row_of
 from tests.screening.test_lists import LAZARUS_ETH, SDN_XML
 from tests.soft_authenticator import SoftAuthenticator
 from tests.supervision.helpers import submit
@@ -216,10 +217,14 @@ def test_accounts_scenario(walk: Walk, settings: Settings, session_factory: sess
     walk.call(
         "POST",
         "/account/passkeys/{passkey_id}/rename",
-        f"/account/passkeys/{second.id}/rename",
+        f"/account/passkeys/{public(client, 'passkey', second.id)}/rename",
         data={"name": "backup key"},
     )
-    walk.call("POST", "/account/passkeys/{passkey_id}/revoke", f"/account/passkeys/{second.id}/revoke")
+    walk.call(
+        "POST",
+        "/account/passkeys/{passkey_id}/revoke",
+        f"/account/passkeys/{public(client, 'passkey', second.id)}/revoke",
+    )
     codes = re.findall(
         r"<code>([A-Z0-9]{4}(?:-[A-Z0-9]{4}){3})</code>", walk.call("POST", "/account/recovery-codes").text
     )
@@ -227,7 +232,11 @@ def test_accounts_scenario(walk: Walk, settings: Settings, session_factory: sess
     invited = walk.call("POST", "/org/invitations", data={"email": "analyst@kaede.example", "role": "viewer"})
     assert invited.status_code == 200
     invitation = _one(session_factory, select(Invitation).where(Invitation.email == "analyst@kaede.example"))
-    walk.call("POST", "/org/invitations/{invitation_id}/revoke", f"/org/invitations/{invitation.id}/revoke")
+    walk.call(
+        "POST",
+        "/org/invitations/{invitation_id}/revoke",
+        f"/org/invitations/{public(client, 'invitation', invitation.id)}/revoke",
+    )
     kaede = _one(session_factory, select(Organisation).where(Organisation.slug == "kaede-exchange"))
     with transaction(session_factory) as session:
         colleague = make_member(session, _organisation(session, kaede.id), Role.CONTRIBUTOR)
@@ -235,17 +244,25 @@ def test_accounts_scenario(walk: Walk, settings: Settings, session_factory: sess
     walk.call(
         "POST",
         "/org/members/{membership_id}/role",
-        f"/org/members/{membership}/role",
+        f"/org/members/{public(client, 'membership', membership)}/role",
         data={"role": "viewer"},
     )
-    walk.call("POST", "/org/members/{membership_id}/remove", f"/org/members/{membership}/remove")
+    walk.call(
+        "POST",
+        "/org/members/{membership_id}/remove",
+        f"/org/members/{public(client, 'membership', membership)}/remove",
+    )
     walk.call("POST", "/org/tokens", data={"name": "SIEM", "permission": "audit:read"})
     made = _one(session_factory, select(ApiToken).where(ApiToken.name == "SIEM"))
-    walk.call("POST", "/org/tokens/{token_id}/revoke", f"/org/tokens/{made.id}/revoke")
+    walk.call(
+        "POST", "/org/tokens/{token_id}/revoke", f"/org/tokens/{public(client, 'api_token', made.id)}/revoke"
+    )
     with transaction(session_factory) as session:
         make_api_token(session, _organisation(session, kaede.id), [Permission.ASSESSMENT_READ])
     other = _one(session_factory, select(ApiToken).where(ApiToken.revoked_at.is_(None)))
-    walk.call("DELETE", "/api/v1/tokens/{token_id}", f"/api/v1/tokens/{other.id}")
+    walk.call(
+        "DELETE", "/api/v1/tokens/{token_id}", f"/api/v1/tokens/{public(client, 'api_token', other.id)}"
+    )
     options = client.post("/auth/step-up/options").json()
     walk.call("POST", "/auth/step-up/verify", json={"credential": key.get(options)})
     # An invitation to a second organisation, accepted while signed in; then switching between them.
@@ -285,14 +302,14 @@ def test_assessment_scenario(walk: Walk, session_factory: sessionmaker[Session])
     exchange, officer, approver = _assessment_world(session_factory)
     sign_in_client(client, officer, exchange)
     started = walk.call("POST", "/assessment/start")
-    assessment_id = int(started.headers["location"].rsplit("/", 1)[1])
+    assessment_id = row_of(client, "assessment", started.headers["location"].rsplit("/", 1)[1])
     walk.call("POST", "/assessment/profile", data={"hot_wallet_percent": "40", "custody_band": "large"})
     with session_factory() as session:
         found = session.get(Assessment, assessment_id)
         assert found is not None
         controls = [c.control_id for c in assessment_service.view_of(session, found).controls]
     first = controls[0]
-    answer = f"/assessment/{assessment_id}/responses/{first}"
+    answer = f"/assessment/{public(client, 'assessment', assessment_id)}/responses/{first}"
     walk.call(
         "POST",
         "/assessment/{assessment_id}/responses/{control_id}",
@@ -300,7 +317,7 @@ def test_assessment_scenario(walk: Walk, session_factory: sessionmaker[Session])
         data={"version": "0", "maturity": "1"},
         headers={"HX-Request": "true"},
     )
-    evidence = f"/assessment/{assessment_id}/evidence"
+    evidence = f"/assessment/{public(client, 'assessment', assessment_id)}/evidence"
     walk.call(
         "POST",
         "/assessment/{assessment_id}/evidence",
@@ -319,7 +336,7 @@ def test_assessment_scenario(walk: Walk, session_factory: sessionmaker[Session])
     link, upload = (
         _one(session_factory, select(Evidence).where(Evidence.kind == kind)) for kind in ("link", "file")
     )
-    attach = f"/assessment/{assessment_id}/controls/{controls[1]}/evidence"
+    attach = f"/assessment/{public(client, 'assessment', assessment_id)}/controls/{controls[1]}/evidence"
     walk.call(
         "POST",
         "/assessment/{assessment_id}/controls/{control_id}/evidence",
@@ -333,26 +350,30 @@ def test_assessment_scenario(walk: Walk, session_factory: sessionmaker[Session])
         data={"evidence_id": str(link.id), "detach": "1"},
     )
     walk.call(
-        "GET", "/assessment/evidence/{evidence_id}/download", f"/assessment/evidence/{upload.id}/download"
+        "GET",
+        "/assessment/evidence/{evidence_id}/download",
+        f"/assessment/evidence/{public(client, 'evidence', upload.id)}/download",
     )
     workbook = walk.call(
-        "GET", "/assessment/{assessment_id}/export.xlsx", f"/assessment/{assessment_id}/export.xlsx"
+        "GET",
+        "/assessment/{assessment_id}/export.xlsx",
+        f"/assessment/{public(client, 'assessment', assessment_id)}/export.xlsx",
     )
     walk.call(
         "POST",
         "/assessment/{assessment_id}/import",
-        f"/assessment/{assessment_id}/import",
+        f"/assessment/{public(client, 'assessment', assessment_id)}/import",
         files={"file": ("answers.xlsx", workbook.content, "application/octet-stream")},
     )
     for route in (
         "/assessment/{assessment_id}/oscal/assessment-results.json",
         "/assessment/{assessment_id}/oscal/poam.json",
     ):
-        walk.call("GET", route, route.replace("{assessment_id}", str(assessment_id)))
+        walk.call("GET", route, route.replace("{assessment_id}", public(client, "assessment", assessment_id)))
     queued = walk.call(
         "POST",
         "/assessment/{assessment_id}/report/jobs",
-        f"/assessment/{assessment_id}/report/jobs",
+        f"/assessment/{public(client, 'assessment', assessment_id)}/report/jobs",
         data={"language": "en"},
     )
     job = queued.headers["location"]
@@ -361,15 +382,16 @@ def test_assessment_scenario(walk: Walk, session_factory: sessionmaker[Session])
         assert time.monotonic() < deadline, "the report was not rendered"
         time.sleep(0.1)
     walk.call("GET", "/assessment/report-jobs/{job_id}/report.pdf", f"{job}/report.pdf")
-    client.get(f"/assessment/{assessment_id}/plan")
+    client.get(f"/assessment/{public(client, 'assessment', assessment_id)}/plan")
     item = _one(
         session_factory, select(ImprovementItem).where(ImprovementItem.organisation_id == exchange.id)
     )
     assert item is not None
+    plan_item = public(client, "plan_item", item.id)
     walk.call(
         "POST",
         "/assessment/{assessment_id}/plan/{item_id}",
-        f"/assessment/{assessment_id}/plan/{item.id}",
+        f"/assessment/{public(client, 'assessment', assessment_id)}/plan/{plan_item}",
         data={
             "version": str(item.version),
             "status": "in_progress",
@@ -378,16 +400,32 @@ def test_assessment_scenario(walk: Walk, session_factory: sessionmaker[Session])
         },
     )
     transition = "/assessment/{assessment_id}/transitions/{action}"
-    walk.call("POST", transition, f"/assessment/{assessment_id}/transitions/request_review")
-    walk.call("POST", transition, f"/assessment/{assessment_id}/transitions/back_to_draft")
+    walk.call(
+        "POST",
+        transition,
+        f"/assessment/{public(client, 'assessment', assessment_id)}/transitions/request_review",
+    )
+    walk.call(
+        "POST",
+        transition,
+        f"/assessment/{public(client, 'assessment', assessment_id)}/transitions/back_to_draft",
+    )
     with transaction(session_factory) as session:
         found = session.get(Assessment, assessment_id)
         assert found is not None
         answers = {control: ResponseInput(maturity=3) for control in controls[1:]}
         assessment_service.apply_rows(session, found, answers, user_id=None)
-    walk.call("POST", transition, f"/assessment/{assessment_id}/transitions/request_review")
+    walk.call(
+        "POST",
+        transition,
+        f"/assessment/{public(client, 'assessment', assessment_id)}/transitions/request_review",
+    )
     sign_in_client(client, approver, exchange)
-    walk.call("POST", "/assessment/{assessment_id}/sign-off", f"/assessment/{assessment_id}/sign-off")
+    walk.call(
+        "POST",
+        "/assessment/{assessment_id}/sign-off",
+        f"/assessment/{public(client, 'assessment', assessment_id)}/sign-off",
+    )
 
 
 def test_supervision_scenario(
@@ -412,24 +450,40 @@ def test_supervision_scenario(
             "participants": [str(firm.id) for firm, _users in firms],
         },
     )
-    cycle_id = int(opened.headers["location"].rsplit("/", 1)[1])
-    walk.call("GET", "/supervision/cycles/{cycle_id}", f"/supervision/cycles/{cycle_id}")
-    walk.call("POST", "/supervision/cycles/{cycle_id}/reminders", f"/supervision/cycles/{cycle_id}/reminders")
+    cycle_id = row_of(client, "cycle", opened.headers["location"].rsplit("/", 1)[1])
+    walk.call(
+        "GET", "/supervision/cycles/{cycle_id}", f"/supervision/cycles/{public(client, 'cycle', cycle_id)}"
+    )
+    walk.call(
+        "POST",
+        "/supervision/cycles/{cycle_id}/reminders",
+        f"/supervision/cycles/{public(client, 'cycle', cycle_id)}/reminders",
+    )
     assert smtp[1].messages, "the reminders went out through the SMTP server"
     returned, accepted = (submit(session_factory, firm.id, cycle_id, 3) for firm, _users in firms)
-    walk.call("GET", "/supervision/assessments/{assessment_id}", f"/supervision/assessments/{returned}")
+    walk.call(
+        "GET",
+        "/supervision/assessments/{assessment_id}",
+        f"/supervision/assessments/{public(client, 'assessment', returned)}",
+    )
     walk.call(
         "POST",
         "/supervision/assessments/{assessment_id}/review",
-        f"/supervision/assessments/{returned}/review",
+        f"/supervision/assessments/{public(client, 'assessment', returned)}/review",
         data={"action": "return", "comment": "Key ceremony evidence is missing."},
     )
     walk.call(
-        "POST", "/review/assessments/{assessment_id}/{action}", f"/review/assessments/{accepted}/accept"
+        "POST",
+        "/review/assessments/{assessment_id}/{action}",
+        f"/review/assessments/{public(client, 'assessment', accepted)}/accept",
     )
     (firm, [officer]), _second = firms
     sign_in_client(client, officer, firm)
-    walk.call("POST", "/assessment/{assessment_id}/reopen", f"/assessment/{returned}/reopen")
+    walk.call(
+        "POST",
+        "/assessment/{assessment_id}/reopen",
+        f"/assessment/{public(client, 'assessment', returned)}/reopen",
+    )
     with transaction(session_factory) as session:
         later_id = supervision_service.open_cycle(
             session,
@@ -440,7 +494,7 @@ def test_supervision_scenario(
             participant_ids=[firm.id],
             actor=Actor.console(),
         ).id
-    walk.call("POST", "/cycles/{cycle_id}/start", f"/cycles/{later_id}/start")
+    walk.call("POST", "/cycles/{cycle_id}/start", f"/cycles/{public(client, 'cycle', later_id)}/start")
     assert _one(session_factory, select(Cycle).where(Cycle.id == later_id)) is not None
 
 
@@ -474,7 +528,7 @@ def test_intel_scenario(walk: Walk, session_factory: sessionmaker[Session]) -> N
     walk.call(
         "POST",
         "/intel/collections/{collection_id}/grants/{organisation_id}/revoke",
-        f"{page}/grants/{hub.publisher_id}/revoke",
+        f"{page}/grants/{public(client, 'organisation', hub.publisher_id)}/revoke",
     )
     walk.call("POST", "/intel/collections/{collection_id}/delete", f"{page}/delete")
     walk.call(
@@ -533,12 +587,12 @@ def test_benchmark_scenario(walk: Walk, session_factory: sessionmaker[Session]) 
         cycle = populate(session, orgs=6, cycles=1).cycles[-1]
     inspector(session_factory, client)
     for route in ("/benchmark/industry/{cycle_id}.csv", "/benchmark/industry/{cycle_id}.xlsx"):
-        walk.call("GET", route, route.replace("{cycle_id}", str(cycle)))
-    walk.call("GET", "/api/v1/benchmark/figures", params={"cycle": cycle})
+        walk.call("GET", route, route.replace("{cycle_id}", public(client, "cycle", cycle)))
+    walk.call("GET", "/api/v1/benchmark/figures", params={"cycle": public(client, "cycle", cycle)})
     started = walk.call(
         "POST",
         "/benchmark/feedback/{cycle_id}/runs",
-        f"/benchmark/feedback/{cycle}/runs",
+        f"/benchmark/feedback/{public(client, 'cycle', cycle)}/runs",
         data={"language": "en"},
     )
     run = started.headers["location"]

@@ -13,6 +13,7 @@ from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import OrganisationKind, User
 from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_client
+from tests.public_ids import public
 
 
 def test_passkeys_are_renamed_and_revoked_but_never_the_last(
@@ -28,13 +29,17 @@ def test_passkeys_are_renamed_and_revoked_but_never_the_last(
     client.cookies.set("cd_lang", "en")
     assert "Laptop" in client.get("/account").text
 
-    renamed = client.post(f"/account/passkeys/{laptop.id}/rename", data={"name": "仕事用ノート"})
+    renamed = client.post(
+        f"/account/passkeys/{public(client, 'passkey', laptop.id)}/rename", data={"name": "仕事用ノート"}
+    )
     assert renamed.status_code == 200 and "仕事用ノート" in renamed.text
-    empty = client.post(f"/account/passkeys/{laptop.id}/rename", data={"name": "  "})
+    empty = client.post(
+        f"/account/passkeys/{public(client, 'passkey', laptop.id)}/rename", data={"name": "  "}
+    )
     assert empty.status_code == 400 and "name:" in empty.text
 
-    assert client.post(f"/account/passkeys/{phone.id}/revoke").status_code == 200
-    last = client.post(f"/account/passkeys/{laptop.id}/revoke")
+    assert client.post(f"/account/passkeys/{public(client, 'passkey', phone.id)}/revoke").status_code == 200
+    last = client.post(f"/account/passkeys/{public(client, 'passkey', laptop.id)}/revoke")
     assert last.status_code == 400 and "passkey:" in last.text
     with transaction(session_factory) as session:
         rows = {

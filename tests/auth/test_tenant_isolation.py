@@ -31,6 +31,7 @@ from cyberdelta.tenancy.permissions import ROLE_PERMISSIONS, Permission, Role
 from tests.accounts_factories import make_api_token, make_member, make_organisation, sign_in_client
 from tests.auth.route_policies import EXPECTED
 from tests.auth.route_table import endpoints
+from tests.public_ids import public
 
 # Which object of organisation B (or of B's user) each id parameter names.
 OBJECTS = {
@@ -58,7 +59,7 @@ class TheirWorld:
     raw_token: str
 
 
-def _their_world(session_factory: sessionmaker[Session], settings: Settings) -> TheirWorld:
+def _their_world(app: FastAPI, session_factory: sessionmaker[Session], settings: Settings) -> TheirWorld:
     with transaction(session_factory) as session:
         theirs = make_organisation(
             session,
@@ -80,12 +81,13 @@ def _their_world(session_factory: sessionmaker[Session], settings: Settings) -> 
         membership = session.scalars(select(Membership).where(Membership.user_id == their_admin.id)).one()
         token_id = session.scalars(select(ApiToken.id)).one()
         ids = {
-            "passkey_id": str(passkey.id),
-            "token_id": str(token_id),
-            "invitation_id": str(invitation.id),
-            "membership_id": str(membership.id),
+            # As their URLs name them: public ids (docs/architecture.md, "Public ids").
+            "passkey_id": public(app, "passkey", passkey.id),
+            "token_id": public(app, "api_token", token_id),
+            "invitation_id": public(app, "invitation", invitation.id),
+            "membership_id": public(app, "membership", membership.id),
             "status_id": _their_intel_status(session, theirs.id),
-            **_their_assessment(session, theirs.id),
+            **_their_assessment(app, session, theirs.id),
         }
     return TheirWorld(ids, ["rival", "Rival", "ライバル", "newcomer@", "boss@", raw[:12]], raw)
 
@@ -103,7 +105,7 @@ def _their_intel_status(session: Session, organisation_id: int) -> str:
     return status.id
 
 
-def _their_assessment(session: Session, organisation_id: int) -> dict[str, str]:
+def _their_assessment(app: FastAPI, session: Session, organisation_id: int) -> dict[str, str]:
     """B's self-assessment (a draft with one answer, evidence, an improvement item and a report job)."""
     version = ensure_builtin_catalog(session)
     assessment = assessment_service.start_assessment(
@@ -127,10 +129,10 @@ def _their_assessment(session: Session, organisation_id: int) -> dict[str, str]:
     session.add(job)
     session.flush()
     return {
-        "assessment_id": str(assessment.id),
-        "evidence_id": str(link.id),
-        "item_id": str(item.id),
-        "job_id": str(job.id),
+        "assessment_id": public(app, "assessment", assessment.id),
+        "evidence_id": public(app, "evidence", link.id),
+        "item_id": public(app, "plan_item", item.id),
+        "job_id": public(app, "report_job", job.id),
         "control_id": control.control_id,
         "code": control.domain,
         "action": "request_review",
@@ -140,7 +142,7 @@ def _their_assessment(session: Session, organisation_id: int) -> dict[str, str]:
 def test_another_organisations_objects_answer_404_and_stay_untouched(
     client: TestClient, app: FastAPI, session_factory: sessionmaker[Session], settings: Settings
 ) -> None:
-    world = _their_world(session_factory, settings)
+    world = _their_world(app, session_factory, settings)
     with transaction(session_factory) as session:
         mine = make_organisation(session, OrganisationKind.EXCHANGE, slug="my-exchange")
         me = make_member(session, mine, Role.ORG_ADMIN, email="admin@mine.example")

@@ -16,6 +16,7 @@ from cyberdelta.tenancy.models import OrganisationKind
 from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_page
 from tests.benchmark.conftest import DEMO_ORGS, World
+from tests.public_ids import public
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "img"
@@ -39,9 +40,9 @@ def test_the_progress_bar_reaches_100_and_the_downloads_appear(
         inspector = make_member(session, fsa, Role.INSPECTOR)
         session.expunge_all()
     sign_in_page(page, live_server, inspector, fsa)
-    page.goto(f"/supervision/cycles/{cycle}")
+    page.goto(f"/supervision/cycles/{public(live_server, 'cycle', cycle)}")
     page.get_by_role("link", name="フィードバックレポート").click()
-    page.wait_for_url(f"**/benchmark/feedback/{cycle}")
+    page.wait_for_url(f"**/benchmark/feedback/{public(live_server, 'cycle', cycle)}")
     page.get_by_label("レポートの言語").select_option("en")
     page.get_by_role("button", name="フィードバックレポートを作成").click()
     page.wait_for_url("**/benchmark/feedback/runs/*")

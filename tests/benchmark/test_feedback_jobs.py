@@ -28,6 +28,7 @@ from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_client
 from tests.benchmark.conftest import DEMO_ORGS, World
 from tests.benchmark.test_feedback import text_of
+from tests.public_ids import public
 
 
 @pytest.fixture
@@ -73,10 +74,12 @@ def test_the_batch_runs_in_the_background_and_every_report_can_be_downloaded(
         chosen = select(Organisation).where(Organisation.id.in_(world.organisations))
         firms = {org.id: org for org in session.scalars(chosen)}
         session.expunge_all()
-    page = client.get(f"/benchmark/feedback/{cycle}")
+    page = client.get(f"/benchmark/feedback/{public(client, 'cycle', cycle)}")
     assert page.status_code == 200 and 'id="start-feedback"' in page.text
     started = client.post(
-        f"/benchmark/feedback/{cycle}/runs", data={"language": "en"}, follow_redirects=False
+        f"/benchmark/feedback/{public(client, 'cycle', cycle)}/runs",
+        data={"language": "en"},
+        follow_redirects=False,
     )
     assert started.status_code == 303
     url = started.headers["location"]
@@ -118,7 +121,7 @@ def test_the_batch_runs_in_the_background_and_every_report_can_be_downloaded(
             actions.count("benchmark.feedback_start") == 1
             and actions.count("benchmark.feedback_download") == 2
         )
-    listing = client.get(f"/benchmark/feedback/{cycle}").text
+    listing = client.get(f"/benchmark/feedback/{public(client, 'cycle', cycle)}").text
     assert 'id="feedback-runs"' in listing and 'id="start-feedback"' in listing
 
 
@@ -137,13 +140,29 @@ def test_a_second_run_of_the_same_cycle_is_refused_while_one_is_active(
     assert error.value.field == "cycle" and f"run {first}" in str(error.value)
     inspector(session_factory, client)
     refused = client.post(
-        f"/benchmark/feedback/{cycle}/runs", data={"language": "en"}, follow_redirects=False
+        f"/benchmark/feedback/{public(client, 'cycle', cycle)}/runs",
+        data={"language": "en"},
+        follow_redirects=False,
     )
     assert refused.status_code == 409 and "already being created" in refused.text
-    assert 'id="start-feedback"' not in client.get(f"/benchmark/feedback/{cycle}").text
-    assert client.post(f"/benchmark/feedback/{cycle}/runs", data={"language": "fr"}).status_code in (409, 422)
-    assert client.post(f"/benchmark/feedback/{other}/runs", data={"language": "xx"}).status_code == 422
-    assert client.get(f"/benchmark/feedback/runs/{first}/files/feedback-{cycle}-ja.zip").status_code == 409
+    assert (
+        'id="start-feedback"' not in client.get(f"/benchmark/feedback/{public(client, 'cycle', cycle)}").text
+    )
+    assert client.post(
+        f"/benchmark/feedback/{public(client, 'cycle', cycle)}/runs", data={"language": "fr"}
+    ).status_code in (409, 422)
+    assert (
+        client.post(
+            f"/benchmark/feedback/{public(client, 'cycle', other)}/runs", data={"language": "xx"}
+        ).status_code
+        == 422
+    )
+    assert (
+        client.get(
+            f"/benchmark/feedback/runs/{public(client, 'feedback_run', first)}/files/feedback-{cycle}-ja.zip"
+        ).status_code
+        == 409
+    )
     assert client.get("/benchmark/feedback/999999").status_code == 404
 
 
@@ -156,8 +175,10 @@ def test_exchanges_see_no_feedback_batch(
         officer = make_member(session, firm, Role.SECURITY_OFFICER)
         session.expunge_all()
     sign_in_client(client, officer, firm)
-    assert client.get(f"/benchmark/feedback/{world.cycles[-1]}").status_code == 403
+    assert client.get(f"/benchmark/feedback/{public(client, 'cycle', world.cycles[-1])}").status_code == 403
     assert (
-        client.post(f"/benchmark/feedback/{world.cycles[-1]}/runs", data={"language": "en"}).status_code
+        client.post(
+            f"/benchmark/feedback/{public(client, 'cycle', world.cycles[-1])}/runs", data={"language": "en"}
+        ).status_code
         == 403
     )

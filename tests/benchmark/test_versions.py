@@ -37,6 +37,7 @@ from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.permissions import Role
 from tests.benchmark.conftest import World
 from tests.benchmark.test_routes import sign_in
+from tests.public_ids import public
 
 NEW_VERSION = "2027.1"
 
@@ -212,13 +213,17 @@ def test_the_pages_say_which_controls_are_left_out_and_over_how_many_controls(
     session_factory: sessionmaker[Session], client: TestClient, world: World, later: int
 ) -> None:
     sign_in(session_factory, client, world.organisations[0], Role.SECURITY_OFFICER)
-    page = client.get(f"/benchmark?cycle={later}", headers={"Accept-Language": "en"}).text
+    page = client.get(
+        f"/benchmark?cycle={public(client, 'cycle', later)}", headers={"Accept-Language": "en"}
+    ).text
     assert "changed in catalog 2027.1 — not comparable" in page
     assert "new in this cycle" in page and "withdrawn in catalog 2027.1" in page
     assert "present in both catalog versions" in page
     assert 'data-control="gv-1.4"' in page and 'data-control="gv-1.3"' not in page
-    previous = client.get(f"/benchmark?cycle={world.cycles[-1]}", headers={"Accept-Language": "en"}).text
+    previous = client.get(
+        f"/benchmark?cycle={public(client, 'cycle', world.cycles[-1])}", headers={"Accept-Language": "en"}
+    ).text
     assert "catalog-changes" not in previous and "present in both catalog versions" not in previous
-    api = client.get(f"/api/v1/benchmark/position?cycle={later}").json()
+    api = client.get(f"/api/v1/benchmark/position?cycle={public(client, 'cycle', later)}").json()
     gv = next(item for item in api["standings"] if item["key"] == "gv")
     assert gv["comparable_controls"] is not None and gv["change"] is not None

@@ -35,6 +35,7 @@ from tests.browser_steps import (
     origin,
     sign_off_with_step_up,
 )
+from tests.public_ids import public, row_of
 from tests.supervision.conftest import World
 from tests.supervision.helpers import submit
 
@@ -143,7 +144,7 @@ def test_one_cycle_end_to_end(
             boxes.nth(index).uncheck()
     supervisor.get_by_role("button", name="サイクルを開始").click()
     supervisor.wait_for_url("**/supervision/cycles/*")
-    cycle_id = int(supervisor.url.rsplit("/", 1)[1].split("?")[0])
+    cycle_id = row_of(settings, "cycle", supervisor.url.rsplit("/", 1)[1].split("?")[0])
     assert supervisor.locator("#participants tbody tr").count() == 7
     assert "未着手: 7" in supervisor.locator("#counts").inner_text()
 
@@ -171,12 +172,12 @@ def test_one_cycle_end_to_end(
     ids = submitted_ids(session_factory, cycle_id)
     assert set(ids) == set(walkers + others)
     sign_in_page(supervisor, origin, inspector, fsa)
-    supervisor.goto(f"/supervision/cycles/{cycle_id}")
+    supervisor.goto(f"/supervision/cycles/{public(settings, 'cycle', cycle_id)}")
     assert "提出済み: 7" in supervisor.locator("#counts").inner_text()
-    supervisor.goto(f"/supervision/assessments/{ids[walkers[0]]}")
+    supervisor.goto(f"/supervision/assessments/{public(settings, 'assessment', ids[walkers[0]])}")
     supervisor.get_by_label("GV-1.1 へのコメント").fill("承認済みの方針を添付してください。")
     supervisor.get_by_role("button", name="コメントを付けて差し戻す").click()
-    supervisor.wait_for_url(f"**/supervision/cycles/{cycle_id}")
+    supervisor.wait_for_url(f"**/supervision/cycles/{public(settings, 'cycle', cycle_id)}")
 
     # --- it reads the comment, starts a new revision, changes an answer, signs off again ----
     returned = exchanges[0]
@@ -202,14 +203,14 @@ def test_one_cycle_end_to_end(
     assert len(ids) == 7
     sign_in_page(supervisor, origin, inspector, fsa)
     for assessment_id in ids.values():
-        supervisor.goto(f"/supervision/assessments/{assessment_id}")
+        supervisor.goto(f"/supervision/assessments/{public(settings, 'assessment', assessment_id)}")
         supervisor.get_by_role("button", name="受理する").click()
-        supervisor.wait_for_url(f"**/supervision/cycles/{cycle_id}")
-    supervisor.goto(f"/supervision/cycles/{cycle_id}")
+        supervisor.wait_for_url(f"**/supervision/cycles/{public(settings, 'cycle', cycle_id)}")
+    supervisor.goto(f"/supervision/cycles/{public(settings, 'cycle', cycle_id)}")
     assert "7" in supervisor.locator("#counts a", has_text="受理").inner_text()
     if backend == "sqlite" and TAKE_SCREENSHOTS:
         supervisor.screenshot(path=str(SCREENSHOTS / "benchmark-dashboard.png"), full_page=False)
-    supervisor.goto(f"/benchmark/industry?cycle={cycle_id}")
+    supervisor.goto(f"/benchmark/industry?cycle={public(settings, 'cycle', cycle_id)}")
     assert supervisor.locator("#peer-groups .suppressed").count() > 0
     if backend == "sqlite" and TAKE_SCREENSHOTS:
         supervisor.screenshot(path=str(SCREENSHOTS / "benchmark-industry.png"), full_page=False)
@@ -217,17 +218,17 @@ def test_one_cycle_end_to_end(
     # --- each exchange sees its position; a too-small peer group is not published -----------
     for exchange in exchanges:
         page = exchange.officer
-        page.goto(f"/benchmark?cycle={cycle_id}")
+        page.goto(f"/benchmark?cycle={public(settings, 'cycle', cycle_id)}")
         overall = page.locator("#standings tbody tr[data-key=overall]")
         cells = overall.locator("td").all_inner_texts()
         assert cells[0] != "—" and cells[1] != "—", cells  # its score and percentile rank
         assert overall.locator("svg.box").count() == 1
-        page.goto(f"/benchmark?cycle={cycle_id}&group=custody:large")
+        page.goto(f"/benchmark?cycle={public(settings, 'cycle', cycle_id)}&group=custody:large")
         assert page.locator("#standings .suppressed").count() > 0 or page.locator(
             "#standings"
         ).inner_text().count("データなし")
     if backend == "sqlite" and TAKE_SCREENSHOTS:
-        exchanges[0].officer.goto(f"/benchmark?cycle={cycle_id}")
+        exchanges[0].officer.goto(f"/benchmark?cycle={public(settings, 'cycle', cycle_id)}")
         exchanges[0].officer.screenshot(
             path=str(SCREENSHOTS / "benchmark-where-you-stand.png"), full_page=True
         )

@@ -33,6 +33,7 @@ from cyberdelta.tenancy import service as tenancy
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
 from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_client
+from tests.public_ids import public
 from tests.supervision.helpers import submit
 from tests.tenancy.test_mail import Inbox, smtp, subject, text_of
 
@@ -263,9 +264,9 @@ def test_the_supervisor_sends_reminders_now_and_the_dashboard_shows_when(
         with TestClient(create_app(configured, engine=engine), base_url="http://testserver") as client:
             sign_in_client(client, inspector, fsa)
             client.cookies.set("cd_lang", "en")
-            answer = client.post(f"/supervision/cycles/{cycle}/reminders")
+            answer = client.post(f"/supervision/cycles/{public(client, 'cycle', cycle)}/reminders")
             assert answer.status_code == status and text in answer.text
-            dashboard = client.get(f"/supervision/cycles/{cycle}").text
+            dashboard = client.get(f"/supervision/cycles/{public(client, 'cycle', cycle)}").text
     assert [rcpts for rcpts, _message in inbox.messages] == [["writer@firm.example"]]
     assert f"reminded on {today.isoformat()}" in dashboard and 'id="send-reminders"' in dashboard
     with TestClient(create_app(settings, engine=engine), base_url="http://testserver") as client:
@@ -275,7 +276,9 @@ def test_the_supervisor_sends_reminders_now_and_the_dashboard_shows_when(
             writer = make_member(session, organisation, Role.SECURITY_OFFICER)
             session.expunge_all()
         sign_in_client(client, writer, firm)
-        assert client.post(f"/supervision/cycles/{cycle}/reminders").status_code == 403
+        assert (
+            client.post(f"/supervision/cycles/{public(client, 'cycle', cycle)}/reminders").status_code == 403
+        )
 
 
 def test_the_cli_sends_what_is_due_and_says_when_smtp_is_missing(

@@ -18,6 +18,7 @@ from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import Organisation, OrganisationKind
 from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_client
+from tests.public_ids import public, row_of
 from tests.supervision.conftest import World
 from tests.supervision.helpers import submit
 
@@ -63,28 +64,31 @@ def test_one_cycle_from_opening_to_accepted_benchmarks(
         follow_redirects=False,
     )  # fmt: skip
     assert opened.status_code == 303
-    cycle_id = int(opened.headers["location"].rsplit("/", 1)[1])
+    cycle_id = row_of(client, "cycle", opened.headers["location"].rsplit("/", 1)[1])
 
     firm = exchange_client(client.app, session_factory, participants[0])
     assert "2027" in firm.get("/cycles").text
-    started = firm.post(f"/cycles/{cycle_id}/start", follow_redirects=False)
+    started = firm.post(f"/cycles/{public(client, 'cycle', cycle_id)}/start", follow_redirects=False)
     assert started.status_code == 303
     outsider = exchange_client(client.app, session_factory, world.organisations[8])
     assert "2027" not in outsider.get("/cycles").text
-    assert outsider.post(f"/cycles/{cycle_id}/start").status_code == 404
+    assert outsider.post(f"/cycles/{public(client, 'cycle', cycle_id)}/start").status_code == 404
     ids = {
         org: submit(session_factory, org, cycle_id, 1 + index % 4) for index, org in enumerate(participants)
     }
-    dashboard = client.get(f"/supervision/cycles/{cycle_id}")
+    dashboard = client.get(f"/supervision/cycles/{public(client, 'cycle', cycle_id)}")
     assert dashboard.status_code == 200 and dashboard.text.count("state-submitted") >= 6
 
     returned_id = ids[participants[0]]
-    page = client.get(f"/supervision/assessments/{returned_id}")
+    page = client.get(f"/supervision/assessments/{public(client, 'assessment', returned_id)}")
     assert page.status_code == 200 and 'name="control:gv-1.1"' in page.text
-    empty = client.post(f"/supervision/assessments/{returned_id}/review", data={"action": "return"})
+    empty = client.post(
+        f"/supervision/assessments/{public(client, 'assessment', returned_id)}/review",
+        data={"action": "return"},
+    )
     assert empty.status_code == 422 and "comment" in empty.text
     back = client.post(
-        f"/supervision/assessments/{returned_id}/review",
+        f"/supervision/assessments/{public(client, 'assessment', returned_id)}/review",
         data={"action": "return", "control:gv-1.1": "Attach the approved policy."},
         follow_redirects=False,
     )
@@ -98,9 +102,15 @@ def test_one_cycle_from_opening_to_accepted_benchmarks(
     ids[participants[0]] = submit(session_factory, participants[0], cycle_id, 2)
 
     for assessment_id in ids.values():
-        accepted = client.post(f"/supervision/assessments/{assessment_id}/review", data={"action": "accept"})
+        accepted = client.post(
+            f"/supervision/assessments/{public(client, 'assessment', assessment_id)}/review",
+            data={"action": "accept"},
+        )
         assert accepted.status_code == 200
-    again = client.post(f"/supervision/assessments/{ids[participants[1]]}/review", data={"action": "accept"})
+    again = client.post(
+        f"/supervision/assessments/{public(client, 'assessment', ids[participants[1]])}/review",
+        data={"action": "accept"},
+    )
     assert again.status_code == 409
 
     with transaction(session_factory) as session:
@@ -118,10 +128,10 @@ def test_one_cycle_from_opening_to_accepted_benchmarks(
             select(AuditEntry.object_id).where(AuditEntry.action == "assessment.read_by_supervisor")
         )
         assert list(reads) == [str(returned_id)]
-    position = firm.get(f"/api/v1/benchmark/position?cycle={cycle_id}").json()
+    position = firm.get(f"/api/v1/benchmark/position?cycle={public(client, 'cycle', cycle_id)}").json()
     assert position["included"] and position["standings"][0]["peers"]["count"] == 6
     assert position["standings"][0]["percentile_band"] == [0, 100]  # 6 firms: one band (docs/benchmark.md)
-    assert "2027" in firm.get(f"/benchmark?cycle={cycle_id}").text
+    assert "2027" in firm.get(f"/benchmark?cycle={public(client, 'cycle', cycle_id)}").text
 
 
 def test_the_supervisor_chooses_the_cycle_to_compare_with_on_the_form(
@@ -147,7 +157,7 @@ def test_the_supervisor_chooses_the_cycle_to_compare_with_on_the_form(
             follow_redirects=False,
         )
         assert answer.status_code == 303
-        opened[name] = int(answer.headers["location"].rsplit("/", 1)[1])
+        opened[name] = row_of(client, "cycle", answer.headers["location"].rsplit("/", 1)[1])
     with transaction(session_factory) as session:
         stored = {name: session.get(Cycle, cycle_id) for name, cycle_id in opened.items()}
         assert session.query(Cycle).filter(Cycle.name == "odd").count() == 0

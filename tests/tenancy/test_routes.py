@@ -11,6 +11,7 @@ from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import Membership, OrganisationKind
 from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, make_organisation, sign_in_client
+from tests.public_ids import public
 
 
 def test_an_admin_changes_a_role_and_removes_a_member(
@@ -25,13 +26,19 @@ def test_an_admin_changes_a_role_and_removes_a_member(
     client.cookies.set("cd_lang", "en")
     assert "viewer@example.jp" in client.get("/org/members").text
 
-    refused = client.post(f"/org/members/{target.id}/role", data={"role": "inspector"})
+    refused = client.post(
+        f"/org/members/{public(client, 'membership', target.id)}/role", data={"role": "inspector"}
+    )
     assert refused.status_code == 400 and "role:" in refused.text
     changed = client.post(
-        f"/org/members/{target.id}/role", data={"role": "contributor"}, follow_redirects=False
+        f"/org/members/{public(client, 'membership', target.id)}/role",
+        data={"role": "contributor"},
+        follow_redirects=False,
     )
     assert changed.status_code == 303
-    removed = client.post(f"/org/members/{target.id}/remove", follow_redirects=False)
+    removed = client.post(
+        f"/org/members/{public(client, 'membership', target.id)}/remove", follow_redirects=False
+    )
     assert removed.status_code == 303
     with transaction(session_factory) as session:
         assert session.get(Membership, target.id) is None

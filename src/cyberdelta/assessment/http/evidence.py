@@ -7,7 +7,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from cyberdelta.assessment import evidence, service
 from cyberdelta.assessment.errors import AssessmentError
@@ -15,20 +15,24 @@ from cyberdelta.assessment.http.access import Reader, Writer, load, organisation
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
+from cyberdelta.platform.web.public_ids import AssessmentId, EvidenceId
 from cyberdelta.platform.web.templating import render
+from cyberdelta.platform.web.urls import redirect_to
 
 router = APIRouter(prefix="/assessment", include_in_schema=False)
 
 
-def _back(assessment_id: int, control_id: str) -> str:
+def _back(request: Request, assessment_id: int, control_id: str) -> Response:
     if control_id:
-        return f"/assessment/{assessment_id}/controls/{quote(control_id)}"
-    return f"/assessment/{assessment_id}/evidence"
+        return redirect_to(
+            request, "assessment.control_anchor", assessment_id=assessment_id, control_id=control_id
+        )
+    return redirect_to(request, "assessment.evidence_list", assessment_id=assessment_id)
 
 
 @router.get("/{assessment_id}/evidence", response_class=HTMLResponse)
 def evidence_list(
-    request: Request, session: SessionDep, principal: Reader, assessment_id: int
+    request: Request, session: SessionDep, principal: Reader, assessment_id: AssessmentId
 ) -> HTMLResponse:
     assessment = load(session, principal, assessment_id)
     usage = evidence.usage(session, assessment.organisation_id, assessment)
@@ -38,15 +42,20 @@ def evidence_list(
 
 
 @router.get("/{assessment_id}/controls/{control_id}")
-def control_anchor(session: SessionDep, principal: Reader, assessment_id: int, control_id: str) -> Response:
+def control_anchor(
+    request: Request, session: SessionDep, principal: Reader, assessment_id: AssessmentId, control_id: str
+) -> Response:
     """A stable address of a control inside its domain page."""
     assessment = load(session, principal, assessment_id)
     control = service.view_of(session, assessment).control(control_id)
     if control is None:
         raise HTTPException(status_code=404, detail=_("The page was not found."))
-    return RedirectResponse(
-        f"/assessment/{assessment_id}/domains/{control.domain}#c-{quote(control_id.replace('.', '_'))}",
-        status_code=303,
+    return redirect_to(
+        request,
+        "assessment.domain_page",
+        fragment="c-" + quote(control_id.replace(".", "_")),
+        assessment_id=assessment_id,
+        code=control.domain,
     )
 
 
@@ -56,7 +65,7 @@ async def evidence_add(
     session: SessionDep,
     settings: SettingsDep,
     principal: Writer,
-    assessment_id: int,
+    assessment_id: AssessmentId,
     title: Annotated[str, Form()] = "",
     url: Annotated[str, Form()] = "",
     control_id: Annotated[str, Form()] = "",
@@ -88,7 +97,7 @@ async def evidence_add(
     else:
         raise AssessmentError("file", _("choose a file or give a link"))
     evidence.attach(session, actor, assessment, item, controls)
-    return RedirectResponse(_back(assessment.id, controls[0] if len(controls) == 1 else ""), status_code=303)
+    return _back(request, assessment.id, controls[0] if len(controls) == 1 else "")
 
 
 @router.post("/{assessment_id}/controls/{control_id}/evidence")
@@ -96,7 +105,7 @@ def evidence_attach(
     request: Request,
     session: SessionDep,
     principal: Writer,
-    assessment_id: int,
+    assessment_id: AssessmentId,
     control_id: str,
     evidence_id: Annotated[int | None, Form()] = None,
     detach: Annotated[str, Form()] = "",
@@ -112,12 +121,12 @@ def evidence_attach(
         evidence.detach(session, actor, assessment, item, control_id)
     else:
         evidence.attach(session, actor, assessment, item, [control_id])
-    return RedirectResponse(_back(assessment.id, control_id), status_code=303)
+    return _back(request, assessment.id, control_id)
 
 
 @router.get("/evidence/{evidence_id}/download")
 def evidence_download(
-    request: Request, session: SessionDep, settings: SettingsDep, principal: Reader, evidence_id: int
+    request: Request, session: SessionDep, settings: SettingsDep, principal: Reader, evidence_id: EvidenceId
 ) -> Response:
     item, path = evidence.download(
         session, actor_of(request, principal), organisation_of(principal), evidence_id, settings.data_dir

@@ -17,11 +17,17 @@ from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.i18n import parse_language
 from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
+from cyberdelta.platform.web.public_ids import AssessmentId, ReportJobId, encode
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
 
 router = APIRouter(prefix="/assessment", include_in_schema=False)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _named(request: Request, assessment_id: int) -> str:
+    """The assessment as download file names give it: by public id, as its URLs do."""
+    return encode(request, "assessment_id", assessment_id)
 
 
 def _download(content: bytes, media_type: str, filename: str) -> Response:
@@ -36,10 +42,12 @@ def _download(content: bytes, media_type: str, filename: str) -> Response:
 
 
 @router.get("/{assessment_id}/export.xlsx")
-def export_xlsx(request: Request, session: SessionDep, principal: Exporter, assessment_id: int) -> Response:
+def export_xlsx(
+    request: Request, session: SessionDep, principal: Exporter, assessment_id: AssessmentId
+) -> Response:
     assessment = load(session, principal, assessment_id)
     content = actions.export(session, actor_of(request, principal), assessment, "xlsx")
-    return _download(content, XLSX, f"assessment-{assessment.id}.xlsx")
+    return _download(content, XLSX, f"assessment-{_named(request, assessment.id)}.xlsx")
 
 
 @router.post("/{assessment_id}/import", response_class=HTMLResponse)
@@ -48,7 +56,7 @@ def import_xlsx(
     session: SessionDep,
     settings: SettingsDep,
     principal: Writer,
-    assessment_id: int,
+    assessment_id: AssessmentId,
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """All or nothing: any problem rejects the whole workbook and lists every problem by cell.
@@ -81,21 +89,27 @@ def import_xlsx(
 
 
 @router.get("/{assessment_id}/oscal/assessment-results.json")
-def oscal_results(request: Request, session: SessionDep, principal: Exporter, assessment_id: int) -> Response:
+def oscal_results(
+    request: Request, session: SessionDep, principal: Exporter, assessment_id: AssessmentId
+) -> Response:
     assessment = load(session, principal, assessment_id)
     body = actions.export(session, actor_of(request, principal), assessment, "oscal-assessment-results")
-    return _download(body, "application/json", f"assessment-results-{assessment.id}.json")
+    return _download(body, "application/json", f"assessment-results-{_named(request, assessment.id)}.json")
 
 
 @router.get("/{assessment_id}/oscal/poam.json")
-def oscal_poam(request: Request, session: SessionDep, principal: Exporter, assessment_id: int) -> Response:
+def oscal_poam(
+    request: Request, session: SessionDep, principal: Exporter, assessment_id: AssessmentId
+) -> Response:
     assessment = load(session, principal, assessment_id)
     body = actions.export(session, actor_of(request, principal), assessment, "oscal-poam")
-    return _download(body, "application/json", f"poam-{assessment.id}.json")
+    return _download(body, "application/json", f"poam-{_named(request, assessment.id)}.json")
 
 
 @router.get("/{assessment_id}/report", response_class=HTMLResponse)
-def report_page(request: Request, session: SessionDep, principal: Reader, assessment_id: int) -> HTMLResponse:
+def report_page(
+    request: Request, session: SessionDep, principal: Reader, assessment_id: AssessmentId
+) -> HTMLResponse:
     assessment = load(session, principal, assessment_id)
     return render(request, "assessment/report.html", report_context(session, assessment))
 
@@ -106,7 +120,7 @@ def report_job_start(
     session: SessionDep,
     settings: SettingsDep,
     principal: Reader,
-    assessment_id: int,
+    assessment_id: AssessmentId,
     language: Annotated[str, Form()] = "ja",
 ) -> Response:
     assessment = load(session, principal, assessment_id)
@@ -120,7 +134,9 @@ def report_job_start(
 
 
 @router.get("/report-jobs/{job_id}", response_class=HTMLResponse)
-def report_job_status(request: Request, session: SessionDep, principal: Reader, job_id: int) -> HTMLResponse:
+def report_job_status(
+    request: Request, session: SessionDep, principal: Reader, job_id: ReportJobId
+) -> HTMLResponse:
     job = jobs.get_job(session, organisation_of(principal), job_id)
     fragment = request.headers.get("hx-request") == "true"
     template = "assessment/_job.html" if fragment else "assessment/job.html"
@@ -129,7 +145,7 @@ def report_job_status(request: Request, session: SessionDep, principal: Reader, 
 
 @router.get("/report-jobs/{job_id}/report.pdf")
 def report_job_download(
-    request: Request, session: SessionDep, settings: SettingsDep, principal: Reader, job_id: int
+    request: Request, session: SessionDep, settings: SettingsDep, principal: Reader, job_id: ReportJobId
 ) -> Response:
     job = jobs.get_job(session, organisation_of(principal), job_id)
     if job.status != "done" or job.sha256 is None:
@@ -140,7 +156,7 @@ def report_job_download(
     return FileResponse(
         jobs.report_path(settings.data_dir, job.sha256),
         media_type="application/pdf",
-        filename=f"cyberdelta-report-{job.assessment_id}-{job.language}.pdf",
+        filename=f"cyberdelta-report-{_named(request, job.assessment_id)}-{job.language}.pdf",
         content_disposition_type="attachment",
         headers={"X-Content-Type-Options": "nosniff"},
     )

@@ -13,6 +13,7 @@ from cyberdelta.assessment.http.access import Reader, Writer, load
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep
+from cyberdelta.platform.web.public_ids import AssessmentId, PlanItemId, encode
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
 
@@ -25,7 +26,7 @@ def plan_page(
     request: Request,
     session: SessionDep,
     principal: Reader,
-    assessment_id: int,
+    assessment_id: AssessmentId,
     status: Filter = "",
     domain: Filter = "",
     kind: Filter = "",
@@ -63,8 +64,8 @@ def plan_update(
     request: Request,
     session: SessionDep,
     principal: Writer,
-    assessment_id: int,
-    item_id: int,
+    assessment_id: AssessmentId,
+    item_id: PlanItemId,
     version: Annotated[int | None, Form()] = None,
     status: Annotated[str, Form()] = "",
     owner: Annotated[str, Form()] = "",
@@ -84,5 +85,8 @@ def plan_update(
         expected_version=version,
     )
     return redirect_to(
-        request, "assessment.plan_page", assessment_id=assessment.id, fragment=f"item-{item.id}"
+        request,
+        "assessment.plan_page",
+        assessment_id=assessment.id,
+        fragment="item-" + encode(request, "item_id", item.id),
     )

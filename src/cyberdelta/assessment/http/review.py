@@ -16,6 +16,7 @@ from cyberdelta.assessment.workflow import Action, TransitionError
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep
+from cyberdelta.platform.web.public_ids import AssessmentId
 from cyberdelta.platform.web.urls import redirect_to
 
 router = APIRouter(prefix="/review/assessments", include_in_schema=False)
@@ -26,7 +27,7 @@ def review(
     request: Request,
     session: SessionDep,
     principal: Reviewer,
-    assessment_id: int,
+    assessment_id: AssessmentId,
     action: str,
     comment: Annotated[str, Form()] = "",
 ) -> Response:

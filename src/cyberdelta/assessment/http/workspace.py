@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from cyberdelta.assessment import actions, plan, service, transitions
 from cyberdelta.assessment.errors import AssessmentError, ConflictError
@@ -25,6 +25,7 @@ from cyberdelta.platform.db.base import utcnow
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep
+from cyberdelta.platform.web.public_ids import AssessmentId
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
 from cyberdelta.tenancy.principal import Principal
@@ -86,7 +87,9 @@ async def profile_save(request: Request, session: SessionDep, principal: Writer)
 
 
 @router.get("/{assessment_id}", response_class=HTMLResponse)
-def workspace(request: Request, session: SessionDep, principal: Reader, assessment_id: int) -> HTMLResponse:
+def workspace(
+    request: Request, session: SessionDep, principal: Reader, assessment_id: AssessmentId
+) -> HTMLResponse:
     assessment = load(session, principal, assessment_id)
     view = service.view_of(session, assessment)
     return render(
@@ -126,7 +129,7 @@ def _control_context(session: SessionDep, assessment: Assessment, control_id: st
 
 @router.get("/{assessment_id}/domains/{code}", response_class=HTMLResponse)
 def domain_page(
-    request: Request, session: SessionDep, principal: Reader, assessment_id: int, code: str
+    request: Request, session: SessionDep, principal: Reader, assessment_id: AssessmentId, code: str
 ) -> HTMLResponse:
     assessment = load(session, principal, assessment_id)
     view = service.view_of(session, assessment)
@@ -164,7 +167,7 @@ def save_answer(
     request: Request,
     session: SessionDep,
     principal: Writer,
-    assessment_id: int,
+    assessment_id: AssessmentId,
     control_id: str,
     version: Annotated[int | None, Form()] = None,
     maturity: Text = "",
@@ -201,9 +204,14 @@ def save_answer(
         if status != 200:
             raise HTTPException(status_code=status, detail=message)
         code = service.view_of(session, assessment).control(control_id)
-        domain = code.domain if code else ""
-        return RedirectResponse(
-            f"/assessment/{assessment.id}/domains/{domain}#c-{control_id.replace('.', '_')}", status_code=303
+        if code is None:  # saved, so the control exists; never a broken link all the same
+            return redirect_to(request, "assessment.workspace", assessment_id=assessment.id)
+        return redirect_to(
+            request,
+            "assessment.domain_page",
+            fragment="c-" + control_id.replace(".", "_"),
+            assessment_id=assessment.id,
+            code=code.domain,
         )
     # On 409/422 nothing was written (checks come before writes). A conflict shows what is stored now
     # (the other person's answer); a rejected value only shows the message, so nothing typed is lost.
@@ -217,7 +225,7 @@ def change_state(
     request: Request,
     session: SessionDep,
     principal: Writer,
-    assessment_id: int,
+    assessment_id: AssessmentId,
     action: str,
     comment: Text = "",
 ) -> Response:
@@ -231,7 +239,11 @@ def change_state(
 
 @router.post("/{assessment_id}/sign-off")
 def sign_off(
-    request: Request, session: SessionDep, principal: Approver, assessment_id: int, comment: Text = ""
+    request: Request,
+    session: SessionDep,
+    principal: Approver,
+    assessment_id: AssessmentId,
+    comment: Text = "",
 ) -> Response:
     """Executive approver only, after a passkey step-up (checked by ``require``)."""
     assessment = load(session, principal, assessment_id)
@@ -266,7 +278,7 @@ def _transition(
 
 
 @router.post("/{assessment_id}/reopen")
-def reopen(request: Request, session: SessionDep, principal: Writer, assessment_id: int) -> Response:
+def reopen(request: Request, session: SessionDep, principal: Writer, assessment_id: AssessmentId) -> Response:
     assessment = load(session, principal, assessment_id)
     try:
         fresh = transitions.reopen(session, assessment, actor=actor_of(request, principal))

@@ -19,7 +19,8 @@ from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web import access
 from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
-from cyberdelta.platform.web.schemas import MAX_ROW_ID, RowId
+from cyberdelta.platform.web.public_ids import PasskeyId
+from cyberdelta.platform.web.schemas import MAX_ROW_ID
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
 from cyberdelta.tenancy import service as tenancy
@@ -144,7 +145,7 @@ def rename_passkey(
     request: Request,
     session: SessionDep,
     principal: SignedInPrincipal,
-    passkey_id: RowId,
+    passkey_id: PasskeyId,
     name: Annotated[str, Form(max_length=200)],
 ) -> Response:
     user_id = _user(session, principal).id
@@ -159,7 +160,7 @@ def rename_passkey(
 
 @router.post("/passkeys/{passkey_id}/revoke")
 def revoke_passkey(
-    request: Request, session: SessionDep, principal: SteppedUpPrincipal, passkey_id: RowId
+    request: Request, session: SessionDep, principal: SteppedUpPrincipal, passkey_id: PasskeyId
 ) -> Response:
     user_id = _user(session, principal).id
     actor = actor_of(request, principal)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
+from cyberdelta.platform.web.public_ids import encode
 from cyberdelta.platform.web.schemas import PrincipalOut, error_responses
 from cyberdelta.tenancy.http.access import AnyPrincipal
 
@@ -11,7 +12,7 @@ router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=error_response
 
 
 @router.get("/me", response_model=PrincipalOut)
-def me(principal: AnyPrincipal) -> PrincipalOut:
+def me(request: Request, principal: AnyPrincipal) -> PrincipalOut:
     """The acting principal: organisation, role and permissions (RFC 6750 bearer tokens accepted)."""
     return PrincipalOut(
         user_id=principal.user_id,
@@ -19,5 +20,5 @@ def me(principal: AnyPrincipal) -> PrincipalOut:
         organisation_kind=principal.organisation_kind,
         role=principal.role.value if principal.role else None,
         permissions=sorted(principal.permissions),
-        token_id=principal.token_id,
+        token_id=encode(request, "token_id", principal.token_id) if principal.token_id is not None else None,
     )

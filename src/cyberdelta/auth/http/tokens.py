@@ -17,6 +17,7 @@ from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
 from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep
+from cyberdelta.platform.web.public_ids import TokenId, encode
 from cyberdelta.platform.web.schemas import ApiTokenOut, RowId, error_responses
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
@@ -87,7 +88,7 @@ async def create_token(request: Request, session: SessionDep, principal: TokenMa
 
 @pages.post("/{token_id}/revoke")
 def revoke_token_page(
-    request: Request, session: SessionDep, principal: TokenManager, token_id: RowId
+    request: Request, session: SessionDep, principal: TokenManager, token_id: TokenId
 ) -> Response:
     _revoke(request, session, principal, token_id)
     return redirect_to(request, "auth.token_page")
@@ -101,9 +102,10 @@ def _revoke(request: Request, session: SessionDep, principal: Principal, token_i
     return found
 
 
-def _out(token: ApiToken) -> ApiTokenOut:
+def _out(request: Request, token: ApiToken) -> ApiTokenOut:
+    """The token as listed; its ``id`` is the public id that ``DELETE /api/v1/tokens/{token_id}`` takes."""
     return ApiTokenOut(
-        id=token.id,
+        id=encode(request, "token_id", token.id),
         name=token.name,
         prefix=token.prefix,
         permissions=token.permissions,
@@ -115,15 +117,15 @@ def _out(token: ApiToken) -> ApiTokenOut:
 
 
 @api.get("", response_model=list[ApiTokenOut])
-def list_tokens(session: SessionDep, principal: TokenManager) -> list[ApiTokenOut]:
+def list_tokens(request: Request, session: SessionDep, principal: TokenManager) -> list[ApiTokenOut]:
     """The acting organisation's API tokens (never the secrets, only their first characters)."""
     assert principal.organisation_id is not None  # noqa: S101 (a permission implies an organisation)
-    return [_out(token) for token in tokens_of(session, principal.organisation_id)]
+    return [_out(request, token) for token in tokens_of(session, principal.organisation_id)]
 
 
 @api.delete("/{token_id}", response_model=ApiTokenOut, responses={404: {"description": "No such API token"}})
 def revoke_token(
-    request: Request, session: SessionDep, principal: TokenManager, token_id: RowId
+    request: Request, session: SessionDep, principal: TokenManager, token_id: TokenId
 ) -> ApiTokenOut:
     """Revoke one of the acting organisation's tokens; another organisation's token answers 404."""
-    return _out(_revoke(request, session, principal, token_id))
+    return _out(request, _revoke(request, session, principal, token_id))

@@ -20,6 +20,7 @@ from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
 from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep
+from cyberdelta.platform.web.public_ids import CycleId, CycleQuery
 from cyberdelta.platform.web.schemas import error_responses
 from cyberdelta.platform.web.templating import render
 from cyberdelta.tenancy.models import OrganisationKind
@@ -63,7 +64,7 @@ def where_you_stand_page(
     request: Request,
     session: SessionDep,
     principal: Reader,
-    cycle: int | None = None,
+    cycle: CycleQuery,
     group: str | None = None,
 ) -> HTMLResponse:
     organisation_id = _exchange(principal)
@@ -83,7 +84,7 @@ def where_you_stand_page(
 
 @pages.get("/industry", response_class=HTMLResponse)
 def industry_page(
-    request: Request, session: SessionDep, principal: Industry, cycle: int | None = None
+    request: Request, session: SessionDep, principal: Industry, cycle: CycleQuery
 ) -> HTMLResponse:
     view = service.industry_view(session, _cycle(session, cycle))
     return render(
@@ -100,7 +101,7 @@ def industry_page(
 
 
 @pages.get("/industry/{cycle_id}.csv")
-def industry_csv(request: Request, session: SessionDep, principal: Industry, cycle_id: int) -> Response:
+def industry_csv(request: Request, session: SessionDep, principal: Industry, cycle_id: CycleId) -> Response:
     cycle = _cycle(session, cycle_id)
     return Response(
         industry_exports.csv_bytes(session, actor_of(request, principal), cycle),
@@ -110,7 +111,7 @@ def industry_csv(request: Request, session: SessionDep, principal: Industry, cyc
 
 
 @pages.get("/industry/{cycle_id}.xlsx")
-def industry_xlsx(request: Request, session: SessionDep, principal: Industry, cycle_id: int) -> Response:
+def industry_xlsx(request: Request, session: SessionDep, principal: Industry, cycle_id: CycleId) -> Response:
     cycle = _cycle(session, cycle_id)
     return Response(
         industry_exports.workbook(session, actor_of(request, principal), cycle),
@@ -140,7 +141,7 @@ def _figure_json(row: BenchmarkFigure | None) -> dict[str, Any] | None:
 
 @api.get("/position")
 def position_api(
-    session: SessionDep, principal: Reader, cycle: int | None = None, group: str | None = None
+    session: SessionDep, principal: Reader, cycle: CycleQuery, group: str | None = None
 ) -> dict[str, Any]:
     """The caller's own position: its scores, percentile-rank bands and the peer group's aggregates
     (docs/benchmark.md, "Disclosure control")."""
@@ -178,7 +179,7 @@ def position_api(
 
 @api.get("/figures")
 def figures_api(
-    request: Request, session: SessionDep, principal: Industry, cycle: int | None = None
+    request: Request, session: SessionDep, principal: Industry, cycle: CycleQuery
 ) -> dict[str, Any]:
     """Every aggregate of a cycle (supervisor and analysts); suppressed cells carry only their reason.
     The read is audited like the CSV and workbook exports."""

@@ -23,6 +23,7 @@ from cyberdelta.platform.i18n import parse_language
 from cyberdelta.platform.web.access import require
 from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
+from cyberdelta.platform.web.public_ids import CycleId, FeedbackRunId
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
 from cyberdelta.tenancy.permissions import Permission
@@ -58,7 +59,7 @@ def _page(
 
 @router.get("/{cycle_id}", response_class=HTMLResponse)
 def feedback_page(
-    request: Request, session: SessionDep, principal: SupervisorReader, cycle_id: int
+    request: Request, session: SessionDep, principal: SupervisorReader, cycle_id: CycleId
 ) -> HTMLResponse:
     cycle = session.get(Cycle, cycle_id)
     if cycle is None:
@@ -72,7 +73,7 @@ def start(
     session: SessionDep,
     settings: SettingsDep,
     principal: Supervisor,
-    cycle_id: int,
+    cycle_id: CycleId,
     language: Annotated[str, Form()] = "ja",
 ) -> Response:
     cycle = session.get(Cycle, cycle_id)
@@ -96,7 +97,9 @@ def start(
 
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
-def run_page(request: Request, session: SessionDep, principal: SupervisorReader, run_id: int) -> HTMLResponse:
+def run_page(
+    request: Request, session: SessionDep, principal: SupervisorReader, run_id: FeedbackRunId
+) -> HTMLResponse:
     run = _run(session, run_id)
     fragment = request.headers.get("hx-request") == "true"
     template = "benchmark/_feedback_run.html" if fragment else "benchmark/feedback_run.html"
@@ -117,7 +120,7 @@ def download(
     session: SessionDep,
     settings: SettingsDep,
     principal: SupervisorReader,
-    run_id: int,
+    run_id: FeedbackRunId,
     name: str,
 ) -> Response:
     """One PDF or the ZIP of a finished run, by a name the run recorded; the download is audited."""

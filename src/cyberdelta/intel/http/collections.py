@@ -23,6 +23,7 @@ from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
 from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep
+from cyberdelta.platform.web.public_ids import OrganisationId
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
 from cyberdelta.tenancy.models import OrganisationKind
@@ -247,7 +248,11 @@ def grant_access(
 
 @router.post("/{collection_id}/grants/{organisation_id}/revoke")
 def revoke_access(
-    request: Request, session: SessionDep, principal: Admin, collection_id: str, organisation_id: int
+    request: Request,
+    session: SessionDep,
+    principal: Admin,
+    collection_id: str,
+    organisation_id: OrganisationId,
 ) -> Response:
     """Remove one organisation's grant; an organisation without a grant answers 404."""
     collection = _load(session, collection_id)

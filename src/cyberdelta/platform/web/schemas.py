@@ -21,13 +21,14 @@ class PrincipalOut(BaseModel):
     organisation_kind: str | None
     role: str | None
     permissions: list[str]
-    token_id: int | None
+    token_id: str | None  # the token's public id (docs/architecture.md, "Public ids")
 
 
 class ApiTokenOut(BaseModel):
-    """An API token as listed: its first characters identify it, the secret is never returned."""
+    """An API token as listed: its first characters identify it, the secret is never returned; ``id``
+    is its public id, as ``DELETE /api/v1/tokens/{token_id}`` takes it."""
 
-    id: int
+    id: str
     name: str
     prefix: str
     permissions: list[str]

@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse
 
 from cyberdelta.platform.templates import make_environment
 from cyberdelta.platform.web.csrf import csrf_token
-from cyberdelta.platform.web.urls import template_path_for
+from cyberdelta.platform.web.urls import template_path_for, template_public_id
 
 
 def make_templates(
@@ -26,7 +26,12 @@ def make_templates(
     """Page templates (:func:`cyberdelta.platform.templates.make_environment`) with the CSRF token."""
     env = make_environment(
         *folders,
-        globals_={"csrf_token": csrf_token, "path_for": template_path_for, **(globals_ or {})},
+        globals_={
+            "csrf_token": csrf_token,
+            "path_for": template_path_for,
+            "public_id": template_public_id,
+            **(globals_ or {}),
+        },
         filters=filters,
     )
     return Jinja2Templates(env=env)

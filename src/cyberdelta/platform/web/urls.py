@@ -4,6 +4,10 @@ route's name, never by spelling its path, so a route can move without a page bre
 Every route of a capability is named ``<capability>.<endpoint>`` (e.g. ``catalog.tree``) when the app
 includes it; templates call ``path_for(name, **params)``, handlers :func:`path_for` or
 :func:`redirect_to`. Both give the path only (``/catalogs/cssa/1.0``), as the pages always have.
+
+A parameter that carries a public id (:data:`~cyberdelta.platform.web.public_ids.KINDS`) may be
+given as the row id: it is encoded, so no page or redirect spells a row id (docs/architecture.md,
+"Decisions", "Public ids").
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from jinja2 import pass_context
 from starlette.routing import BaseRoute
+
+from cyberdelta.platform.web.public_ids import encode, encode_parameter
 
 
 def name_routes(capability: str, router: APIRouter) -> None:
@@ -36,7 +42,8 @@ def _name(capability: str, route: BaseRoute) -> None:
 
 def path_for(request: Request, name: str, /, query: dict[str, Any] | None = None, **params: Any) -> str:
     """The path of the route ``name`` with ``params``, and ``query`` as a query string."""
-    path = str(request.app.url_path_for(name, **{key: str(value) for key, value in params.items()}))
+    values = {key: str(encode_parameter(request, key, value)) for key, value in params.items()}
+    path = str(request.app.url_path_for(name, **values))
     return f"{path}?{urlencode(query, safe='/', quote_via=quote)}" if query else path
 
 
@@ -52,3 +59,10 @@ def redirect_to(
 def template_path_for(context: Any, name: str, /, **params: Any) -> str:
     """``path_for`` for templates, which have the request in their context."""
     return path_for(context["request"], name, **params)
+
+
+@pass_context
+def template_public_id(context: Any, name: str, row_id: int) -> str:
+    """The public id of ``row_id`` for parameter ``name``, for a value that ends up in a URL (a query
+    string, a select of a GET form): ``public_id('cycle_id', cycle.id)``."""
+    return encode(context["request"], name, row_id)

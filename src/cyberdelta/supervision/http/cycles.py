@@ -28,6 +28,7 @@ from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
 from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
+from cyberdelta.platform.web.public_ids import AssessmentId, CycleId
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
 from cyberdelta.supervision import reminders, service
@@ -125,7 +126,7 @@ def dashboard_page(
     request: Request,
     session: SessionDep,
     principal: SupervisorReader,
-    cycle_id: int,
+    cycle_id: CycleId,
     state: str | None = None,
     flag: str | None = None,
     page: Annotated[int, Query(ge=1)] = 1,
@@ -166,7 +167,7 @@ def dashboard_page(
 
 @router.post("/supervision/cycles/{cycle_id}/reminders", response_class=HTMLResponse)
 def send_reminders_now(
-    request: Request, session: SessionDep, settings: SettingsDep, principal: Supervisor, cycle_id: int
+    request: Request, session: SessionDep, settings: SettingsDep, principal: Supervisor, cycle_id: CycleId
 ) -> Response:
     """E-mail now every participant of this cycle that is due a reminder (recorded, audited)."""
     cycle = _cycle(session, cycle_id)
@@ -181,7 +182,7 @@ def send_reminders_now(
 
 @router.get("/supervision/assessments/{assessment_id}", response_class=HTMLResponse)
 def submission_page(
-    request: Request, session: SessionDep, principal: SupervisorReader, assessment_id: int
+    request: Request, session: SessionDep, principal: SupervisorReader, assessment_id: AssessmentId
 ) -> HTMLResponse:
     """Read-only view of one submission; the read itself is committed to the audit trail."""
     assessment = service.read_submission(session, assessment_id, actor=actor_of(request, principal))
@@ -198,7 +199,11 @@ def submission_page(
 
 @router.post("/supervision/assessments/{assessment_id}/review")
 async def review(
-    request: Request, session: SessionDep, settings: SettingsDep, principal: Supervisor, assessment_id: int
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Supervisor,
+    assessment_id: AssessmentId,
 ) -> Response:
     form = await request.form()
     action = str(form.get("action", ""))
@@ -238,7 +243,7 @@ def my_cycles(request: Request, session: SessionDep, principal: AssessmentReader
 
 
 @router.post("/cycles/{cycle_id}/start")
-def start_in_cycle(request: Request, session: SessionDep, principal: Writer, cycle_id: int) -> Response:
+def start_in_cycle(request: Request, session: SessionDep, principal: Writer, cycle_id: CycleId) -> Response:
     organisation_id = organisation_of(principal)
     if cycle_id not in {cycle.id for cycle, _schedule in service.cycles_for(session, organisation_id)}:
         raise HTTPException(status_code=404, detail=_("The page was not found."))

@@ -17,6 +17,7 @@ from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
 from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
+from cyberdelta.platform.web.public_ids import InvitationId, MembershipId
 from cyberdelta.platform.web.schemas import RowId
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
@@ -101,7 +102,7 @@ def invite(
 
 @router.post("/invitations/{invitation_id}/revoke")
 def revoke_invitation(
-    request: Request, session: SessionDep, principal: Manager, invitation_id: RowId
+    request: Request, session: SessionDep, principal: Manager, invitation_id: InvitationId
 ) -> Response:
     found = administration.revoke_invitation(
         session, actor_of(request, principal), _organisation(session, principal).id, invitation_id
@@ -116,7 +117,7 @@ def change_role(
     request: Request,
     session: SessionDep,
     principal: Manager,
-    membership_id: RowId,
+    membership_id: MembershipId,
     role: Annotated[str, Form(max_length=40)],
 ) -> Response:
     found = _member_of(session, principal, membership_id)
@@ -131,7 +132,7 @@ def change_role(
 
 @router.post("/members/{membership_id}/remove")
 def remove_member(
-    request: Request, session: SessionDep, principal: Manager, membership_id: RowId
+    request: Request, session: SessionDep, principal: Manager, membership_id: MembershipId
 ) -> Response:
     found = _member_of(session, principal, membership_id)
     if found.user_id == principal.user_id:
