@@ -35,13 +35,14 @@ from cyberdelta.tenancy.permissions import Role
 from tests.benchmark.conftest import World
 from tests.benchmark.test_attacks import record_from_response
 from tests.benchmark.test_routes import new_organisation, sign_in
+from tests.public_ids import public
 from tests.test_cli import run_cli
 
 OPEN = date(FIRST_YEAR, 5, 1)  # the demo cycle is open from April to June
 
 
 def figures_json(client: TestClient, cycle_id: int) -> list[dict[str, Any]]:
-    response = client.get(f"/api/v1/benchmark/figures?cycle={cycle_id}")
+    response = client.get(f"/api/v1/benchmark/figures?cycle={public(client, 'cycle', cycle_id)}")
     assert response.status_code == 200
     figures: list[dict[str, Any]] = response.json()["figures"]
     return figures
@@ -122,11 +123,14 @@ def test_a_publication_the_audit_refuses_is_not_made_and_the_supervisor_sees_why
         assert [row.made for row in stored][-1] is False and stored[-1].findings
     assert figures_json(client, cycle_id) == before
     client.cookies.set("cd_lang", "en")
-    page = client.get(f"/benchmark/industry?cycle={cycle_id}").text
+    page = client.get(f"/benchmark/industry?cycle={public(client, 'cycle', cycle_id)}").text
     assert "was not made" in page
     assert "the published figures would place" in page
     client.cookies.set("cd_lang", "ja")
-    assert "公表は行われませんでした" in client.get(f"/benchmark/industry?cycle={cycle_id}").text
+    assert (
+        "公表は行われませんでした"
+        in client.get(f"/benchmark/industry?cycle={public(client, 'cycle', cycle_id)}").text
+    )
 
 
 def _number(value: str) -> str:
@@ -144,8 +148,9 @@ def test_every_export_publishes_exactly_what_the_pages_publish(
         Role.INSPECTOR,
     )
     api = {(f["peer_group"], f["scope"], f["key"]): f for f in figures_json(client, cycle_id)}
-    rows = list(csv.DictReader(io.StringIO(client.get(f"/benchmark/industry/{cycle_id}.csv").text)))
-    sheet = load_workbook(io.BytesIO(client.get(f"/benchmark/industry/{cycle_id}.xlsx").content))["benchmark"]
+    base = f"/benchmark/industry/{public(client, 'cycle', cycle_id)}"
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{base}.csv").text)))
+    sheet = load_workbook(io.BytesIO(client.get(f"{base}.xlsx").content))["benchmark"]
     header = [cell.value for cell in sheet[1]]
     book = [
         dict(zip(header, [cell.value for cell in row], strict=True)) for row in sheet.iter_rows(min_row=2)
@@ -172,7 +177,7 @@ def test_every_export_publishes_exactly_what_the_pages_publish(
             )
     # The industry page and the industry PDF show the same medians (one decimal).
     client.cookies.set("cd_lang", "en")
-    page = client.get(f"/benchmark/industry?cycle={cycle_id}").text
+    page = client.get(f"/benchmark/industry?cycle={public(client, 'cycle', cycle_id)}").text
     with transaction(session_factory) as session:
         pdf = industry_pdf(session, session.get_one(Cycle, cycle_id), "en")
     text = " ".join(page_.extract_text() for page_ in PdfReader(io.BytesIO(pdf)).pages)
@@ -193,13 +198,14 @@ def test_a_filter_or_peer_group_chosen_to_make_a_group_small_shows_nothing_more(
     cycle_id = world.cycles[-1]
     analyst(session_factory, client)
     published = {(f["peer_group"], f["scope"], f["key"]): f for f in figures_json(client, cycle_id)}
-    narrowed = client.get(
-        f"/api/v1/benchmark/figures?cycle={cycle_id}&group=custody:large&min_count=1&key=gv"
-    )
+    shown = public(client, "cycle", cycle_id)
+    narrowed = client.get(f"/api/v1/benchmark/figures?cycle={shown}&group=custody:large&min_count=1&key=gv")
     assert narrowed.status_code == 200 and narrowed.json()["figures"] == list(published.values())
     sign_in(session_factory, client, world.organisations[0], Role.SECURITY_OFFICER)
     for group in peer_groups.all_groups():
-        position = client.get(f"/api/v1/benchmark/position?cycle={cycle_id}&group={group}").json()
+        position = client.get(
+            f"/api/v1/benchmark/position?cycle={public(client, 'cycle', cycle_id)}&group={group}"
+        ).json()
         for standing in position["standings"]:
             peers = standing["peers"]
             if peers is None:
@@ -211,4 +217,9 @@ def test_a_filter_or_peer_group_chosen_to_make_a_group_small_shows_nothing_more(
                 assert set(peers) == {"published", "reason"}  # no number at all
             else:
                 assert peers["count"] >= 5
-    assert client.get(f"/api/v1/benchmark/position?cycle={cycle_id}&group=custody:tiny").status_code == 422
+    assert (
+        client.get(
+            f"/api/v1/benchmark/position?cycle={public(client, 'cycle', cycle_id)}&group=custody:tiny"
+        ).status_code
+        == 422
+    )
