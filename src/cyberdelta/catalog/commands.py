@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from cyberdelta.catalog import service as catalog_service
 from cyberdelta.catalog.diff import diff_catalogs
+from cyberdelta.catalog.errors import Problem
 from cyberdelta.catalog.oscal_document import read_catalog
 from cyberdelta.catalog.publishing import publish_catalog
 from cyberdelta.catalog.spreadsheet import catalog_workbook
@@ -65,6 +66,7 @@ def catalog_import(
             session, Actor.console(), data, file.name, max_bytes=config.max_upload_bytes, key=key
         )
         summary = (version.catalog.key, version.version, version.control_count)
+        warnings = catalog_service.warnings_of(version)
     out.print(
         _(
             "Imported %(key)s version %(version)s with %(count)s controls.",
@@ -73,6 +75,21 @@ def catalog_import(
             count=summary[2],
         )
     )
+    print_warnings(warnings)
+
+
+WARNINGS_SHOWN = 50
+
+
+def print_warnings(warnings: list[Problem]) -> None:
+    """The import's warnings (docs/catalog.md, "Import warnings"): the first ones, then a count."""
+    if not warnings:
+        return
+    out.print(i18n.ngettext("%(num)s warning:", "%(num)s warnings:", len(warnings)), markup=False)
+    for problem in warnings[:WARNINGS_SHOWN]:
+        out.print(f"  {problem.render()}", markup=False, soft_wrap=True)
+    if len(warnings) > WARNINGS_SHOWN:
+        out.print("  " + _("… and %(count)s more", count=len(warnings) - WARNINGS_SHOWN), markup=False)
 
 
 @catalog_app.command("export")

@@ -6,14 +6,18 @@ Checks, each reported with the JSON path of the problem:
 * the OSCAL 1.x catalog schema, through compliance-trestle's models (``trestle.oscal.catalog``);
 * identifier uniqueness: OSCAL requires control, group, part and parameter ids to be unique
   within the document (OSCAL 1.1 catalog model, "id" constraints);
-* internal links: every ``href`` of the form ``#fragment`` must name an id or a back-matter
-  resource uuid in the same document.
+* internal links: an ``href`` of the form ``#fragment`` that names no id or back-matter resource
+  uuid of the same document is a *warning*, not an error. OSCAL lets a link point outside the
+  document, and the catalogs standards bodies publish as resolved baselines (a profile resolved
+  per the OSCAL profile resolution specification) keep ``related`` links to controls of the full
+  catalog that the baseline leaves out. The link is kept unchanged.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import pydantic
@@ -142,8 +146,17 @@ def walk(node: dict[str, Any], path: str) -> Iterator[tuple[str, dict[str, Any]]
             yield from walk(value, f"{path}.{key}")
 
 
-def check_integrity(document: dict[str, Any], source: str) -> None:
-    """Unique ids and resolvable internal links (``#id`` or ``#resource-uuid``)."""
+@dataclass(frozen=True)
+class CheckedCatalog:
+    """A document that passed every check, with the warnings the checks reported."""
+
+    document: dict[str, Any]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def check_integrity(document: dict[str, Any], source: str) -> list[Problem]:
+    """Refuse duplicate ids (OSCAL 1.1 catalog model: ids are unique in the document); return a
+    warning for each ``#`` link whose target is not in the document."""
     catalog = document["catalog"]
     seen: dict[str, str] = {}
     targets: set[str] = set()
@@ -170,18 +183,22 @@ def check_integrity(document: dict[str, Any], source: str) -> None:
             href = link.get("href") if isinstance(link, dict) else None
             if isinstance(href, str) and href.startswith("#"):
                 links.append((f"{path}.links[{index}].href", href[1:]))
-    for path, target in links:
-        if target not in targets:
-            problems.append(
-                Problem(path, "link to #%(target)s, which is not in this document", {"target": target})
-            )
     if problems:
         raise CatalogImportError(source, problems)
+    return [
+        Problem(path, "link to #%(target)s, which is not in this document", {"target": target})
+        for path, target in links
+        if target not in targets
+    ]
+
+
+def inspect_catalog(data: bytes, source: str, max_bytes: int) -> CheckedCatalog:
+    """Parse and check a document: refused with every problem, or returned with its warnings."""
+    document = parse_bytes(data, source, max_bytes)
+    validate_schema(document, source)
+    return CheckedCatalog(document, check_integrity(document, source))
 
 
 def read_catalog(data: bytes, source: str, max_bytes: int) -> dict[str, Any]:
     """Parse and check a document; returns it unchanged when it passes every check."""
-    document = parse_bytes(data, source, max_bytes)
-    validate_schema(document, source)
-    check_integrity(document, source)
-    return document
+    return inspect_catalog(data, source, max_bytes).document

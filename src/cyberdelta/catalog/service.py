@@ -19,9 +19,9 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cyberdelta.catalog.errors import CatalogNotFoundError, VersionExistsError
+from cyberdelta.catalog.errors import CatalogNotFoundError, Problem, VersionExistsError
 from cyberdelta.catalog.models import Catalog, CatalogGroup, CatalogVersion, Control
-from cyberdelta.catalog.oscal_document import read_catalog
+from cyberdelta.catalog.oscal_document import inspect_catalog
 from cyberdelta.catalog.tree import ControlRow, GroupRow, assemble, first_prop, flatten
 from cyberdelta.platform.i18n import fold
 
@@ -56,7 +56,8 @@ def import_catalog(
     builtin: bool = False,
 ) -> CatalogVersion:
     """Check ``data`` and store it as a new published version. The caller owns the transaction."""
-    document = read_catalog(data, source, max_bytes)
+    checked = inspect_catalog(data, source, max_bytes)
+    document = checked.document
     catalog_node = document["catalog"]
     metadata = catalog_node["metadata"]
     catalog_key = key or slugify(metadata["title"])
@@ -95,6 +96,10 @@ def import_catalog(
         content_sha256=content_digest(document),
         source_name=source,
         control_count=len(rows.controls),
+        warnings_json=[
+            {"path": problem.path, "message": problem.message, "params": problem.params}
+            for problem in checked.warnings
+        ],
     )
     session.add(version)
     session.flush()
@@ -195,6 +200,14 @@ class VersionSummary:
     builtin: bool
     imported_at: str
     version_id: int
+
+
+def warnings_of(version: CatalogVersion) -> list[Problem]:
+    """The warnings the import of ``version`` reported, to render in the reader's language."""
+    return [
+        Problem(item["path"], item["message"], dict(item.get("params") or {}))
+        for item in version.warnings_json
+    ]
 
 
 def list_versions(session: Session) -> list[VersionSummary]:

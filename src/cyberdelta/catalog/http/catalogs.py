@@ -34,7 +34,15 @@ def catalog_tree(request: Request, session: SessionDep, key: str, version: str) 
     roots, loose = build_tree(service.groups_of(session, found.id), service.controls_of(session, found.id))
     siblings = [row for row in service.list_versions(session) if row.key == key]
     return render(
-        request, "catalog/tree.html", {"version": found, "roots": roots, "loose": loose, "siblings": siblings}
+        request,
+        "catalog/tree.html",
+        {
+            "version": found,
+            "roots": roots,
+            "loose": loose,
+            "siblings": siblings,
+            "warnings": [problem.render() for problem in service.warnings_of(found)],
+        },
     )
 
 
