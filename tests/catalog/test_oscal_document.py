@@ -154,3 +154,37 @@ def _control_columns(session: Session) -> dict[str, object]:
         "guidance": "",
         "weight": 1.0,
     }
+
+
+def test_an_empty_control_list_in_a_nested_group_is_reported_where_it_is() -> None:
+    """OSCAL requires a ``controls`` array to have at least one item. A group may hold groups or
+    controls, so the model tries several shapes of group; the problem reported is the innermost
+    one of the shape that fits, as compliance-trestle reports it, not an unknown key of another."""
+    document = small_catalog()
+    document["catalog"]["groups"].append(
+        {"id": "au", "title": "Audit", "groups": [{"id": "au-a", "title": "Area", "controls": []}]}
+    )
+    assert problems_of(as_bytes(document)) == [
+        "$.catalog.groups[1].groups[0].controls: schema: List should have at least 1 item after "
+        "validation, not 0"
+    ]
+
+
+def test_a_missing_title_deep_in_nested_groups_is_reported_there() -> None:
+    document = small_catalog()
+    document["catalog"]["groups"].append(
+        {
+            "id": "au",
+            "title": "Audit",
+            "groups": [
+                {
+                    "id": "au-a",
+                    "title": "Area",
+                    "groups": [{"id": "au-a-1", "controls": [{"id": "au-1", "title": "Logging"}]}],
+                }
+            ],
+        }
+    )
+    assert problems_of(as_bytes(document)) == [
+        "$.catalog.groups[1].groups[0].groups[0].title: schema: Field required"
+    ]

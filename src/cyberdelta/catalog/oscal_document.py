@@ -93,27 +93,40 @@ def _is_branch(segment: str | int) -> bool:
     return isinstance(segment, str) and segment[:1].isupper()
 
 
-def _misfit(items: list[Any]) -> tuple[int, int]:
-    """How badly a union branch fits: unknown keys mean the wrong branch, then fewest errors."""
+def _misfit(items: list[Any]) -> tuple[int, int, int]:
+    """How badly a union branch fits: unknown keys mean the wrong branch, then fewest errors, then
+    the deepest (innermost) cause first."""
     structural = sum(1 for item in items if item["type"] == "extra_forbidden")
-    return (structural, len(items))
+    deepest = max((len(item["loc"]) for item in items), default=0)
+    return (structural, len(items), -deepest)
+
+
+def _best_fit(errors: list[Any], start: int = 0) -> list[Any]:
+    """The errors of the branch that fits best at each union, innermost unions decided first.
+
+    An OSCAL group holds groups or controls, so trestle models it as a union of group shapes and
+    pydantic reports every shape's errors. Deciding each nested union before the one around it
+    lets the shape whose only problem lies deep inside win over a shape that does not fit at all.
+    """
+    plain: list[Any] = []
+    unions: dict[tuple[str | int, ...], dict[str, list[Any]]] = {}
+    for error in errors:
+        location = tuple(error["loc"])
+        split = next((index for index in range(start, len(location)) if _is_branch(location[index])), None)
+        if split is None:
+            plain.append(error)
+        else:
+            unions.setdefault(location[:split], {}).setdefault(str(location[split]), []).append(error)
+    for prefix, branches in unions.items():
+        resolved = [_best_fit(items, len(prefix) + 1) for items in branches.values()]
+        plain.extend(min(resolved, key=_misfit))
+    return plain
 
 
 def _schema_problems(errors: list[Any]) -> list[Problem]:
     """Turn pydantic errors into problems, keeping for each union the branch that fits best."""
-    by_union: dict[tuple[str | int, ...], dict[str, list[Any]]] = {}
-    plain: list[Any] = []
-    for error in errors:
-        location = tuple(error["loc"])
-        split = next((index for index, segment in enumerate(location) if _is_branch(segment)), None)
-        if split is None:
-            plain.append(error)
-            continue
-        by_union.setdefault(location[:split], {}).setdefault(str(location[split]), []).append(error)
-    for branches in by_union.values():
-        plain.extend(min(branches.items(), key=lambda item: _misfit(item[1]))[1])
     problems: dict[tuple[str, str], Problem] = {}
-    for error in plain:
+    for error in _best_fit(errors):
         location = tuple(segment for segment in error["loc"] if not _is_branch(segment))
         path = json_path(("catalog", *location))
         message = "schema: %(reason)s"
