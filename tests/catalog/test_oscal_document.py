@@ -188,3 +188,19 @@ def test_a_missing_title_deep_in_nested_groups_is_reported_there() -> None:
     assert problems_of(as_bytes(document)) == [
         "$.catalog.groups[1].groups[0].groups[0].title: schema: Field required"
     ]
+
+
+def test_yaml_is_parsed_by_libyaml_when_pyyaml_has_it() -> None:
+    """PyYAML's C loader (libyaml) parses several times faster than the pure-Python one."""
+    import yaml
+
+    from cyberdelta.catalog import yaml_reading
+
+    assert yaml.__with_libyaml__
+    assert yaml_reading.YAML_LOADER is yaml.CSafeLoader
+
+
+def test_the_yaml_loader_stays_safe() -> None:
+    """A tag that would build a Python object is a malformed document, never executed."""
+    (problem,) = problems_of(b"catalog: !!python/object/apply:os.system ['true']\n", "evil.yaml")
+    assert "malformed YAML at line 1" in problem

@@ -16,7 +16,7 @@ Checks, each reported with the JSON path of the problem:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ import yaml
 from trestle.oscal.catalog import Catalog as TrestleCatalog
 
 from cyberdelta.catalog.errors import CatalogImportError, Problem
+from cyberdelta.catalog.yaml_reading import load_yaml
 
 # A TypeAdapter reports every error with its location; trestle's own ``model_validate`` turns
 # some of them (oscal-version) into a bare message.
@@ -53,7 +54,7 @@ def parse_bytes(data: bytes, source: str, max_bytes: int) -> dict[str, Any]:
     is_yaml = source.lower().endswith((".yaml", ".yml")) or not text.lstrip().startswith(("{", "["))
     if is_yaml:
         try:
-            document = yaml.safe_load(text)
+            document = load_yaml(text)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = {"line": mark.line + 1, "column": mark.column + 1} if mark else {"line": 0, "column": 0}
@@ -93,7 +94,7 @@ def _is_branch(segment: str | int) -> bool:
     return isinstance(segment, str) and segment[:1].isupper()
 
 
-def _misfit(items: list[Any]) -> tuple[int, int, int]:
+def _misfit(items: Sequence[Any]) -> tuple[int, int, int]:
     """How badly a union branch fits: unknown keys mean the wrong branch, then fewest errors, then
     the deepest (innermost) cause first."""
     structural = sum(1 for item in items if item["type"] == "extra_forbidden")
@@ -118,8 +119,9 @@ def _best_fit(errors: list[Any], start: int = 0) -> list[Any]:
         else:
             unions.setdefault(location[:split], {}).setdefault(str(location[split]), []).append(error)
     for prefix, branches in unions.items():
-        resolved = [_best_fit(items, len(prefix) + 1) for items in branches.values()]
-        plain.extend(min(resolved, key=_misfit))
+        resolved: list[list[Any]] = [_best_fit(items, len(prefix) + 1) for items in branches.values()]
+        best: list[Any] = min(resolved, key=_misfit)
+        plain.extend(best)
     return plain
 
 
