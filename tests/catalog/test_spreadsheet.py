@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any
 
 from openpyxl import load_workbook
 
@@ -50,10 +51,10 @@ def test_safe_cell_escapes_every_formula_prefix() -> None:
     assert safe_cell(3) == 3
 
 
-def statements_of(catalog: dict[str, object]) -> dict[str, str]:
+def statements_of(catalog: dict[str, Any]) -> dict[str, str]:
     with language("en"):
         book = load_workbook(BytesIO(catalog_workbook(catalog)))
-    return {row[0]: row[8] for row in book["Controls"].iter_rows(min_row=2, values_only=True)}
+    return {str(row[0]): str(row[8]) for row in book["Controls"].iter_rows(min_row=2, values_only=True)}
 
 
 def test_statements_read_as_printed_with_item_labels_and_parameters() -> None:
