@@ -32,8 +32,9 @@ from cyberdelta.catalog.yaml_reading import load_yaml
 _CATALOG_ADAPTER = pydantic.TypeAdapter(TrestleCatalog)
 
 
-def parse_bytes(data: bytes, source: str, max_bytes: int) -> dict[str, Any]:
-    """Decode ``data`` as JSON (or YAML when the name says so or it is not JSON)."""
+def parse_bytes(data: bytes, source: str, max_bytes: int, root: str = "catalog") -> dict[str, Any]:
+    """Decode ``data`` as JSON (or YAML when the name says so or it is not JSON): an OSCAL
+    document whose single top-level object is ``root`` (``catalog``, ``profile``)."""
     if len(data) > max_bytes:
         raise CatalogImportError(
             source,
@@ -75,10 +76,13 @@ def parse_bytes(data: bytes, source: str, max_bytes: int) -> dict[str, Any]:
                     )
                 ],
             ) from None
-    if not isinstance(document, dict) or not isinstance(document.get("catalog"), dict):
-        raise CatalogImportError(
-            source, [Problem("$", "an OSCAL catalog document has a single top-level object 'catalog'")]
+    if not isinstance(document, dict) or not isinstance(document.get(root), dict):
+        problem = (
+            Problem("$", "an OSCAL catalog document has a single top-level object 'catalog'")
+            if root == "catalog"
+            else Problem("$", "an OSCAL profile document has a single top-level object 'profile'")
         )
+        raise CatalogImportError(source, [problem])
     return document
 
 
@@ -125,12 +129,12 @@ def _best_fit(errors: list[Any], start: int = 0) -> list[Any]:
     return plain
 
 
-def _schema_problems(errors: list[Any]) -> list[Problem]:
+def schema_problems(errors: list[Any], root: str = "catalog") -> list[Problem]:
     """Turn pydantic errors into problems, keeping for each union the branch that fits best."""
     problems: dict[tuple[str, str], Problem] = {}
     for error in _best_fit(errors):
         location = tuple(segment for segment in error["loc"] if not _is_branch(segment))
-        path = json_path(("catalog", *location))
+        path = json_path((root, *location))
         message = "schema: %(reason)s"
         reason = error["msg"] if error["type"] != "string_pattern_mismatch" else "value has the wrong form"
         problems.setdefault((path, reason), Problem(path, message, {"reason": reason}))
@@ -144,7 +148,7 @@ def validate_schema(document: dict[str, Any], source: str) -> None:
     try:
         _CATALOG_ADAPTER.validate_python(document["catalog"])
     except pydantic.ValidationError as error:
-        problems.extend(_schema_problems(error.errors()))
+        problems.extend(schema_problems(error.errors()))
     if problems:
         raise CatalogImportError(source, problems)
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from cyberdelta.catalog.errors import CatalogNotFoundError, Problem, VersionExistsError
 from cyberdelta.catalog.models import Catalog, CatalogGroup, CatalogVersion, Control
 from cyberdelta.catalog.oscal_document import inspect_catalog
+from cyberdelta.catalog.profiles import read_profile, resolve_profile
 from cyberdelta.catalog.tree import ControlRow, GroupRow, assemble, first_prop, flatten
 from cyberdelta.platform.i18n import fold
 
@@ -54,8 +55,13 @@ def import_catalog(
     max_bytes: int,
     key: str | None = None,
     builtin: bool = False,
+    profile: dict[str, Any] | None = None,
+    source_version_id: int | None = None,
 ) -> CatalogVersion:
-    """Check ``data`` and store it as a new published version. The caller owns the transaction."""
+    """Check ``data`` and store it as a new published version. The caller owns the transaction.
+
+    ``profile`` and ``source_version_id``: the version is the resolution of this OSCAL profile
+    over that stored version (:func:`import_profile`)."""
     checked = inspect_catalog(data, source, max_bytes)
     document = checked.document
     catalog_node = document["catalog"]
@@ -100,6 +106,8 @@ def import_catalog(
             {"path": problem.path, "message": problem.message, "params": problem.params}
             for problem in checked.warnings
         ],
+        profile_json=profile,
+        source_version_id=source_version_id,
     )
     session.add(version)
     session.flush()
@@ -162,6 +170,34 @@ def _store_rows(
     )
 
 
+def import_profile(
+    session: Session,
+    data: bytes,
+    source: str,
+    *,
+    catalog_reference: str,
+    max_bytes: int,
+    key: str | None = None,
+) -> CatalogVersion:
+    """Resolve an OSCAL profile over a stored catalog version (``KEY`` or ``KEY@VERSION``) and store
+    the resolved catalog as a new published version that keeps the profile (docs/catalog.md,
+    "Profiles")."""
+    profile = read_profile(data, source, max_bytes)
+    source_version = resolve_reference(session, catalog_reference)
+    reference = f"{source_version.catalog.key}@{source_version.version}"
+    resolved = resolve_profile(profile, export_document(session, source_version), source, reference)
+    payload = json.dumps(resolved, ensure_ascii=False).encode()
+    return import_catalog(
+        session,
+        payload,
+        source,
+        max_bytes=max(max_bytes, len(payload)),
+        key=key,
+        profile=profile,
+        source_version_id=source_version.id,
+    )
+
+
 def ensure_builtin_catalog(session: Session) -> CatalogVersion:
     """Import the shipped catalog unless this version of it is already stored.
 
@@ -208,6 +244,20 @@ def warnings_of(version: CatalogVersion) -> list[Problem]:
         Problem(item["path"], item["message"], dict(item.get("params") or {}))
         for item in version.warnings_json
     ]
+
+
+def source_of(session: Session, version: CatalogVersion) -> CatalogVersion | None:
+    """The catalog version a resolved profile selects from (None for an imported catalog)."""
+    if version.source_version_id is None:
+        return None
+    return session.get(CatalogVersion, version.source_version_id)
+
+
+def has_level(session: Session, version_id: int, level: str) -> bool:
+    found = session.scalar(
+        select(Control.id).where(Control.version_id == version_id, Control.level == level).limit(1)
+    )
+    return found is not None
 
 
 def list_versions(session: Session) -> list[VersionSummary]:
