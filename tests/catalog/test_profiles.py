@@ -238,7 +238,11 @@ def test_profile_pages_and_the_basic_profile_download(
     assert not_a_profile.status_code == 404
 
 
-def test_the_commands_import_a_profile_and_export_a_level(settings: Settings, tmp_path: Path) -> None:
+def test_the_commands_import_a_profile_and_export_a_level(
+    settings: Settings, tmp_path: Path, session_factory: sessionmaker[Session]
+) -> None:
+    with session_factory.begin() as session:
+        service.ensure_builtin_catalog(session)
     catalog, tailoring = tmp_path / "sp800-53.json", tmp_path / "tailoring.json"
     catalog.write_bytes(as_bytes(SOURCE))
     tailoring.write_bytes(as_bytes(profile()))

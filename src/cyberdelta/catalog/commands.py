@@ -155,7 +155,7 @@ def catalog_export(
         raise UserError(
             _("Unknown format %(format)s: use oscal-json, oscal-yaml, xlsx or oscal-profile", format=format)
         )
-    engine = prepared_engine(settings())
+    engine = upgraded_engine(settings())
     with transaction(make_session_factory(engine)) as session:
         found = catalog_service.resolve_reference(session, catalog)
         document = catalog_service.export_document(session, found)
