@@ -17,6 +17,7 @@ from cyberdelta.catalog.diff import diff_catalogs
 from cyberdelta.platform.i18n import language
 from cyberdelta.platform.settings import Settings
 from tests.catalog.baselines import count_controls, full_catalog, low_baseline, resolved_baseline
+from tests.catalog.trestle_cli import trestle_validate
 from tests.factories import as_bytes
 from tests.test_cli import run_cli
 
@@ -54,7 +55,7 @@ def test_the_baseline_is_what_trestle_accepts() -> None:
 
 
 def test_a_resolved_baseline_imports_with_warnings_and_round_trips(
-    session_factory: sessionmaker[Session],
+    session_factory: sessionmaker[Session], tmp_path: Path
 ) -> None:
     with session_factory.begin() as session:
         version = service.import_catalog(session, as_bytes(LOW), "low.json", max_bytes=LIMIT)
@@ -70,7 +71,9 @@ def test_a_resolved_baseline_imports_with_warnings_and_round_trips(
             )
         with language("ja"):
             assert "リンク先 #ac-2 がこの文書内に存在しません" in warnings[0].render()
-        assert service.export_document(session, stored) == LOW
+        exported = service.export_document(session, stored)
+    assert exported == LOW
+    trestle_validate(tmp_path, "catalogs", "low", exported)
 
 
 def test_a_catalog_whose_links_all_resolve_has_no_warnings(session_factory: sessionmaker[Session]) -> None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import copy
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +24,11 @@ from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.platform.i18n import language
 from cyberdelta.platform.settings import Settings
 from tests.catalog.baselines import full_catalog
+from tests.catalog.trestle_cli import trestle_validate
 from tests.factories import as_bytes, metadata
 from tests.test_cli import run_cli
 
 LIMIT = 50 * 1024 * 1024
-TRESTLE = Path(sys.executable).parent / "trestle"
 SOURCE = full_catalog()
 SELECTED = ["ac-1", "ac-2", "au-3", "ia-5"]
 
@@ -116,7 +114,7 @@ def test_resolution_selects_sets_and_alters() -> None:
 
 
 def test_a_profile_is_resolved_into_a_version_that_keeps_it(
-    session_factory: sessionmaker[Session], source: str
+    session_factory: sessionmaker[Session], source: str, tmp_path: Path
 ) -> None:
     data = yaml.safe_dump(profile(), allow_unicode=True).encode()
     with session_factory.begin() as session:
@@ -145,6 +143,8 @@ def test_a_profile_is_resolved_into_a_version_that_keeps_it(
         ("au-3", (), ("by-id au-3_gdn",)),
     ]
     assert entry.details["source"] == source and entry.details["controls"] == 15
+    trestle_validate(tmp_path, "catalogs", "resolved", document)
+    trestle_validate(tmp_path, "profiles", "tailoring", profile())
     assert document["catalog"]["metadata"]["links"] == [
         {"href": "https://example.org/sp800-53-catalog.json", "rel": "resolution-source"}
     ]
@@ -185,17 +185,7 @@ def test_the_builtin_basic_level_as_a_profile(session_factory: sessionmaker[Sess
     basic = [row_id for row_id, node in controls(document).items() if _level(node) == "basic"]
     assert written["profile"]["imports"][0]["include-controls"][0]["with-ids"] == basic
     assert 0 < len(basic) < len(controls(document))
-    subprocess.run([TRESTLE, "init"], cwd=tmp_path, check=True, capture_output=True)
-    folder = tmp_path / "profiles" / "basic"
-    folder.mkdir(parents=True)
-    (folder / "profile.json").write_text(json.dumps(written, ensure_ascii=False))
-    done = subprocess.run(
-        [TRESTLE, "validate", "-f", str(folder / "profile.json")],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0 and "VALID" in done.stdout, done.stdout + done.stderr
+    trestle_validate(tmp_path, "profiles", "basic", written)
     resolved = controls(resolve_profile(written, document, "basic.json", "builtin"))
     assert sorted(resolved) == sorted(basic)
     assert all(
