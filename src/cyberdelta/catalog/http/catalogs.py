@@ -57,7 +57,10 @@ def control_page(
     if control is None:
         raise HTTPException(status_code=404, detail=gettext("No such control"))
     detail = control_detail(
-        control, resource_titles(found.back_matter_json), service.control_ids_of(session, found.id)
+        control,
+        resource_titles(found.back_matter_json),
+        service.control_ids_of(session, found.id),
+        found.params_json,
     )
     return render(request, "catalog/control.html", {"version": found, "control": detail})
 
