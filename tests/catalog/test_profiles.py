@@ -250,3 +250,40 @@ def test_the_commands_import_a_profile_and_export_a_level(
     written = json.loads(japanese.stdout)["profile"]
     assert written["imports"][0]["href"].startswith("#")
     assert written["back-matter"]["resources"][0]["rlinks"][0]["href"].startswith("urn:cyberdelta:catalog:")
+
+
+def test_what_the_resolver_skips_is_an_import_warning(
+    session_factory: sessionmaker[Session], source: str
+) -> None:
+    """A parameter the catalog lacks, or an alter of a control not selected, is not applied; the
+    resolved version says so instead of dropping it silently."""
+    lax = profile()
+    lax["profile"]["modify"]["set-parameters"][1]["param-id"] = "ia-5_prm_9"
+    lax["profile"]["modify"]["alters"][0]["control-id"] = "sc-1"
+    with session_factory.begin() as session:
+        version = service.import_profile(
+            session, as_bytes(lax), "p.json", catalog_reference=source, max_bytes=LIMIT
+        )
+        with language("en"):
+            rendered = [problem.render() for problem in service.warnings_of(version)]
+        with language("ja"):
+            japanese = service.warnings_of(version)[0].render()
+    assert rendered[0] == (
+        "$.profile: the profile resolver reports: SetParameter for param_id ia-5_prm_9 not found in catalog"
+    )
+    assert any("refers to control sc-1" in line for line in rendered[:3])
+    assert japanese.startswith("$.profile: プロファイルの解決器からの報告:")
+
+
+def test_include_all_with_an_exclusion_and_no_merge() -> None:
+    """Without ``merge`` the resolved catalog is flat: the selected controls without groups."""
+    body = profile()
+    body["profile"]["imports"][0] = {
+        "href": "https://example.org/sp800-53-catalog.json",
+        "include-all": {},
+        "exclude-controls": [{"with-ids": ["ac-1"]}],
+    }
+    del body["profile"]["merge"]
+    resolved = resolve_profile(body, SOURCE, "p.json", "sp@5")
+    assert "groups" not in resolved["catalog"]
+    assert len(controls(resolved)) == len(controls(SOURCE)) - 1 and "ac-1" not in controls(resolved)

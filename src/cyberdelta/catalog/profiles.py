@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import tempfile
 import uuid
 from dataclasses import dataclass, field
@@ -117,10 +118,35 @@ def _without_removes(profile: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
+class _Collected(logging.Handler):
+    """Warnings the resolver logs (a parameter or control the profile names but the catalog
+    lacks); they become import warnings of the resolved version."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@dataclass(frozen=True)
+class Resolution:
+    document: dict[str, Any]
+    warnings: list[Problem]
+
+
 def resolve_profile(
     profile: dict[str, Any], catalog: dict[str, Any], source: str, catalog_reference: str
 ) -> dict[str, Any]:
     """The catalog the profile yields from ``catalog`` (an OSCAL catalog document)."""
+    return resolve_with_warnings(profile, catalog, source, catalog_reference).document
+
+
+def resolve_with_warnings(
+    profile: dict[str, Any], catalog: dict[str, Any], source: str, catalog_reference: str
+) -> Resolution:
+    """The resolved catalog and what the resolver warned about (each at ``$.profile``)."""
     body = _without_removes(profile)
     catalog = apply_removes(catalog, profile)
     original_href = body["profile"]["imports"][0]["href"]
@@ -132,6 +158,9 @@ def resolve_profile(
         body["profile"]["imports"][0]["href"] = str(catalog_path)
         profile_path = root / "profile.json"
         profile_path.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+        collected = _Collected()
+        trestle_logger = logging.getLogger("trestle")
+        trestle_logger.addHandler(collected)
         try:
             resolved = ProfileResolver.get_resolved_profile_catalog(root, str(profile_path))
         except (TrestleError, pydantic.ValidationError) as error:
@@ -145,6 +174,8 @@ def resolve_profile(
                     )
                 ],
             ) from None
+        finally:
+            trestle_logger.removeHandler(collected)
     document: dict[str, Any] = json.loads(resolved.oscal_serialize_json())
     node = document["catalog"]
     # Same profile over the same catalog → same resolved catalog uuid, so re-imports compare.
@@ -154,7 +185,11 @@ def resolve_profile(
             link["href"] = original_href
     if node.get("back-matter") == {}:
         del node["back-matter"]
-    return document
+    warnings = [
+        Problem("$.profile", "the profile resolver reports: %(report)s", {"report": message})
+        for message in dict.fromkeys(collected.messages)
+    ]
+    return Resolution(document, warnings)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from cyberdelta.catalog.errors import CatalogNotFoundError, Problem, VersionExistsError
 from cyberdelta.catalog.models import Catalog, CatalogGroup, CatalogVersion, Control
 from cyberdelta.catalog.oscal_document import inspect_catalog
-from cyberdelta.catalog.profiles import read_profile, resolve_profile
+from cyberdelta.catalog.profiles import read_profile, resolve_with_warnings
 from cyberdelta.catalog.tree import ControlRow, GroupRow, assemble, first_prop, flatten
 from cyberdelta.platform.i18n import fold
 
@@ -57,6 +57,7 @@ def import_catalog(
     builtin: bool = False,
     profile: dict[str, Any] | None = None,
     source_version_id: int | None = None,
+    more_warnings: Sequence[Problem] = (),
 ) -> CatalogVersion:
     """Check ``data`` and store it as a new published version. The caller owns the transaction.
 
@@ -104,7 +105,7 @@ def import_catalog(
         control_count=len(rows.controls),
         warnings_json=[
             {"path": problem.path, "message": problem.message, "params": problem.params}
-            for problem in checked.warnings
+            for problem in (*more_warnings, *checked.warnings)
         ],
         profile_json=profile,
         source_version_id=source_version_id,
@@ -185,8 +186,8 @@ def import_profile(
     profile = read_profile(data, source, max_bytes)
     source_version = resolve_reference(session, catalog_reference)
     reference = f"{source_version.catalog.key}@{source_version.version}"
-    resolved = resolve_profile(profile, export_document(session, source_version), source, reference)
-    payload = json.dumps(resolved, ensure_ascii=False).encode()
+    resolution = resolve_with_warnings(profile, export_document(session, source_version), source, reference)
+    payload = json.dumps(resolution.document, ensure_ascii=False).encode()
     return import_catalog(
         session,
         payload,
@@ -195,6 +196,7 @@ def import_profile(
         key=key,
         profile=profile,
         source_version_id=source_version.id,
+        more_warnings=resolution.warnings,
     )
 
 
