@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdelta.catalog import service
+from cyberdelta.catalog import profile_versions, service
 from cyberdelta.catalog.errors import CatalogImportError
 from cyberdelta.catalog.profiles import catalog_urn, level_profile, resolve_profile, summarise
 from cyberdelta.catalog.publishing import publish_profile
@@ -126,7 +126,7 @@ def test_a_profile_is_resolved_into_a_version_that_keeps_it(
         stored = service.get_version(session, "exchange-tailoring-of-sp-800-53", "2026.1")
         assert stored.id == version_id and stored.control_count == 15
         assert stored.profile_json == profile()
-        origin = service.source_of(session, stored)
+        origin = profile_versions.source_of(session, stored)
         assert origin is not None and f"{origin.catalog.key}@{origin.version}" == source
         with language("en"):
             rendered = [problem.render() for problem in service.warnings_of(stored)]
@@ -154,7 +154,9 @@ def test_a_profile_with_two_imports_is_refused(session_factory: sessionmaker[Ses
     twice = profile()
     twice["profile"]["imports"].append(copy.deepcopy(twice["profile"]["imports"][0]))
     with pytest.raises(CatalogImportError) as refused, session_factory.begin() as session:
-        service.import_profile(session, as_bytes(twice), "p.json", catalog_reference=source, max_bytes=LIMIT)
+        profile_versions.import_profile(
+            session, as_bytes(twice), "p.json", catalog_reference=source, max_bytes=LIMIT
+        )
     with language("en"):
         assert [problem.render() for problem in refused.value.problems] == [
             "$.profile.imports: the profile is resolved against one stored catalog, so it needs "
@@ -201,7 +203,7 @@ def test_profile_pages_and_the_basic_profile_download(
     client: TestClient, session_factory: sessionmaker[Session], source: str
 ) -> None:
     with session_factory.begin() as session:
-        service.import_profile(
+        profile_versions.import_profile(
             session, as_bytes(profile()), "p.json", catalog_reference=source, max_bytes=LIMIT
         )
         builtin = service.ensure_builtin_catalog(session)
@@ -261,7 +263,7 @@ def test_what_the_resolver_skips_is_an_import_warning(
     lax["profile"]["modify"]["set-parameters"][1]["param-id"] = "ia-5_prm_9"
     lax["profile"]["modify"]["alters"][0]["control-id"] = "sc-1"
     with session_factory.begin() as session:
-        version = service.import_profile(
+        version = profile_versions.import_profile(
             session, as_bytes(lax), "p.json", catalog_reference=source, max_bytes=LIMIT
         )
         with language("en"):

@@ -23,7 +23,7 @@ from cyberdelta.assessment.oscal_export import (
     plan_of_action_and_milestones,
 )
 from cyberdelta.assessment.spreadsheet import Row, SheetControl, read_workbook, write_workbook
-from cyberdelta.catalog.service import assessment_targets
+from cyberdelta.catalog.assessment_targets import assessment_targets
 from cyberdelta.platform.db.base import utcnow
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.tenancy.service import get_organisation

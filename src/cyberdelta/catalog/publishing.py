@@ -9,7 +9,8 @@ import hashlib
 from sqlalchemy.orm import Session
 
 from cyberdelta.catalog.models import CatalogVersion
-from cyberdelta.catalog.service import import_catalog, import_profile
+from cyberdelta.catalog.profile_versions import import_profile
+from cyberdelta.catalog.service import import_catalog
 from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.audit.service import audit
 

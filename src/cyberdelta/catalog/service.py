@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 from cyberdelta.catalog.errors import CatalogNotFoundError, Problem, VersionExistsError
 from cyberdelta.catalog.models import Catalog, CatalogGroup, CatalogVersion, Control
 from cyberdelta.catalog.oscal_document import inspect_catalog
-from cyberdelta.catalog.profiles import read_profile, resolve_with_warnings
 from cyberdelta.catalog.tree import ControlRow, GroupRow, assemble, first_prop, flatten
 from cyberdelta.platform.i18n import fold
 
@@ -171,35 +170,6 @@ def _store_rows(
     )
 
 
-def import_profile(
-    session: Session,
-    data: bytes,
-    source: str,
-    *,
-    catalog_reference: str,
-    max_bytes: int,
-    key: str | None = None,
-) -> CatalogVersion:
-    """Resolve an OSCAL profile over a stored catalog version (``KEY`` or ``KEY@VERSION``) and store
-    the resolved catalog as a new published version that keeps the profile (docs/catalog.md,
-    "Profiles")."""
-    profile = read_profile(data, source, max_bytes)
-    source_version = resolve_reference(session, catalog_reference)
-    reference = f"{source_version.catalog.key}@{source_version.version}"
-    resolution = resolve_with_warnings(profile, export_document(session, source_version), source, reference)
-    payload = json.dumps(resolution.document, ensure_ascii=False).encode()
-    return import_catalog(
-        session,
-        payload,
-        source,
-        max_bytes=max(max_bytes, len(payload)),
-        key=key,
-        profile=profile,
-        source_version_id=source_version.id,
-        more_warnings=resolution.warnings,
-    )
-
-
 def ensure_builtin_catalog(session: Session) -> CatalogVersion:
     """Import the shipped catalog unless this version of it is already stored.
 
@@ -246,13 +216,6 @@ def warnings_of(version: CatalogVersion) -> list[Problem]:
         Problem(item["path"], item["message"], dict(item.get("params") or {}))
         for item in version.warnings_json
     ]
-
-
-def source_of(session: Session, version: CatalogVersion) -> CatalogVersion | None:
-    """The catalog version a resolved profile selects from (None for an imported catalog)."""
-    if version.source_version_id is None:
-        return None
-    return session.get(CatalogVersion, version.source_version_id)
 
 
 def has_level(session: Session, version_id: int, level: str) -> bool:
@@ -377,28 +340,6 @@ def get_control(session: Session, version_id: int, oscal_id: str) -> Control | N
 
 def control_ids_of(session: Session, version_id: int) -> set[str]:
     return set(session.scalars(select(Control.oscal_id).where(Control.version_id == version_id)))
-
-
-OBJECTIVE_PARTS = ("assessment-objective", "objective")
-
-
-def assessment_targets(session: Session, version_id: int) -> dict[str, tuple[str, str]]:
-    """Control id → what an OSCAL finding about it targets (OSCAL 1.1 assessment-results,
-    ``finding/target``): ``("statement-id", id)`` of its statement part, else ``("objective-id",
-    id)`` of its assessment-objective part. A control with neither id is left out."""
-    targets: dict[str, tuple[str, str]] = {}
-    rows = session.execute(
-        select(Control.oscal_id, Control.body_json).where(Control.version_id == version_id)
-    ).all()
-    for oscal_id, body in rows:
-        parts = [part for part in body.get("parts") or [] if isinstance(part.get("id"), str)]
-        statement = next((part["id"] for part in parts if part.get("name") == "statement"), None)
-        objective = next((part["id"] for part in parts if part.get("name") in OBJECTIVE_PARTS), None)
-        if statement is not None:
-            targets[oscal_id] = ("statement-id", statement)
-        elif objective is not None:
-            targets[oscal_id] = ("objective-id", objective)
-    return targets
 
 
 def _like_pattern(term: str) -> str:

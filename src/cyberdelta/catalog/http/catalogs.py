@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from cyberdelta.catalog import service
 from cyberdelta.catalog.diff import diff_catalogs
+from cyberdelta.catalog.profile_versions import source_of
 from cyberdelta.catalog.profiles import catalog_urn, level_profile, summarise
 from cyberdelta.catalog.schemas import CatalogVersionOut, ControlOut
 from cyberdelta.catalog.spreadsheet import catalog_workbook
@@ -71,7 +72,7 @@ def profile_page(request: Request, session: SessionDep, key: str, version: str) 
     found = service.get_version(session, key, version)
     if found.profile_json is None:
         raise HTTPException(status_code=404, detail=gettext("This catalog version is not a resolved profile"))
-    source = service.source_of(session, found)
+    source = source_of(session, found)
     summary = summarise(found.profile_json, service.export_document(session, found))
     source_label = f"{source.catalog.key}@{source.version}" if source else "-"
     return render(
