@@ -1,11 +1,14 @@
-"""How long a catalog as large as NIST SP 800-53 rev5 takes to import (goal: under 5 s on SQLite).
+"""How long a catalog as large as NIST SP 800-53 rev5 takes to import, as JSON and as YAML
+(goals: under 5 s on SQLite; YAML within 1.5× the JSON time).
 
     .venv/bin/python benchmarks/catalog_import.py [--postgres]
 
 The catalog is generated with the shape of SP 800-53 rev5 (20 families, 320 base controls, 960
 enhancements, parameters, nested statement parts, props, links, several MB of JSON), because
 this machine has no network to fetch the published file; `cyberdelta catalog import` takes the
-real one unchanged. Prints parse+validate, store and export times for each backend.
+real one unchanged. The same catalog is written as JSON and as YAML; for each format and backend
+it prints parse+validate, import (store and commit) and export times, and the YAML/JSON ratio.
+YAML is parsed by libyaml's C loader when PyYAML has it (docs/catalog.md, "Import speed").
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -23,24 +28,27 @@ from tests.factories import large_catalog  # noqa: E402
 
 from cyberdelta.catalog import service  # noqa: E402
 from cyberdelta.catalog.oscal_document import read_catalog  # noqa: E402
+from cyberdelta.catalog.yaml_reading import YAML_LOADER  # noqa: E402
 from cyberdelta.platform.db.engine import make_engine, make_session_factory  # noqa: E402
 from cyberdelta.platform.db.migrate import upgrade  # noqa: E402
 
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-def measure(url: str, data: bytes) -> dict[str, float]:
+
+def measure(url: str, data: bytes, source: str) -> dict[str, float]:
     engine = make_engine(url)
     upgrade(engine)
     factory = make_session_factory(engine)
     started = time.perf_counter()
-    read_catalog(data, "sp800-53-shaped.json", len(data))
+    read_catalog(data, source, len(data))
     checked = time.perf_counter()
     with factory.begin() as session:
-        version = service.import_catalog(session, data, "sp800-53-shaped.json", max_bytes=len(data))
+        version = service.import_catalog(session, data, source, max_bytes=len(data))
     stored = time.perf_counter()
     with factory() as session:
         exported = service.export_document(session, version)
     done = time.perf_counter()
-    assert exported == json.loads(data)
+    assert exported == json.loads(data) if source.endswith(".json") else yaml.safe_load(data)
     engine.dispose()
     return {
         "parse+validate (alone)": checked - started,
@@ -51,16 +59,27 @@ def measure(url: str, data: bytes) -> dict[str, float]:
 
 def main() -> None:
     document = large_catalog(domains=20, areas=4, controls_per_area=4, enhancements=3, guidance_words=500)
-    data = json.dumps(document, ensure_ascii=False, indent=2).encode()
+    files = {
+        "json": json.dumps(document, ensure_ascii=False, indent=2).encode(),
+        "yaml": yaml.dump(document, Dumper=DUMPER, allow_unicode=True, sort_keys=False).encode(),
+    }
     controls = 20 * 4 * 4 * 4
-    print(f"catalog: {controls} controls and enhancements, {len(data) / 1e6:.1f} MB of JSON")
-    results: dict[str, dict[str, float]] = {}
+    print(
+        f"catalog: {controls} controls and enhancements, {len(files['json']) / 1e6:.1f} MB of JSON,"
+        f" {len(files['yaml']) / 1e6:.1f} MB of YAML; YAML loader {YAML_LOADER.__name__}"
+    )
+    results: dict[tuple[str, str], dict[str, float]] = {}
     for backend in ["sqlite", "postgresql"] if "--postgres" in sys.argv else ["sqlite"]:
-        with database(backend) as url:
-            results[backend] = measure(url, data)
-    for backend, figures in results.items():
+        for kind, data in files.items():
+            with database(backend) as url:
+                results[backend, kind] = measure(url, data, f"sp800-53-shaped.{kind}")
+    for (backend, kind), figures in results.items():
         for label, seconds in figures.items():
-            print(f"{backend:10s} {label:42s} {seconds:6.2f} s")
+            print(f"{backend:10s} {kind:4s} {label:42s} {seconds:6.2f} s")
+    label = "import (parse, validate, store, commit)"
+    for backend in dict.fromkeys(backend for backend, _kind in results):
+        ratio = results[backend, "yaml"][label] / results[backend, "json"][label]
+        print(f"{backend:10s} YAML import / JSON import: {ratio:.2f}× (goal: at most 1.50×)")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -24,6 +25,7 @@ from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import Organisation
 from cyberdelta.tenancy.permissions import Role
 from tests.accounts_factories import make_member, sign_in_client
+from tests.assessment.conftest import assessment_catalog
 from tests.assessment.helpers import answer_all, reload
 from tests.public_ids import public
 
@@ -64,9 +66,14 @@ def test_both_exports_are_valid_oscal(
         {"description": "Policy", "href": "https://wiki.example.jp/policy"}
     ]
     findings = {
-        f["target"]["target-id"]: f["target"]["status"]["state"] for f in body["results"][0]["findings"]
+        (f["target"]["type"], f["target"]["target-id"]): f["target"]["status"]["state"]
+        for f in body["results"][0]["findings"]
     }
-    assert findings == {"gv-1": "not-satisfied", "gv-2": "satisfied", "cx-1": "satisfied"}
+    assert findings == {
+        ("statement-id", "gv-1_smt"): "not-satisfied",
+        ("statement-id", "gv-2_smt"): "satisfied",
+        ("statement-id", "cx-1_smt"): "satisfied",
+    }
     items = poam["plan-of-action-and-milestones"]["poam-items"]
     assert [i["title"] for i in items] == ["GV-1: 方針"]
     AssessmentResults.model_validate(body)
@@ -74,6 +81,49 @@ def test_both_exports_are_valid_oscal(
     subprocess.run([TRESTLE, "init"], cwd=tmp_path, check=True, capture_output=True)
     trestle_validate(tmp_path, "assessment-results", results)
     trestle_validate(tmp_path, "plan-of-action-and-milestones", poam)
+
+
+def part_ids(catalog: dict[str, Any]) -> set[str]:
+    found: set[str] = set()
+
+    def visit(node: dict[str, Any]) -> None:
+        for part in node.get("parts") or []:
+            if "id" in part:
+                found.add(part["id"])
+            visit(part)
+        for child in (node.get("groups") or []) + (node.get("controls") or []):
+            visit(child)
+
+    visit(catalog)
+    return found
+
+
+def test_findings_target_parts_of_the_catalog_and_every_actor_is_defined(
+    session_factory: sessionmaker[Session], assessment: Assessment
+) -> None:
+    """OSCAL 1.1 assessment layer: a finding's ``target`` names a ``statement-id`` or an
+    ``objective-id`` of the assessed catalog, not a control id; an ``origin`` actor's uuid names a
+    component (``type: tool``) or party the document defines."""
+    answer_all(session_factory, assessment, {"gv-1": 1, "gv-2": 4, "cx-1": 3, "cx-2": None})
+    with transaction(session_factory) as session:
+        found = reload(session, assessment)
+        results = exports.export_assessment_results(session, found)["assessment-results"]
+        poam = exports.export_poam(session, found)["plan-of-action-and-milestones"]
+    catalog_parts = part_ids(assessment_catalog()["catalog"])
+    targets = [finding["target"] for finding in results["results"][0]["findings"]]
+    assert targets and all(t["type"] in ("statement-id", "objective-id") for t in targets)
+    assert {t["target-id"] for t in targets} <= catalog_parts
+    tools = {c["uuid"] for c in poam["local-definitions"]["components"] if c["type"] == "software"}
+    parties = {p["uuid"] for p in poam["metadata"]["parties"]}
+    actors = [
+        actor
+        for risk in poam["risks"]
+        for characterization in risk["characterizations"]
+        for actor in characterization["origin"]["actors"]
+    ]
+    assert actors
+    for actor in actors:
+        assert actor["actor-uuid"] in (tools if actor["type"] == "tool" else parties)
 
 
 def test_a_poam_without_open_items_is_refused_with_the_reason(

@@ -155,9 +155,7 @@ def test_builtin_control_cites_its_source_documents(
     assert "#fee76d47" not in japanese.text
 
 
-def test_parameter_insertions_show_their_labels(
-    client: TestClient, session_factory: sessionmaker[Session]
-) -> None:
+def test_the_statement_reads_as_printed(client: TestClient, session_factory: sessionmaker[Session]) -> None:
     from tests.factories import large_catalog
 
     with session_factory.begin() as session:
@@ -168,5 +166,7 @@ def test_parameter_insertions_show_their_labels(
             max_bytes=LIMIT,
         )
     response = client.get("/catalogs/large-generated-catalog/5.0/controls/f00-a0-1", headers=HTML)
-    assert "Do the thing [organization-defined frequency]; and" in response.text
+    assert "a. Do the thing [Assignment: organization-defined frequency]; and\nb. Review the thing." in (
+        response.text
+    )
     assert "insert: param" not in response.text

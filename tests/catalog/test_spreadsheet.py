@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any
 
 from openpyxl import load_workbook
 
 from cyberdelta.catalog.spreadsheet import catalog_workbook
 from cyberdelta.platform.i18n import language
 from cyberdelta.platform.tabular import safe_cell
+from tests.catalog.baselines import full_catalog
 from tests.factories import small_catalog
 
 
@@ -47,3 +49,46 @@ def test_safe_cell_escapes_every_formula_prefix() -> None:
         assert safe_cell(prefix + "1+1") == "'" + prefix + "1+1"
     assert safe_cell("plain") == "plain"
     assert safe_cell(3) == 3
+
+
+def statements_of(catalog: dict[str, Any]) -> dict[str, str]:
+    with language("en"):
+        book = load_workbook(BytesIO(catalog_workbook(catalog)))
+    return {str(row[0]): str(row[8]) for row in book["Controls"].iter_rows(min_row=2, values_only=True)}
+
+
+def test_statements_read_as_printed_with_item_labels_and_parameters() -> None:
+    """SP 800-53 style: lettered items keep their labels and an inserted parameter
+    (``{{ insert: param, … }}``, OSCAL 1.1 markup-multiline) shows its value when the catalog sets
+    one, else ``[Assignment: label]`` or ``[Selection: …]``, as the published documents print it."""
+    catalog = full_catalog(2, 1)["catalog"]
+    control = catalog["groups"][0]["controls"][0]
+    control["params"] += [
+        {"id": "ac-1_prm_2", "label": "organization-defined personnel"},
+        {"id": "ac-1_prm_3", "select": {"how-many": "one-or-more", "choice": ["organization", "system"]}},
+    ]
+    control["parts"][0]["parts"][1]["prose"] = (
+        "Send it to {{ insert: param, ac-1_prm_2 }} at the {{ insert: param, ac-1_prm_3 }} level."
+    )
+    control["parts"][0]["parts"][1]["parts"] = [
+        {"id": "ac-1_smt.b.1", "name": "item", "props": [{"name": "label", "value": "1."}], "prose": "Sub."}
+    ]
+    statements = statements_of(catalog)
+    assert statements["ac-1"] == (
+        "a. Review the AC policy annually; and\n"
+        "b. Send it to [Assignment: organization-defined personnel] at the "
+        "[Selection (one or more): organization; system] level.\n"
+        "    1. Sub."
+    )
+    assert statements["ac-1.1"] == "Strengthen ac-1 in way 1."
+    assert "{{" not in "".join(statements.values())
+
+
+def test_a_parameter_of_the_catalog_or_of_an_enclosing_control_is_found() -> None:
+    catalog = full_catalog(2, 1)["catalog"]
+    catalog["params"] = [{"id": "org-freq", "label": "frequency", "values": ["monthly", "weekly"]}]
+    enhancement = catalog["groups"][0]["controls"][0]["controls"][0]
+    enhancement["parts"][0]["prose"] = (
+        "Every {{ insert: param, org-freq }}, per {{ insert: param, ac-1_prm_1 }}; {{ insert: param, gone }}."
+    )
+    assert statements_of(catalog)["ac-1.1"] == "Every monthly, weekly, per annually; [gone]."

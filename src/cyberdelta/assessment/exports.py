@@ -23,6 +23,7 @@ from cyberdelta.assessment.oscal_export import (
     plan_of_action_and_milestones,
 )
 from cyberdelta.assessment.spreadsheet import Row, SheetControl, read_workbook, write_workbook
+from cyberdelta.catalog.assessment_targets import assessment_targets
 from cyberdelta.platform.db.base import utcnow
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.tenancy.service import get_organisation
@@ -88,6 +89,7 @@ def oscal_document(session: Session, assessment: Assessment) -> AssessmentDocume
     evidence = evidence_by_response(session, assessment)
     items = plan.refresh_plan(session, assessment)
     with_gap = {item.control_id for item in items if item.status != plan.ItemStatus.DONE}
+    targets = assessment_targets(session, assessment.cycle.catalog_version_id)
     controls = []
     for control in view.controls:
         row = responses.get(control.control_id)
@@ -104,6 +106,7 @@ def oscal_document(session: Session, assessment: Assessment) -> AssessmentDocume
                 comment=row.comment if row else "",
                 target=target,
                 has_gap=control.control_id in with_gap,
+                finding_target=targets.get(control.control_id),
                 evidence=tuple(
                     (e.title, e.url or "") for e in (evidence.get(row.id, []) if row is not None else [])
                 ),

@@ -8,9 +8,15 @@ Mapping (OSCAL 1.1 assessment layer, https://pages.nist.gov/OSCAL/resources/conc
   (namespace :data:`NS`), ``reviewed-controls`` includes every control of the catalog;
 * one ``observation`` per answered control (method ``EXAMINE``; maturity, N/A and its reason, the
   evidence as ``relevant-evidence``); one ``finding`` per applicable control, ``satisfied`` when it
-  has no gap, else ``not-satisfied`` (target ``objective-id`` = control id);
+  has no gap, else ``not-satisfied``. Its ``target`` names a part of the assessed catalog: the
+  control's statement (``statement-id``, e.g. ``gv-1.1_smt``) or its assessment objective
+  (``objective-id``); a control with neither part id has its observation but no finding, since a
+  control id is not a valid target;
 * POA&M: one ``risk`` per improvement item (``deadline`` = due date, ``status`` from the milestone
-  status, priority as a ``characterization`` facet) and one ``poam-item`` pointing at it.
+  status, priority as a ``characterization`` facet) and one ``poam-item`` pointing at it. The
+  characterization's ``origin`` actor is CyberDelta itself (``type: tool``), whose uuid names the
+  software component the document defines in ``local-definitions`` (OSCAL 1.1 POA&M: a tool
+  actor's ``actor-uuid`` references a component).
 
 Both documents are validated with compliance-trestle's models before they are returned.
 """
@@ -48,6 +54,8 @@ class ControlResult:
     comment: str = ""
     target: int = 3
     has_gap: bool = False
+    finding_target: tuple[str, str] | None = None
+    """(``statement-id`` or ``objective-id``, part id in the catalog): what the finding targets."""
     evidence: tuple[tuple[str, str], ...] = ()
     """(description, href) pairs; href may be empty for uploaded files."""
 
@@ -89,6 +97,21 @@ def _stable_uuid(*parts: object) -> str:
 
 def _prop(name: str, value: object) -> dict[str, str]:
     return {"name": name, "ns": NS, "value": str(value)}
+
+
+TOOL_UUID = _stable_uuid("tool")
+
+
+def _tool_component() -> dict[str, Any]:
+    """CyberDelta as the software component that identified the risks (the ``tool`` actor)."""
+    return {
+        "uuid": TOOL_UUID,
+        "type": "software",
+        "title": "CyberDelta",
+        "description": "The self-assessment platform that derived these risks from the assessment's gaps.",
+        "props": [_prop("version", __version__)],
+        "status": {"state": "operational"},
+    }
 
 
 def _metadata(title: str, document: AssessmentDocument, now: datetime) -> dict[str, Any]:
@@ -141,16 +164,17 @@ def assessment_results(document: AssessmentDocument, now: datetime) -> dict[str,
                 {"description": text, **({"href": href} if href else {})} for text, href in control.evidence
             ]
         observations.append(observation)
-        if control.not_applicable:
+        if control.not_applicable or control.finding_target is None:
             continue
+        target_type, target_id = control.finding_target
         findings.append(
             {
                 "uuid": _stable_uuid("finding", *base, control.control_id),
                 "title": control.title,
                 "description": description,
                 "target": {
-                    "type": "objective-id",
-                    "target-id": control.control_id,
+                    "type": target_type,
+                    "target-id": target_id,
                     "status": {"state": "not-satisfied" if control.has_gap else "satisfied"},
                 },
                 "related-observations": [{"observation-uuid": observation_uuid}],
@@ -204,7 +228,7 @@ def plan_of_action_and_milestones(document: AssessmentDocument, now: datetime) -
             "status": RISK_STATUS.get(item.status, "open"),
             "characterizations": [
                 {
-                    "origin": {"actors": [{"type": "tool", "actor-uuid": _stable_uuid("tool")}]},
+                    "origin": {"actors": [{"type": "tool", "actor-uuid": TOOL_UUID}]},
                     "facets": [{"name": "priority", "system": NS, "value": f"{item.priority:g}"}],
                 }
             ],
@@ -227,6 +251,7 @@ def plan_of_action_and_milestones(document: AssessmentDocument, now: datetime) -
         "uuid": _stable_uuid("poam", *base),
         "metadata": _metadata(f"Improvement plan: {document.organisation}", document, now),
         "system-id": {"identifier-type": NS, "id": document.assessment_uuid},
+        "local-definitions": {"components": [_tool_component()]},
         "poam-items": items,
     }
     if risks:

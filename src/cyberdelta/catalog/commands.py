@@ -13,8 +13,10 @@ from sqlalchemy import Engine
 
 from cyberdelta.catalog import service as catalog_service
 from cyberdelta.catalog.diff import diff_catalogs
+from cyberdelta.catalog.errors import Problem
 from cyberdelta.catalog.oscal_document import read_catalog
-from cyberdelta.catalog.publishing import publish_catalog
+from cyberdelta.catalog.profiles import catalog_urn, level_profile, summarise
+from cyberdelta.catalog.publishing import publish_catalog, publish_profile
 from cyberdelta.catalog.spreadsheet import catalog_workbook
 from cyberdelta.platform import i18n
 from cyberdelta.platform.actor import Actor
@@ -65,6 +67,7 @@ def catalog_import(
             session, Actor.console(), data, file.name, max_bytes=config.max_upload_bytes, key=key
         )
         summary = (version.catalog.key, version.version, version.control_count)
+        warnings = catalog_service.warnings_of(version)
     out.print(
         _(
             "Imported %(key)s version %(version)s with %(count)s controls.",
@@ -73,26 +76,99 @@ def catalog_import(
             count=summary[2],
         )
     )
+    print_warnings(warnings)
+
+
+@catalog_app.command("import-profile")
+def catalog_import_profile(
+    file: Annotated[Path, typer.Argument(help="OSCAL profile, JSON or YAML.")],
+    catalog: Annotated[
+        str, typer.Option("--catalog", help="Stored catalog it selects from: KEY or KEY@VERSION.")
+    ],
+    key: Annotated[str | None, typer.Option(help="Catalog key (default: from the title).")] = None,
+) -> None:
+    """Resolve an OSCAL profile over a stored catalog and publish the result as a new version."""
+    config = settings()
+    data = _read_file(file)
+    engine = upgraded_engine(config)
+    with transaction(make_session_factory(engine)) as session:
+        version = publish_profile(
+            session,
+            Actor.console(),
+            data,
+            file.name,
+            catalog_reference=catalog,
+            max_bytes=config.max_upload_bytes,
+            key=key,
+        )
+        summary = summarise(version.profile_json or {}, catalog_service.export_document(session, version))
+        label = (version.catalog.key, version.version, version.control_count)
+        warnings = catalog_service.warnings_of(version)
+    out.print(
+        _(
+            "Imported %(key)s version %(version)s with %(count)s controls.",
+            key=label[0],
+            version=label[1],
+            count=label[2],
+        )
+    )
+    out.print(
+        _(
+            "The profile sets %(params)s parameters and alters %(alters)s controls.",
+            params=len(summary.set_parameters),
+            alters=len(summary.alterations),
+        )
+    )
+    print_warnings(warnings)
+
+
+WARNINGS_SHOWN = 50
+
+
+def print_warnings(warnings: list[Problem]) -> None:
+    """The import's warnings (docs/catalog.md, "Import warnings"): the first ones, then a count."""
+    if not warnings:
+        return
+    out.print(i18n.ngettext("%(num)s warning:", "%(num)s warnings:", len(warnings)), markup=False)
+    for problem in warnings[:WARNINGS_SHOWN]:
+        out.print(f"  {problem.render()}", markup=False, soft_wrap=True)
+    if len(warnings) > WARNINGS_SHOWN:
+        out.print("  " + _("… and %(count)s more", count=len(warnings) - WARNINGS_SHOWN), markup=False)
 
 
 @catalog_app.command("export")
 def catalog_export(
     catalog: Annotated[str, typer.Argument(help="KEY or KEY@VERSION (newest version by default).")],
-    format: Annotated[str, typer.Option("--format", help="oscal-json, oscal-yaml or xlsx.")] = "oscal-json",
+    format: Annotated[
+        str, typer.Option("--format", help="oscal-json, oscal-yaml, xlsx or oscal-profile.")
+    ] = "oscal-json",
+    level: Annotated[
+        str, typer.Option("--level", help="With oscal-profile: the level the profile selects.")
+    ] = "basic",
     out_file: Annotated[
         Path | None, typer.Option("--out", help="Output file (default: standard output).")
     ] = None,
 ) -> None:
-    """Export a catalog version as OSCAL JSON/YAML or as an Excel workbook."""
-    if format not in ("oscal-json", "oscal-yaml", "xlsx"):
-        raise UserError(_("Unknown format %(format)s: use oscal-json, oscal-yaml or xlsx", format=format))
+    """Export a catalog version as OSCAL JSON/YAML, as an Excel workbook, or one of its levels as
+    an OSCAL profile over it (JSON)."""
+    if format not in ("oscal-json", "oscal-yaml", "xlsx", "oscal-profile"):
+        raise UserError(
+            _("Unknown format %(format)s: use oscal-json, oscal-yaml, xlsx or oscal-profile", format=format)
+        )
     engine = upgraded_engine(settings())
     with transaction(make_session_factory(engine)) as session:
-        document = catalog_service.export_document(
-            session, catalog_service.resolve_reference(session, catalog)
-        )
+        found = catalog_service.resolve_reference(session, catalog)
+        document = catalog_service.export_document(session, found)
+        reference = (found.catalog.key, found.version)
     data: bytes
-    if format == "oscal-json":
+    if format == "oscal-profile":
+        profile = level_profile(document, level, catalog_urn(*reference))
+        if not profile["profile"]["imports"][0]["include-controls"][0]["with-ids"]:
+            raise UserError(
+                _("No control of %(catalog)s has the level %(level)s", catalog=catalog, level=level)
+            )
+        data = (json.dumps(profile, ensure_ascii=False, indent=2) + "\n").encode()
+    elif format == "oscal-json":
         data = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
     elif format == "oscal-yaml":
         import yaml

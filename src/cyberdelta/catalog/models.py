@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
@@ -63,6 +64,16 @@ class CatalogVersion(Base):
     source_name: Mapped[str] = mapped_column(Text)
     control_count: Mapped[int] = mapped_column(Integer)
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    warnings_json: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONValue, default=list, server_default=text("'[]'")
+    )
+    """Problems the import accepted and reports: ``{"path", "message", "params"}`` (docs/catalog.md)."""
+    profile_json: Mapped[dict[str, Any] | None] = mapped_column(JSONValue)
+    """For a version resolved from an OSCAL profile: the profile document."""
+    source_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("catalog_version.id", ondelete="SET NULL")
+    )
+    """For a version resolved from a profile: the catalog version the profile imports."""
 
     catalog: Mapped[Catalog] = relationship(back_populates="versions")
 

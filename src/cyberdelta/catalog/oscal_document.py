@@ -6,14 +6,18 @@ Checks, each reported with the JSON path of the problem:
 * the OSCAL 1.x catalog schema, through compliance-trestle's models (``trestle.oscal.catalog``);
 * identifier uniqueness: OSCAL requires control, group, part and parameter ids to be unique
   within the document (OSCAL 1.1 catalog model, "id" constraints);
-* internal links: every ``href`` of the form ``#fragment`` must name an id or a back-matter
-  resource uuid in the same document.
+* internal links: an ``href`` of the form ``#fragment`` that names no id or back-matter resource
+  uuid of the same document is a *warning*, not an error. OSCAL lets a link point outside the
+  document, and the catalogs standards bodies publish as resolved baselines (a profile resolved
+  per the OSCAL profile resolution specification) keep ``related`` links to controls of the full
+  catalog that the baseline leaves out. The link is kept unchanged.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import pydantic
@@ -21,14 +25,16 @@ import yaml
 from trestle.oscal.catalog import Catalog as TrestleCatalog
 
 from cyberdelta.catalog.errors import CatalogImportError, Problem
+from cyberdelta.catalog.yaml_reading import load_yaml
 
 # A TypeAdapter reports every error with its location; trestle's own ``model_validate`` turns
 # some of them (oscal-version) into a bare message.
 _CATALOG_ADAPTER = pydantic.TypeAdapter(TrestleCatalog)
 
 
-def parse_bytes(data: bytes, source: str, max_bytes: int) -> dict[str, Any]:
-    """Decode ``data`` as JSON (or YAML when the name says so or it is not JSON)."""
+def parse_bytes(data: bytes, source: str, max_bytes: int, root: str = "catalog") -> dict[str, Any]:
+    """Decode ``data`` as JSON (or YAML when the name says so or it is not JSON): an OSCAL
+    document whose single top-level object is ``root`` (``catalog``, ``profile``)."""
     if len(data) > max_bytes:
         raise CatalogImportError(
             source,
@@ -49,7 +55,7 @@ def parse_bytes(data: bytes, source: str, max_bytes: int) -> dict[str, Any]:
     is_yaml = source.lower().endswith((".yaml", ".yml")) or not text.lstrip().startswith(("{", "["))
     if is_yaml:
         try:
-            document = yaml.safe_load(text)
+            document = load_yaml(text)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = {"line": mark.line + 1, "column": mark.column + 1} if mark else {"line": 0, "column": 0}
@@ -70,10 +76,13 @@ def parse_bytes(data: bytes, source: str, max_bytes: int) -> dict[str, Any]:
                     )
                 ],
             ) from None
-    if not isinstance(document, dict) or not isinstance(document.get("catalog"), dict):
-        raise CatalogImportError(
-            source, [Problem("$", "an OSCAL catalog document has a single top-level object 'catalog'")]
+    if not isinstance(document, dict) or not isinstance(document.get(root), dict):
+        problem = (
+            Problem("$", "an OSCAL catalog document has a single top-level object 'catalog'")
+            if root == "catalog"
+            else Problem("$", "an OSCAL profile document has a single top-level object 'profile'")
         )
+        raise CatalogImportError(source, [problem])
     return document
 
 
@@ -89,29 +98,43 @@ def _is_branch(segment: str | int) -> bool:
     return isinstance(segment, str) and segment[:1].isupper()
 
 
-def _misfit(items: list[Any]) -> tuple[int, int]:
-    """How badly a union branch fits: unknown keys mean the wrong branch, then fewest errors."""
+def _misfit(items: Sequence[Any]) -> tuple[int, int, int]:
+    """How badly a union branch fits: unknown keys mean the wrong branch, then fewest errors, then
+    the deepest (innermost) cause first."""
     structural = sum(1 for item in items if item["type"] == "extra_forbidden")
-    return (structural, len(items))
+    deepest = max((len(item["loc"]) for item in items), default=0)
+    return (structural, len(items), -deepest)
 
 
-def _schema_problems(errors: list[Any]) -> list[Problem]:
-    """Turn pydantic errors into problems, keeping for each union the branch that fits best."""
-    by_union: dict[tuple[str | int, ...], dict[str, list[Any]]] = {}
+def _best_fit(errors: list[Any], start: int = 0) -> list[Any]:
+    """The errors of the branch that fits best at each union, innermost unions decided first.
+
+    An OSCAL group holds groups or controls, so trestle models it as a union of group shapes and
+    pydantic reports every shape's errors. Deciding each nested union before the one around it
+    lets the shape whose only problem lies deep inside win over a shape that does not fit at all.
+    """
     plain: list[Any] = []
+    unions: dict[tuple[str | int, ...], dict[str, list[Any]]] = {}
     for error in errors:
         location = tuple(error["loc"])
-        split = next((index for index, segment in enumerate(location) if _is_branch(segment)), None)
+        split = next((index for index in range(start, len(location)) if _is_branch(location[index])), None)
         if split is None:
             plain.append(error)
-            continue
-        by_union.setdefault(location[:split], {}).setdefault(str(location[split]), []).append(error)
-    for branches in by_union.values():
-        plain.extend(min(branches.items(), key=lambda item: _misfit(item[1]))[1])
+        else:
+            unions.setdefault(location[:split], {}).setdefault(str(location[split]), []).append(error)
+    for prefix, branches in unions.items():
+        resolved: list[list[Any]] = [_best_fit(items, len(prefix) + 1) for items in branches.values()]
+        best: list[Any] = min(resolved, key=_misfit)
+        plain.extend(best)
+    return plain
+
+
+def schema_problems(errors: list[Any], root: str = "catalog") -> list[Problem]:
+    """Turn pydantic errors into problems, keeping for each union the branch that fits best."""
     problems: dict[tuple[str, str], Problem] = {}
-    for error in plain:
+    for error in _best_fit(errors):
         location = tuple(segment for segment in error["loc"] if not _is_branch(segment))
-        path = json_path(("catalog", *location))
+        path = json_path((root, *location))
         message = "schema: %(reason)s"
         reason = error["msg"] if error["type"] != "string_pattern_mismatch" else "value has the wrong form"
         problems.setdefault((path, reason), Problem(path, message, {"reason": reason}))
@@ -125,7 +148,7 @@ def validate_schema(document: dict[str, Any], source: str) -> None:
     try:
         _CATALOG_ADAPTER.validate_python(document["catalog"])
     except pydantic.ValidationError as error:
-        problems.extend(_schema_problems(error.errors()))
+        problems.extend(schema_problems(error.errors()))
     if problems:
         raise CatalogImportError(source, problems)
 
@@ -142,8 +165,17 @@ def walk(node: dict[str, Any], path: str) -> Iterator[tuple[str, dict[str, Any]]
             yield from walk(value, f"{path}.{key}")
 
 
-def check_integrity(document: dict[str, Any], source: str) -> None:
-    """Unique ids and resolvable internal links (``#id`` or ``#resource-uuid``)."""
+@dataclass(frozen=True)
+class CheckedCatalog:
+    """A document that passed every check, with the warnings the checks reported."""
+
+    document: dict[str, Any]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def check_integrity(document: dict[str, Any], source: str) -> list[Problem]:
+    """Refuse duplicate ids (OSCAL 1.1 catalog model: ids are unique in the document); return a
+    warning for each ``#`` link whose target is not in the document."""
     catalog = document["catalog"]
     seen: dict[str, str] = {}
     targets: set[str] = set()
@@ -170,18 +202,22 @@ def check_integrity(document: dict[str, Any], source: str) -> None:
             href = link.get("href") if isinstance(link, dict) else None
             if isinstance(href, str) and href.startswith("#"):
                 links.append((f"{path}.links[{index}].href", href[1:]))
-    for path, target in links:
-        if target not in targets:
-            problems.append(
-                Problem(path, "link to #%(target)s, which is not in this document", {"target": target})
-            )
     if problems:
         raise CatalogImportError(source, problems)
+    return [
+        Problem(path, "link to #%(target)s, which is not in this document", {"target": target})
+        for path, target in links
+        if target not in targets
+    ]
+
+
+def inspect_catalog(data: bytes, source: str, max_bytes: int) -> CheckedCatalog:
+    """Parse and check a document: refused with every problem, or returned with its warnings."""
+    document = parse_bytes(data, source, max_bytes)
+    validate_schema(document, source)
+    return CheckedCatalog(document, check_integrity(document, source))
 
 
 def read_catalog(data: bytes, source: str, max_bytes: int) -> dict[str, Any]:
     """Parse and check a document; returns it unchanged when it passes every check."""
-    document = parse_bytes(data, source, max_bytes)
-    validate_schema(document, source)
-    check_integrity(document, source)
-    return document
+    return inspect_catalog(data, source, max_bytes).document

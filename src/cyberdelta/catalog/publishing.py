@@ -9,6 +9,7 @@ import hashlib
 from sqlalchemy.orm import Session
 
 from cyberdelta.catalog.models import CatalogVersion
+from cyberdelta.catalog.profile_versions import import_profile
 from cyberdelta.catalog.service import import_catalog
 from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.audit.service import audit
@@ -31,6 +32,40 @@ def publish_catalog(
             "controls": version.control_count,
             "file": source,
             "sha256": hashlib.sha256(data).hexdigest(),
+        },
+    )
+    return version
+
+
+def publish_profile(
+    session: Session,
+    actor: Actor,
+    data: bytes,
+    source: str,
+    *,
+    catalog_reference: str,
+    max_bytes: int,
+    key: str | None = None,
+) -> CatalogVersion:
+    """Resolve an OSCAL profile over a stored catalog and publish the result (:func:`import_profile`);
+    the entry names the profile file's SHA-256 and the catalog version it was resolved over."""
+    version = import_profile(
+        session, data, source, catalog_reference=catalog_reference, max_bytes=max_bytes, key=key
+    )
+    source_version = session.get(CatalogVersion, version.source_version_id)
+    audit(
+        session,
+        actor,
+        "catalog.profile_imported",
+        object_type="catalog_version",
+        object_id=version.id,
+        details={
+            "key": version.catalog.key,
+            "version": version.version,
+            "controls": version.control_count,
+            "file": source,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "source": f"{source_version.catalog.key}@{source_version.version}" if source_version else None,
         },
     )
     return version

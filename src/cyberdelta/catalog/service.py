@@ -19,9 +19,9 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cyberdelta.catalog.errors import CatalogNotFoundError, VersionExistsError
+from cyberdelta.catalog.errors import CatalogNotFoundError, Problem, VersionExistsError
 from cyberdelta.catalog.models import Catalog, CatalogGroup, CatalogVersion, Control
-from cyberdelta.catalog.oscal_document import read_catalog
+from cyberdelta.catalog.oscal_document import inspect_catalog
 from cyberdelta.catalog.tree import ControlRow, GroupRow, assemble, first_prop, flatten
 from cyberdelta.platform.i18n import fold
 
@@ -54,9 +54,16 @@ def import_catalog(
     max_bytes: int,
     key: str | None = None,
     builtin: bool = False,
+    profile: dict[str, Any] | None = None,
+    source_version_id: int | None = None,
+    more_warnings: Sequence[Problem] = (),
 ) -> CatalogVersion:
-    """Check ``data`` and store it as a new published version. The caller owns the transaction."""
-    document = read_catalog(data, source, max_bytes)
+    """Check ``data`` and store it as a new published version. The caller owns the transaction.
+
+    ``profile`` and ``source_version_id``: the version is the resolution of this OSCAL profile
+    over that stored version (:func:`import_profile`)."""
+    checked = inspect_catalog(data, source, max_bytes)
+    document = checked.document
     catalog_node = document["catalog"]
     metadata = catalog_node["metadata"]
     catalog_key = key or slugify(metadata["title"])
@@ -95,6 +102,12 @@ def import_catalog(
         content_sha256=content_digest(document),
         source_name=source,
         control_count=len(rows.controls),
+        warnings_json=[
+            {"path": problem.path, "message": problem.message, "params": problem.params}
+            for problem in (*more_warnings, *checked.warnings)
+        ],
+        profile_json=profile,
+        source_version_id=source_version_id,
     )
     session.add(version)
     session.flush()
@@ -195,6 +208,21 @@ class VersionSummary:
     builtin: bool
     imported_at: str
     version_id: int
+
+
+def warnings_of(version: CatalogVersion) -> list[Problem]:
+    """The warnings the import of ``version`` reported, to render in the reader's language."""
+    return [
+        Problem(item["path"], item["message"], dict(item.get("params") or {}))
+        for item in version.warnings_json
+    ]
+
+
+def has_level(session: Session, version_id: int, level: str) -> bool:
+    found = session.scalar(
+        select(Control.id).where(Control.version_id == version_id, Control.level == level).limit(1)
+    )
+    return found is not None
 
 
 def list_versions(session: Session) -> list[VersionSummary]:

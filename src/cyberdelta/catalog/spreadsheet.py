@@ -1,7 +1,9 @@
 """Catalog as an Excel workbook (.xlsx, openpyxl) for people who review controls in spreadsheets.
 
-Cells that begin with ``=``, ``+``, ``-`` or ``@`` are written as text with a leading apostrophe
-so that no spreadsheet program evaluates them (CSV/formula injection, OWASP).
+Statements and guidance read as printed: item labels kept, parameters filled in
+(:mod:`cyberdelta.catalog.prose`). Cells that begin with ``=``, ``+``, ``-`` or ``@`` are written
+as text with a leading apostrophe so that no spreadsheet program evaluates them (CSV/formula
+injection, OWASP).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from cyberdelta.catalog.tree import first_prop, flatten, prop_values
+from cyberdelta.catalog.prose import parameter_scope, part_text
+from cyberdelta.catalog.tree import NS, ControlRow, first_prop, flatten, prop_values
 from cyberdelta.platform.i18n import gettext
 from cyberdelta.platform.tabular import safe_cell
 
@@ -29,6 +32,23 @@ def catalog_workbook(catalog: dict[str, Any]) -> bytes:
             names.append(groups[key].label or groups[key].oscal_id or groups[key].title)
             key = groups[key].parent_key
         return " / ".join(reversed(names))
+
+    def scope(row: ControlRow) -> dict[str, dict[str, Any]]:
+        """The parameters the control's prose can insert: the catalog's, its groups', its own."""
+        levels: list[list[dict[str, Any]] | None] = []
+        control: ControlRow | None = row
+        while control is not None:
+            levels.append(control.body.get("params"))
+            control = controls.get(control.parent_key or 0)
+        key = row.group_key
+        while key is not None and key in groups:
+            levels.append(groups[key].body.get("params"))
+            key = groups[key].parent_key
+        levels.append(catalog.get("params"))
+        return parameter_scope(*reversed(levels))
+
+    def text(row: ControlRow, name: str, ns: str | None = None) -> str:
+        return part_text(row.body.get("parts") or [], name, scope(row), ns)
 
     book = Workbook()
     book.remove(book.worksheets[0])
@@ -80,10 +100,10 @@ def catalog_workbook(catalog: dict[str, Any]) -> bytes:
                     row.weight,
                     row.title,
                     row.title_ja or "",
-                    row.statement,
-                    row.statement_ja or "",
-                    row.guidance,
-                    row.guidance_ja or "",
+                    text(row, "statement"),
+                    text(row, "statement-ja", NS),
+                    text(row, "guidance"),
+                    text(row, "guidance-ja", NS),
                     ", ".join(prop_values(row.body, "csf-2.0")),
                     ", ".join(prop_values(row.body, "tag")),
                 )

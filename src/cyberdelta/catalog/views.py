@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from cyberdelta.catalog.models import CatalogGroup, Control
+from cyberdelta.catalog.prose import parameter_scope, part_text
 from cyberdelta.catalog.tree import NS, first_prop, prop_values
 from cyberdelta.platform.i18n import pick
 
@@ -135,17 +135,14 @@ class ControlDetail:
     other_parts: list[dict[str, Any]]
 
 
-INSERT_PARAM = re.compile(r"\{\{\s*insert:\s*param,\s*([^\s}]+)\s*\}\}")
-
-
-def with_parameters(prose: str, params: list[dict[str, Any]]) -> str:
-    """Show an OSCAL parameter insertion (``{{ insert: param, id }}``) as ``[label]``."""
-    labels = {param.get("id"): param.get("label") or param.get("id") for param in params}
-    return INSERT_PARAM.sub(lambda match: f"[{labels.get(match.group(1), match.group(1))}]", prose)
-
-
-def control_detail(control: Control, resources: dict[str, str], control_ids: set[str]) -> ControlDetail:
-    """The control as its page shows it; links resolved against the catalog's controls and back-matter."""
+def control_detail(
+    control: Control,
+    resources: dict[str, str],
+    control_ids: set[str],
+    catalog_params: list[dict[str, Any]] | None = None,
+) -> ControlDetail:
+    """The control as its page shows it; links resolved against the catalog's controls and
+    back-matter; the statement with its item labels and parameters (:mod:`cyberdelta.catalog.prose`)."""
     body = control.body_json
     own_names = {("statement", None), ("guidance", None), ("statement-ja", NS), ("guidance-ja", NS)}
     other_parts = [
@@ -153,12 +150,17 @@ def control_detail(control: Control, resources: dict[str, str], control_ids: set
     ]
     title = pick(control.title, control.title_ja)
     other = control.title if title != control.title else control.title_ja
+    parts = body.get("parts") or []
+    scope = parameter_scope(catalog_params, body.get("params"))
     return ControlDetail(
         oscal_id=control.oscal_id,
         label=control.label or control.oscal_id,
         title=title,
         title_other=other,
-        statement=with_parameters(pick(control.statement, control.statement_ja), body.get("params") or []),
+        statement=pick(
+            part_text(parts, "statement", scope) or control.statement,
+            part_text(parts, "statement-ja", scope, NS) or None,
+        ),
         guidance=pick(control.guidance, control.guidance_ja),
         level=control.level,
         weight=control.weight,

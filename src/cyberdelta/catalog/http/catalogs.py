@@ -10,6 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from cyberdelta.catalog import service
 from cyberdelta.catalog.diff import diff_catalogs
+from cyberdelta.catalog.profile_versions import source_of
+from cyberdelta.catalog.profiles import catalog_urn, level_profile, summarise
 from cyberdelta.catalog.schemas import CatalogVersionOut, ControlOut
 from cyberdelta.catalog.spreadsheet import catalog_workbook
 from cyberdelta.catalog.views import build_tree, control_detail, control_item, resource_titles
@@ -34,7 +36,16 @@ def catalog_tree(request: Request, session: SessionDep, key: str, version: str) 
     roots, loose = build_tree(service.groups_of(session, found.id), service.controls_of(session, found.id))
     siblings = [row for row in service.list_versions(session) if row.key == key]
     return render(
-        request, "catalog/tree.html", {"version": found, "roots": roots, "loose": loose, "siblings": siblings}
+        request,
+        "catalog/tree.html",
+        {
+            "version": found,
+            "roots": roots,
+            "loose": loose,
+            "siblings": siblings,
+            "warnings": [problem.render() for problem in service.warnings_of(found)],
+            "has_basic": service.has_level(session, found.id, "basic"),
+        },
     )
 
 
@@ -47,9 +58,28 @@ def control_page(
     if control is None:
         raise HTTPException(status_code=404, detail=gettext("No such control"))
     detail = control_detail(
-        control, resource_titles(found.back_matter_json), service.control_ids_of(session, found.id)
+        control,
+        resource_titles(found.back_matter_json),
+        service.control_ids_of(session, found.id),
+        found.params_json,
     )
     return render(request, "catalog/control.html", {"version": found, "control": detail})
+
+
+@pages.get("/catalogs/{key}/{version}/profile", response_class=HTMLResponse)
+def profile_page(request: Request, session: SessionDep, key: str, version: str) -> HTMLResponse:
+    """What the OSCAL profile this version was resolved from selects, sets and alters."""
+    found = service.get_version(session, key, version)
+    if found.profile_json is None:
+        raise HTTPException(status_code=404, detail=gettext("This catalog version is not a resolved profile"))
+    source = source_of(session, found)
+    summary = summarise(found.profile_json, service.export_document(session, found))
+    source_label = f"{source.catalog.key}@{source.version}" if source else "-"
+    return render(
+        request,
+        "catalog/profile.html",
+        {"version": found, "summary": summary, "source": source, "source_label": source_label},
+    )
 
 
 @pages.get("/catalogs/{key}/{version}/search", response_class=HTMLResponse)
@@ -121,6 +151,29 @@ def api_export_oscal(session: SessionDep, key: str, version: str) -> Response:
         body,
         media_type="application/oscal.catalog+json",
         headers={"Content-Disposition": f'attachment; filename="{key}-{version}.json"'},
+    )
+
+
+@api.get(
+    "/catalogs/{key}/versions/{version}/profile",
+    responses={200: {"content": {"application/oscal.profile+json": {"schema": {"type": "object"}}}}},
+    response_class=Response,
+)
+def api_export_profile(
+    session: SessionDep,
+    key: str,
+    version: str,
+    level: Annotated[str, Query(max_length=40, pattern=r"^[a-z][a-z0-9-]*$")] = "basic",
+) -> Response:
+    """The controls of one level (``basic`` by default) as an OSCAL profile over this version."""
+    found = service.get_version(session, key, version)
+    profile = level_profile(service.export_document(session, found), level, catalog_urn(key, version))
+    if not profile["profile"]["imports"][0]["include-controls"][0]["with-ids"]:
+        raise HTTPException(status_code=404, detail=gettext("No control has this level"))
+    return Response(
+        json.dumps(profile, ensure_ascii=False, indent=2),
+        media_type="application/oscal.profile+json",
+        headers={"Content-Disposition": f'attachment; filename="{key}-{version}-{level}-profile.json"'},
     )
 
 
