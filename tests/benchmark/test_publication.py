@@ -198,14 +198,12 @@ def test_a_filter_or_peer_group_chosen_to_make_a_group_small_shows_nothing_more(
     cycle_id = world.cycles[-1]
     analyst(session_factory, client)
     published = {(f["peer_group"], f["scope"], f["key"]): f for f in figures_json(client, cycle_id)}
-    shown = public(client, "cycle", cycle_id)
-    narrowed = client.get(f"/api/v1/benchmark/figures?cycle={shown}&group=custody:large&min_count=1&key=gv")
+    cycle = public(client, "cycle", cycle_id)
+    narrowed = client.get(f"/api/v1/benchmark/figures?cycle={cycle}&group=custody:large&min_count=1&key=gv")
     assert narrowed.status_code == 200 and narrowed.json()["figures"] == list(published.values())
     sign_in(session_factory, client, world.organisations[0], Role.SECURITY_OFFICER)
     for group in peer_groups.all_groups():
-        position = client.get(
-            f"/api/v1/benchmark/position?cycle={public(client, 'cycle', cycle_id)}&group={group}"
-        ).json()
+        position = client.get(f"/api/v1/benchmark/position?cycle={cycle}&group={group}").json()
         for standing in position["standings"]:
             peers = standing["peers"]
             if peers is None:

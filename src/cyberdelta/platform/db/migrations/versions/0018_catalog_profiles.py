@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0018_catalog_profiles"
-down_revision = "0014"
+down_revision = "0017_benchmark_disclosure"
 branch_labels = None
 depends_on = None
 
