@@ -689,6 +689,10 @@ def test_every_audited_command_writes_its_entries(
         ("member", "add", "kaede", "viewer@kaede.example", "--role", "viewer"),
         ("token", "create", "--org", "kaede", "--permission", "assessment:read"),
         ("catalog", "import", str(catalog), "--key", "cli-catalog"),
+        ("catalog", "export", "cyberdelta-cssa", "--format", "oscal-profile", "--level", "basic",
+         "--out", str(tmp_path / "basic.json")),
+        ("catalog", "import-profile", str(tmp_path / "basic.json"), "--catalog", "cyberdelta-cssa",
+         "--key", "cssa-basic"),
         ("intel", "collection-create", "Console feed", "--alias", "console"),
         ("intel", "grant", "console", "kaede", "--write"),
         ("intel", "import", str(misp), "--collection", "console", "--organisation", "kaede"),
@@ -709,7 +713,8 @@ def test_every_audited_command_writes_its_entries(
         assert done.returncode in (0, 5), (command, done.stdout, done.stderr)  # 5: a screening hit
         name = " ".join(command[:2])
         expected = COMMANDS[name]
-        assert isinstance(expected, frozenset), name
+        if not isinstance(expected, frozenset):  # a step that prepares the next one
+            continue
         with session_factory() as session:
             added = session.scalars(select(AuditEntry).where(AuditEntry.sequence > before)).all()
         assert expected & {entry.action for entry in added}, (name, [entry.action for entry in added])

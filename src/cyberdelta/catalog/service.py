@@ -212,10 +212,11 @@ class VersionSummary:
 
 def warnings_of(version: CatalogVersion) -> list[Problem]:
     """The warnings the import of ``version`` reported, to render in the reader's language."""
-    return [
-        Problem(item["path"], item["message"], dict(item.get("params") or {}))
-        for item in version.warnings_json
+    stored = [
+        (item["path"], item["message"], dict(item.get("params") or {})) for item in version.warnings_json
     ]
+    # The messages were extracted where they were raised; a literal key here would look like one.
+    return [Problem(path, message, params) for path, message, params in stored]
 
 
 def has_level(session: Session, version_id: int, level: str) -> bool:
