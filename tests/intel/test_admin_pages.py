@@ -14,6 +14,7 @@ from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.tenancy.permissions import Role
 from tests.intel.stix_factories import ROOT, Hub, envelope, indicator, make_hub, taxii_headers
 from tests.intel.test_pages import signed_in
+from tests.public_ids import public
 
 
 def collections(factory: sessionmaker[Session]) -> list[IntelCollection]:
@@ -215,10 +216,14 @@ def test_write_is_granted_and_revoked_per_organisation(
     assert write() == 202
     page = client.get(f"/intel/collections/{closed.id}").text
     assert "exchange-a" in page
-    revoked = client.post(f"{grants}/{hub.publisher_id}/revoke", follow_redirects=False)
+    revoked = client.post(
+        f"{grants}/{public(client, 'organisation', hub.publisher_id)}/revoke", follow_redirects=False
+    )
     assert revoked.status_code == 303
     assert write() == 403
-    assert client.post(f"{grants}/{hub.publisher_id}/revoke").status_code == 404
+    assert (
+        client.post(f"{grants}/{public(client, 'organisation', hub.publisher_id)}/revoke").status_code == 404
+    )
     actions = [entry.action for entry in audited(session_factory, "intel.access")]
     assert actions == ["intel.access_granted", "intel.access_revoked"]
     granted_entry = audited(session_factory, "intel.access_granted")[0]
