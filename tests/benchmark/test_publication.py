@@ -9,17 +9,19 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from pydantic import ValidationError
 from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.assessment.models import Cycle
-from cyberdelta.benchmark import peer_groups
+from cyberdelta.benchmark import jobs, peer_groups
 from cyberdelta.benchmark.compute import load_population
 from cyberdelta.benchmark.demo import FIRST_YEAR, populate
 from cyberdelta.benchmark.disclosure import DEFAULT_RULES
@@ -30,6 +32,7 @@ from cyberdelta.benchmark.publication import publish, publish_if_due, records
 from cyberdelta.benchmark.reconstruction import audit
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.settings import Settings
+from cyberdelta.supervision.models import CycleSchedule
 from cyberdelta.tenancy.models import OrganisationKind
 from cyberdelta.tenancy.permissions import Role
 from tests.benchmark.conftest import World
@@ -221,3 +224,25 @@ def test_a_filter_or_peer_group_chosen_to_make_a_group_small_shows_nothing_more(
         ).status_code
         == 422
     )
+
+
+def test_how_many_new_submissions_make_a_publication_is_a_setting(
+    settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    """``CYBERDELTA_BENCHMARK_NEW_SUBMISSIONS`` (never fewer than k = 5) decides when the job
+    publishes; five new submissions publish by default, not when seven are asked for."""
+    with pytest.raises(ValidationError):
+        Settings(benchmark_new_submissions=4)
+    with transaction(session_factory) as session:
+        cycle_id = populate(session, orgs=5, cycles=1).cycles[0]
+        populate(session, orgs=10, cycles=1, recompute_benchmarks=False)  # five new submissions
+        # Still open: a closed cycle publishes whatever is new (docs/benchmark.md, "Publications").
+        schedule = session.scalars(select(CycleSchedule).where(CycleSchedule.cycle_id == cycle_id)).one()
+        schedule.closes_on = date.today() + timedelta(days=30)
+    seven = settings.model_copy(update={"benchmark_new_submissions": 7})
+    jobs.run_recompute(seven.resolved_database_url, cycle_id, seven.benchmark_new_submissions)
+    with session_factory() as session:
+        assert len(records(session, cycle_id)) == 1  # only the first publication
+    jobs.run_recompute(settings.resolved_database_url, cycle_id, settings.benchmark_new_submissions)
+    with session_factory() as session:
+        assert len(records(session, cycle_id)) == 2

@@ -23,6 +23,7 @@ the numbers made here imply.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -56,6 +57,12 @@ class Rules:
 
 
 DEFAULT_RULES = Rules()
+
+
+def rules_for(new_submissions: int) -> Rules:
+    """The published method with ``CYBERDELTA_BENCHMARK_NEW_SUBMISSIONS`` new submissions making a
+    publication (the settings refuse fewer than k)."""
+    return dataclasses.replace(DEFAULT_RULES, new_submissions=max(new_submissions, DEFAULT_RULES.k))
 
 
 def window(n: int, q: int, k: int) -> tuple[int, int]:

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     intel_pending_threshold: int = Field(default=1000, ge=0)
     # Processes that run the full stix2-validator over a pending envelope (0: one per CPU).
     intel_validation_workers: int = Field(default=0, ge=0)
+    # Benchmarks (docs/benchmark.md, "Publications"): new submissions since the last publication
+    # that make a new one; never fewer than the 5 firms a figure needs.
+    benchmark_new_submissions: int = Field(default=5, ge=5)
 
     @model_validator(mode="after")
     def _production_needs_secret(self) -> Settings:
