@@ -48,12 +48,19 @@ def ensure_venv() -> None:
     fingerprint = install_fingerprint()
     if STAMP.exists() and STAMP.read_text() == fingerprint:
         return
+    packages = sum(1 for line in (ROOT / "constraints.txt").read_text().splitlines() if "==" in line)
+    print(
+        f"Installing the {packages} pinned packages into .venv (the first run takes a few minutes;"
+        " later runs reinstall only when pyproject.toml or constraints.txt change)…",
+        flush=True,
+    )
     run(
         BIN / "python",
         "-m",
         "pip",
         "install",
-        "--quiet",
+        "--progress-bar",
+        "off",
         "--disable-pip-version-check",
         "-c",
         ROOT / "constraints.txt",
