@@ -191,6 +191,12 @@ ROUTES: dict[tuple[str, str], Audited | str] = {
     ("POST", "/screening"): audited("screening", "screening.check"),
     ("POST", "/api/v1/screening/check"): audited("screening", "screening.check"),
     ("GET", "/api/v1/screening/lists"): OWN_READ,
+    # Signing guard
+    ("GET", "/signing"): OWN_READ,
+    ("POST", "/signing/checks"): audited("signing", "signing.check"),
+    ("POST", "/signing/proposals"): audited("signing", "signing.change_proposed"),
+    ("POST", "/signing/proposals/{proposal_id}/approve"): audited("signing", "signing.change_approved"),
+    ("POST", "/api/v1/signing/checks"): audited("signing", "signing.check"),
 }
 
 # Every command, with the entries it writes or why it writes none.

@@ -64,6 +64,11 @@ EXPECTED: dict[tuple[str, str], Permission | str] = {
     ("POST", "/screening"): P.SCREENING_CHECK,
     ("POST", "/api/v1/screening/check"): P.SCREENING_CHECK,
     ("GET", "/api/v1/screening/lists"): P.SCREENING_CHECK,
+    ("GET", "/signing"): P.SIGNING_CHECK,
+    ("POST", "/signing/checks"): P.SIGNING_CHECK,
+    ("POST", "/signing/proposals"): P.SIGNING_MANAGE,
+    ("POST", "/signing/proposals/{proposal_id}/approve"): P.SIGNING_MANAGE,
+    ("POST", "/api/v1/signing/checks"): P.SIGNING_CHECK,
     ("GET", "/api/v1/audit"): P.AUDIT_READ,
     # Self-assessment (issue #5): organisation-scoped pages; exports need data:export (step-up).
     ("GET", "/assessment/{assessment_id}/export.xlsx"): P.DATA_EXPORT,

@@ -1,15 +1,29 @@
 """Manifest of the signing-guard capability (docs/signing.md): independent checks of what a
-multisig signer is about to sign. Its commands work with no database, on an air-gapped machine."""
+multisig signer is about to sign. Its commands work with no database, on an air-gapped machine; in
+the platform a firm registers its wallets and policies and keeps the record of every check."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import ModuleType
 from typing import TYPE_CHECKING
 
-from cyberdelta.platform.capability import Capability
+from cyberdelta.platform.capability import Capability, Mount
 
 if TYPE_CHECKING:
     import typer
+
+
+def _models() -> Sequence[ModuleType]:
+    from cyberdelta.signing import models
+
+    return [models]
+
+
+def _routers() -> Sequence[Mount]:
+    from cyberdelta.signing.http import signing
+
+    return [Mount(signing.pages), Mount(signing.api)]
 
 
 def _commands() -> Sequence[tuple[str, typer.Typer]]:
@@ -18,4 +32,6 @@ def _commands() -> Sequence[tuple[str, typer.Typer]]:
     return [("sign-check", sign_check_app)]
 
 
-CAPABILITY = Capability(name="signing", package="cyberdelta.signing", commands=_commands)
+CAPABILITY = Capability(
+    name="signing", package="cyberdelta.signing", models=_models, routers=_routers, commands=_commands
+)

@@ -19,3 +19,17 @@ class SigningInputError(DomainError):
 
     def render(self) -> str:
         return f"{self.field}: {self.text.render()}"
+
+
+class SigningRefusedError(DomainError):
+    """A change or check the platform refuses (docs/signing.md, "In the platform"): an unknown wallet
+    or proposal (404), one already applied (409), or the proposer approving their own change (403)."""
+
+    def __init__(self, text: Text, *, status: int = 409, where: str | None = None) -> None:
+        self.status = status
+        self.field = where
+        self.text = text
+        super().__init__(text.en)
+
+    def render(self) -> str:
+        return self.text.render()

@@ -49,6 +49,10 @@ class Permission(enum.StrEnum):
     DATA_EXPORT = "data:export"
     # Screening addresses against the sanctions lists (docs/screening.md).
     SCREENING_CHECK = "screening:check"
+    # The signing guard in the platform (docs/signing.md, "In the platform"): checking transactions
+    # against the firm's wallets, and proposing or approving changes to those wallets and policies.
+    SIGNING_CHECK = "signing:check"
+    SIGNING_MANAGE = "signing:manage"
 
 
 P = Permission
@@ -57,10 +61,27 @@ _EXCHANGE_BASE = frozenset({P.INTEL_READ, P.ASSESSMENT_READ})
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
     {
         Role.ORG_ADMIN: _EXCHANGE_BASE
-        | {P.INTEL_WRITE, P.MEMBERS_MANAGE, P.TOKENS_MANAGE, P.AUDIT_READ, P.DATA_EXPORT, P.SCREENING_CHECK},
+        | {
+            P.INTEL_WRITE,
+            P.MEMBERS_MANAGE,
+            P.TOKENS_MANAGE,
+            P.AUDIT_READ,
+            P.DATA_EXPORT,
+            P.SCREENING_CHECK,
+            P.SIGNING_CHECK,
+            P.SIGNING_MANAGE,
+        },
         Role.SECURITY_OFFICER: _EXCHANGE_BASE
-        | {P.INTEL_WRITE, P.ASSESSMENT_WRITE, P.BENCHMARK_READ, P.DATA_EXPORT, P.SCREENING_CHECK},
-        Role.CONTRIBUTOR: _EXCHANGE_BASE | {P.ASSESSMENT_WRITE, P.SCREENING_CHECK},
+        | {
+            P.INTEL_WRITE,
+            P.ASSESSMENT_WRITE,
+            P.BENCHMARK_READ,
+            P.DATA_EXPORT,
+            P.SCREENING_CHECK,
+            P.SIGNING_CHECK,
+            P.SIGNING_MANAGE,
+        },
+        Role.CONTRIBUTOR: _EXCHANGE_BASE | {P.ASSESSMENT_WRITE, P.SCREENING_CHECK, P.SIGNING_CHECK},
         Role.EXECUTIVE_APPROVER: _EXCHANGE_BASE | {P.ASSESSMENT_SIGN_OFF, P.BENCHMARK_READ},
         Role.VIEWER: _EXCHANGE_BASE,
         Role.ANALYST: frozenset(
@@ -106,7 +127,14 @@ ROLES_BY_KIND: Mapping[OrganisationKind, frozenset[Role]] = MappingProxyType(
 
 # Actions that commit the organisation need a passkey assertion within the step-up window.
 STEP_UP_PERMISSIONS: frozenset[Permission] = frozenset(
-    {P.ASSESSMENT_SIGN_OFF, P.ASSESSMENT_REVIEW, P.DATA_EXPORT, P.MEMBERS_MANAGE, P.TOKENS_MANAGE}
+    {
+        P.ASSESSMENT_SIGN_OFF,
+        P.ASSESSMENT_REVIEW,
+        P.DATA_EXPORT,
+        P.MEMBERS_MANAGE,
+        P.TOKENS_MANAGE,
+        P.SIGNING_MANAGE,
+    }
 )
 
 

@@ -37,6 +37,8 @@ KINDS: dict[str, str] = {
     "membership_id": "membership",
     "passkey_id": "passkey",
     "organisation_id": "organisation",
+    "wallet_id": "signing_wallet",
+    "proposal_id": "signing_proposal",
 }
 
 
