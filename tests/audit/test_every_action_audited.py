@@ -40,6 +40,7 @@ from cyberdelta.platform.cookies import session_cookie_name
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.settings import Settings
 from cyberdelta.platform.web.csrf import HEADER
+from cyberdelta.signing.models import SigningProposal, SigningWallet
 from cyberdelta.supervision import service as supervision_service
 from cyberdelta.tenancy import invitations
 from cyberdelta.tenancy.models import Invitation, Membership, Organisation, OrganisationKind, User
@@ -61,6 +62,8 @@ from tests.intel.attack_factories import misp_event
 from tests.intel.stix_factories import ROOT, envelope, indicator, make_hub, taxii_headers
 from tests.public_ids import public, row_of
 from tests.screening.test_lists import LAZARUS_ETH, SDN_XML
+from tests.signing.safe_fixtures import BYBIT
+from tests.signing.test_platform import COLD_SAFE
 from tests.soft_authenticator import SoftAuthenticator
 from tests.supervision.helpers import submit
 from tests.supervision.test_reminders import with_smtp
@@ -148,7 +151,15 @@ def test_every_route_is_classified(app: FastAPI) -> None:
     assert served - set(ROUTES) == set(), "routes without an entry in tests/audit/audit_table.py"
     assert set(ROUTES) - served == set(), "entries without a route"
     scenarios = {value.scenario for value in ROUTES.values() if isinstance(value, Audited)}
-    assert scenarios == {"accounts", "assessment", "supervision", "benchmark", "intel", "screening"}
+    assert scenarios == {
+        "accounts",
+        "assessment",
+        "supervision",
+        "benchmark",
+        "intel",
+        "screening",
+        "signing",
+    }
 
 
 def test_every_command_is_classified() -> None:
@@ -611,6 +622,35 @@ def test_screening_scenario(walk: Walk, session_factory: sessionmaker[Session]) 
         "POST",
         "/api/v1/screening/check",
         json={"addresses": ["0x098b716b8aaf21512996dc57eb0615e2383e2f96"]},
+        headers={"authorization": f"Bearer {token}"},
+    )
+
+
+def test_signing_scenario(walk: Walk, session_factory: sessionmaker[Session]) -> None:
+    client = walk.client
+    exchange, (officer, admin) = _members(
+        session_factory, OrganisationKind.EXCHANGE, Role.SECURITY_OFFICER, Role.ORG_ADMIN
+    )
+    with transaction(session_factory) as session:
+        token = make_api_token(session, exchange, [Permission.SIGNING_CHECK])
+    sign_in_client(client, officer, exchange)
+    walk.call("POST", "/signing/proposals", data={"definition": json.dumps(COLD_SAFE)})
+    with session_factory() as session:
+        proposal = session.scalars(select(SigningProposal)).one()
+    sign_in_client(client, admin, exchange)
+    route = "/signing/proposals/{proposal_id}/approve"
+    walk.call("POST", route, route.replace("{proposal_id}", public(client, "signing_proposal", proposal.id)))
+    with session_factory() as session:
+        wallet = public(client, "signing_wallet", session.scalars(select(SigningWallet.id)).one())
+    walk.call(
+        "POST",
+        "/signing/checks",
+        data={"wallet_id": wallet, "kind": "safe", "transaction": json.dumps(BYBIT)},
+    )
+    walk.call(
+        "POST",
+        "/api/v1/signing/checks",
+        json={"wallet_id": wallet, "kind": "safe", "transaction": BYBIT},
         headers={"authorization": f"Bearer {token}"},
     )
 
