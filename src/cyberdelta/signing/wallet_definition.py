@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from cyberdelta.signing.errors import SigningInputError
 from cyberdelta.signing.ethereum import parse_address
 from cyberdelta.signing.policy import BitcoinPolicy, Policy, _validated, load_policy
-from cyberdelta.signing.psbt_review import NETWORKS, load_descriptors
+from cyberdelta.signing.psbt_review import load_descriptors
 from cyberdelta.signing.safe_versions import SafeVersion, parse_version
 from cyberdelta.signing.text import bilingual as _
 
@@ -87,8 +87,6 @@ def parse_definition(document: Any) -> WalletDefinition:
             raise SigningInputError(
                 "wallet $.bitcoin", _("a Bitcoin wallet gives its bitcoin keys, and no safe")
             )
-        if definition.bitcoin.network not in NETWORKS:  # pragma: no cover (the Literal refuses it)
-            raise SigningInputError("wallet $.bitcoin.network", _("unknown network"))
         try:
             load_descriptors(
                 Policy(
