@@ -193,6 +193,7 @@ ROUTES: dict[tuple[str, str], Audited | str] = {
     ("GET", "/api/v1/screening/lists"): OWN_READ,
     # Signing guard
     ("GET", "/signing"): OWN_READ,
+    ("GET", "/signing/usage"): OWN_READ,
     ("POST", "/signing/checks"): audited("signing", "signing.check"),
     ("POST", "/signing/proposals"): audited("signing", "signing.change_proposed"),
     ("POST", "/signing/proposals/{proposal_id}/approve"): audited("signing", "signing.change_approved"),

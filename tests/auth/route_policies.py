@@ -65,6 +65,7 @@ EXPECTED: dict[tuple[str, str], Permission | str] = {
     ("POST", "/api/v1/screening/check"): P.SCREENING_CHECK,
     ("GET", "/api/v1/screening/lists"): P.SCREENING_CHECK,
     ("GET", "/signing"): P.SIGNING_CHECK,
+    ("GET", "/signing/usage"): P.ASSESSMENT_READ,
     ("POST", "/signing/checks"): P.SIGNING_CHECK,
     ("POST", "/signing/proposals"): P.SIGNING_MANAGE,
     ("POST", "/signing/proposals/{proposal_id}/approve"): P.SIGNING_MANAGE,

@@ -267,3 +267,33 @@ def test_a_psbt_withdrawal_passes_with_change_recognised_from_the_wallets_descri
     assert broken.status_code == 422
     with session_factory() as session:
         assert session.scalar(select(func.count(SigningCheck.id))) == 2
+
+
+def test_the_self_assessment_shows_checks_and_blocks_under_the_signing_controls(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    org, first, second, _contributor = _team(session_factory)
+    safe_id = _register(client, session_factory, org, first, second, COLD_SAFE)
+    sign_in_client(client, first, org)
+    assert "署名ガードで検査した取引はまだありません" in client.get("/signing/usage").text
+    wallet = public(client, "signing_wallet", safe_id)
+    assert (
+        client.post(
+            "/api/v1/signing/checks", json={"wallet_id": wallet, "kind": "safe", "transaction": BYBIT}
+        ).json()["verdict"]
+        == "block"
+    )
+    started = client.post("/assessment/start", follow_redirects=False)
+    assert started.status_code == 303
+    domain = client.get(started.headers["location"] + "/domains/cx")
+    assert domain.status_code == 200, domain.text[:300]
+    usage_path = "/signing/usage"
+    assert domain.text.count(f'hx-get="{usage_path}"') == 6  # cx-2.1 … cx-2.6 only
+    fragment = client.get(usage_path)
+    assert fragment.status_code == 200
+    assert 'data-checks="1" data-blocked="1"' in fragment.text
+    with transaction(session_factory) as session:
+        viewer = make_member(session, org, Role.VIEWER)
+    sign_in_client(client, viewer, org)
+    assert 'data-checks="1"' in client.get(usage_path).text  # assessment:read is enough to see the count
+    assert client.get("/signing").status_code == 403

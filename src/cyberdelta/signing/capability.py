@@ -4,9 +4,9 @@ the platform a firm registers its wallets and policies and keeps the record of e
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cyberdelta.platform.capability import Capability, Mount
 
@@ -21,9 +21,16 @@ def _models() -> Sequence[ModuleType]:
 
 
 def _routers() -> Sequence[Mount]:
-    from cyberdelta.signing.http import signing
+    from cyberdelta.signing.http import signing, usage
 
-    return [Mount(signing.pages), Mount(signing.api)]
+    return [Mount(signing.pages), Mount(signing.api), Mount(usage.pages)]
+
+
+def _template_globals() -> Mapping[str, Any]:
+    from cyberdelta.signing.http.usage import signing_usage
+
+    # The assessment workspace shows it under the cx-2.x controls (docs/signing.md).
+    return {"signing_usage": signing_usage}
 
 
 def _commands() -> Sequence[tuple[str, typer.Typer]]:
@@ -33,5 +40,10 @@ def _commands() -> Sequence[tuple[str, typer.Typer]]:
 
 
 CAPABILITY = Capability(
-    name="signing", package="cyberdelta.signing", models=_models, routers=_routers, commands=_commands
+    name="signing",
+    package="cyberdelta.signing",
+    models=_models,
+    routers=_routers,
+    commands=_commands,
+    template_globals=_template_globals,
 )
