@@ -96,7 +96,7 @@ def test_a_wallet_takes_effect_only_when_a_second_member_approves_it(
     path = f"/signing/proposals/{public(client, 'signing_proposal', proposal.id)}/approve"
     own = client.post(path, follow_redirects=False)
     assert own.status_code == 403
-    assert "second approver" in own.text
+    assert "2 人目の承認者" in own.text
     sign_in_client(client, second, org)
     assert client.post(path, follow_redirects=False).status_code == 303
     with session_factory() as session:

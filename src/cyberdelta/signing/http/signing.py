@@ -77,7 +77,12 @@ def api_check(body: CheckIn, request: Request, session: SessionDep, principal: C
     """Check a Safe transaction or a PSBT with the wallet's stored policy; the check is recorded and
     audited. Input that cannot be checked answers 422 naming the field, and nothing is recorded."""
     wallet_id = _wallet_row(request, body.wallet_id)
-    text = body.transaction if isinstance(body.transaction, str) else json.dumps(body.transaction)
+    # Text is checked (and hashed) as given; an object as its canonical JSON (docs/signing.md).
+    text = (
+        body.transaction
+        if isinstance(body.transaction, str)
+        else json.dumps(body.transaction, sort_keys=True, separators=(",", ":"))
+    )
     outcome = check_transaction(
         session,
         actor_of(request, principal),
