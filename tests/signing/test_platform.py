@@ -297,3 +297,38 @@ def test_the_self_assessment_shows_checks_and_blocks_under_the_signing_controls(
     sign_in_client(client, viewer, org)
     assert 'data-checks="1"' in client.get(usage_path).text  # assessment:read is enough to see the count
     assert client.get("/signing").status_code == 403
+
+
+def test_a_changed_allowlist_applies_to_checks_only_once_approved(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    org, first, second, _contributor = _team(session_factory)
+    trusting = {**COLD_SAFE, "policy": {"delegatecall_allowlist": [BYBIT["to"]]}}
+    safe_id = _register(client, session_factory, org, first, second, trusting)
+    wallet = public(client, "signing_wallet", safe_id)
+
+    def codes() -> set[str]:
+        answer = client.post(
+            "/api/v1/signing/checks", json={"wallet_id": wallet, "kind": "safe", "transaction": BYBIT}
+        )
+        assert answer.status_code == 200, answer.text
+        return {finding["code"] for finding in answer.json()["findings"]}
+
+    assert "SAFE_DELEGATECALL_UNTRUSTED" not in codes()
+    sign_in_client(client, first, org)
+    proposed = client.post(
+        "/signing/proposals",
+        data={"definition": json.dumps(COLD_SAFE), "wallet_id": wallet},
+        follow_redirects=False,
+    )
+    assert proposed.status_code == 303
+    assert "SAFE_DELEGATECALL_UNTRUSTED" not in codes()  # still the approved definition
+    with session_factory() as session:
+        change = session.scalars(select(SigningProposal).where(SigningProposal.status == "pending")).one()
+        assert change.wallet_id == safe_id
+    sign_in_client(client, second, org)
+    path = f"/signing/proposals/{public(client, 'signing_proposal', change.id)}/approve"
+    assert client.post(path, follow_redirects=False).status_code == 303
+    assert "SAFE_DELEGATECALL_UNTRUSTED" in codes()
+    with session_factory() as session:
+        assert session.scalar(select(func.count(SigningWallet.id))) == 1
