@@ -32,7 +32,7 @@ from cyberdelta.platform.web.access import public
 from cyberdelta.screening.addresses import AddressError, Invalid, UnknownChainError
 from cyberdelta.screening.errors import ListAlreadyImportedError, ListImportError, UnknownSourceError
 from cyberdelta.screening.sources.common import Problem as ListProblem
-from cyberdelta.signing.errors import SigningInputError
+from cyberdelta.signing.errors import SigningInputError, SigningRefusedError
 from cyberdelta.signing.text import bilingual
 from cyberdelta.supervision.service import SupervisionError
 from cyberdelta.tenancy.service import TenancyError
@@ -55,6 +55,7 @@ TRANSLATED: dict[type[DomainError], Callable[[], DomainError]] = {
     UnknownSourceError: lambda: UnknownSourceError("eu", ("ofac-sdn-xml", "lines")),
     ListAlreadyImportedError: lambda: ListAlreadyImportedError("sdn.csv", 3),
     SigningInputError: lambda: SigningInputError("$.to", bilingual("the field is missing")),
+    SigningRefusedError: lambda: SigningRefusedError(bilingual("No such wallet."), status=404),
 }
 # Classes whose render() shows a text already translated when the error was raised.
 PASSED_THROUGH: set[type[DomainError]] = {ConflictError}
@@ -104,6 +105,7 @@ def test_every_user_error_is_a_domain_error_with_a_client_error_status(
         UnknownSourceError: 422,
         ListAlreadyImportedError: 409,
         SigningInputError: 422,
+        SigningRefusedError: 409,
     }
     assert set(expected) <= domain_errors
     assert {error: error.status for error in expected} == expected

@@ -25,6 +25,8 @@ class SigningRefusedError(DomainError):
     """A change or check the platform refuses (docs/signing.md, "In the platform"): an unknown wallet
     or proposal (404), one already applied (409), or the proposer approving their own change (403)."""
 
+    status = 409
+
     def __init__(self, text: Text, *, status: int = 409, where: str | None = None) -> None:
         self.status = status
         self.field = where
