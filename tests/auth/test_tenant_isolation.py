@@ -5,6 +5,7 @@ untouched. Routes come from the router: a new route with an ``*_id`` parameter n
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from cyberdelta.intel.tlp import Tlp
 from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.settings import Settings
+from cyberdelta.signing.models import SigningProposal
 from cyberdelta.tenancy import invitations
 from cyberdelta.tenancy.models import Invitation, Membership, OrganisationKind
 from cyberdelta.tenancy.permissions import ROLE_PERMISSIONS, Permission, Role
@@ -32,9 +34,11 @@ from tests.accounts_factories import make_api_token, make_member, make_organisat
 from tests.auth.route_policies import EXPECTED
 from tests.auth.route_table import endpoints
 from tests.public_ids import public
+from tests.signing.test_platform import COLD_SAFE
 
 # Which object of organisation B (or of B's user) each id parameter names.
 OBJECTS = {
+    "proposal_id",
     "passkey_id",
     "token_id",
     "invitation_id",
@@ -80,7 +84,13 @@ def _their_world(app: FastAPI, session_factory: sessionmaker[Session], settings:
         session.flush()
         membership = session.scalars(select(Membership).where(Membership.user_id == their_admin.id)).one()
         token_id = session.scalars(select(ApiToken.id)).one()
+        proposal = SigningProposal(
+            organisation_id=theirs.id, definition=json.dumps(COLD_SAFE | {"name": "Rival"}), status="pending"
+        )
+        session.add(proposal)
+        session.flush()
         ids = {
+            "proposal_id": public(app, "signing_proposal", proposal.id),
             # As their URLs name them: public ids (docs/architecture.md, "Public ids").
             "passkey_id": public(app, "passkey", passkey.id),
             "token_id": public(app, "api_token", token_id),
@@ -194,6 +204,7 @@ def test_another_organisations_objects_answer_404_and_stay_untouched(
         assert draft.state == "draft"
         [answer] = session.scalars(select(Response).where(Response.assessment_id == draft.id))
         assert (answer.maturity, answer.comment, answer.version) == (0, "Rival secret", 1)
+        assert session.scalars(select(SigningProposal.status)).one() == "pending"
 
 
 def me_may(permission: Permission) -> bool:
