@@ -177,11 +177,11 @@ def add(
 ) -> Response:
     """§5.5 Add Objects: validate each object, store the valid ones, answer with a status resource."""
     _check_root(api_root)
+    if caller.organisation_id is None:  # before the lookup: the answer says nothing of existence
+        raise TaxiiError(401, "Unauthorized", "send an API token (Bearer, or as the HTTP Basic password)")
     found = service.find_collection(session, collection_id)
     if found is None:
         raise TaxiiError(404, "Collection not found", f"no collection {collection_id!r}")
-    if caller.organisation_id is None:
-        raise TaxiiError(401, "Unauthorized", "send an API token (Bearer, or as the HTTP Basic password)")
     if not service.can_write(session, found, caller):
         raise TaxiiError(403, "Forbidden", "this organisation may not write to this collection")
     full = settings.intel_validation == "full"
@@ -307,8 +307,10 @@ def _readable_or_writable(session: SessionDep, collection_id: str, caller: Calle
     if found is None or not (
         service.can_read(session, found, caller) or service.can_write(session, found, caller)
     ):
-        if found is not None and caller.organisation_id is None:
-            raise TaxiiError(401, "Unauthorized", "this collection needs an API token")
+        # An anonymous client gets the same answer for a missing collection as for one it may not
+        # read (docs/intel.md, "No oracles").
+        if caller.organisation_id is None:
+            raise TaxiiError(401, "Unauthorized", "this collection needs an API token, or does not exist")
         raise TaxiiError(404, "Collection not found", f"no collection {collection_id!r} for this caller")
     return found
 
