@@ -73,7 +73,7 @@ def test_another_organisation_cannot_revoke_or_shadow_an_owned_object(
     versions = client.get(
         f"{objects_url(hub)}{original['id']}/versions/", headers=taxii_headers(hub.supervisor)
     ).json()
-    assert len(versions["versions"]) == 1
+    assert versions["versions"] == [original["modified"]]
     # The owner still revokes its own object.
     revoked = indicator(
         "198.51.100.20", identifier=original["id"], modified=LATER, tlp=Tlp.GREEN, revoked=True
@@ -161,3 +161,20 @@ def test_anonymous_clients_cannot_tell_a_closed_collection_from_a_missing_one(
             objects_url(hub, collection_id), json=envelope([indicator()]), headers=taxii_headers()
         )
         assert posted.status_code == 401
+
+
+def test_versions_and_manifest_return_the_timestamp_exactly_as_the_object_carries_it(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    """STIX 2.1 §3.2 timestamps may carry any number of fractional digits; TAXII 2.1 §3.4.2 versions
+    are the object's ``modified``."""
+    hub = make_hub(session_factory)
+    carried = indicator("198.51.100.60", modified="2026-11-01T09:00:00.432Z", tlp=Tlp.GREEN)
+    status = post(client, hub, [carried], hub.publisher)
+    assert status["successes"][0]["version"] == "2026-11-01T09:00:00.432Z"
+    url = f"{objects_url(hub)}{carried['id']}/versions/"
+    assert client.get(url, headers=taxii_headers(hub.supervisor)).json()["versions"] == [carried["modified"]]
+    manifest = client.get(
+        f"{ROOT}/collections/{hub.collection_id}/manifest/", headers=taxii_headers(hub.supervisor)
+    ).json()
+    assert [item["version"] for item in manifest["objects"]] == [carried["modified"]]

@@ -89,6 +89,16 @@ def _version_us(stix_object: Mapping[str, Any], fallback: int) -> int:
     return fallback
 
 
+def _version_text(stix_object: Mapping[str, Any], version_us: int) -> str:
+    """The version as the object carries it (``modified``, else ``created``: STIX 2.1 §3.2 allows
+    any number of fractional digits), so that versions and manifest return exactly that text."""
+    for name in ("modified", "created"):
+        carried = stix_object.get(name)
+        if isinstance(carried, str):
+            return carried
+    return format_us(version_us)
+
+
 def _search_text(stix_object: Mapping[str, Any]) -> str:
     parts: list[str] = []
     for name in SEARCHABLE:
@@ -213,7 +223,7 @@ def add_objects(
                 _detail(stix_object, f"{RECIPIENTS_PROPERTY}: unknown organisation {unknown[0]!r}")
             )
             continue
-        version_text = format_us(version_us)
+        version_text = _version_text(stix_object, version_us)
         successes.append({"id": stix_id, "version": version_text})
         if version_us in existing.get(stix_id, ()):
             continue

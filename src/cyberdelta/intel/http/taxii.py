@@ -30,6 +30,7 @@ from cyberdelta.intel.query import FilterError, ObjectFilter, Page, decode_next,
 from cyberdelta.intel.store import MissingCollectionError
 from cyberdelta.intel.timestamps import TimestampError, format_us, parse_us
 from cyberdelta.platform.db.after_commit import after_commit
+from cyberdelta.platform.settings import Settings
 from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 
@@ -38,15 +39,17 @@ router = APIRouter(prefix="/taxii2", include_in_schema=False)
 OBJECT_MEDIA = (TAXII, STIX)
 
 
-def _root_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/") + f"/taxii2/{API_ROOT}/"
+def _root_url(settings: Settings) -> str:
+    """The API root's URL from the configured ``base_url``: never from the request's Host header,
+    which any client chooses (docs/intel.md, "No oracles")."""
+    return settings.base_url.rstrip("/") + f"/taxii2/{API_ROOT}/"
 
 
 @router.get("/", dependencies=[Depends(taxii_caller)])
-def discovery(request: Request) -> Response:
+def discovery(request: Request, settings: SettingsDep) -> Response:
     """§4.1 Server Discovery: the server's API roots."""
     negotiate(request.headers.get("accept"))
-    root = _root_url(request)
+    root = _root_url(settings)
     return taxii_response(
         {
             "title": "CyberDelta TAXII 2.1",
