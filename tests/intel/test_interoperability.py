@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 import warnings
 from collections.abc import Iterator
 
 import pytest
 import stix2
-import uvicorn
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 from taxii2client.v21 import Collection, Server, as_pages
@@ -18,6 +14,7 @@ from taxii2client.v21 import Collection, Server, as_pages
 from cyberdelta.intel.tlp import Tlp
 from cyberdelta.intel.wallet import address_pattern, wallet_address
 from cyberdelta.platform.settings import Settings
+from tests.intel.live_taxii import free_port, serving
 from tests.intel.stix_factories import Hub, indicator, make_hub
 
 ADDRESS = "0x" + "3f" * 20
@@ -25,31 +22,19 @@ ADDRESS = "0x" + "3f" * 20
 
 @pytest.fixture
 def port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        chosen: int = probe.getsockname()[1]
-        return chosen
+    return free_port()
+
+
+@pytest.fixture
+def live_server(app: FastAPI, port: int) -> Iterator[str]:
+    with serving(app, port) as url:
+        yield url
 
 
 @pytest.fixture
 def settings(settings: Settings, port: int) -> Settings:
     """Discovery names the configured base URL (TAXII 2.1 §4.1): the loopback server's own."""
     return settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"})
-
-
-@pytest.fixture
-def live_server(app: FastAPI, port: int) -> Iterator[str]:
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 @pytest.fixture
