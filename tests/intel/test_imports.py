@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 
 import pytest
@@ -51,6 +52,12 @@ def test_unreadable_files_are_refused_with_the_field() -> None:
         read_objects(b'{"hello": 1}')
     with pytest.raises(ImportFormatError, match=r"^Event\.uuid"):
         read_objects(b'{"Event": {"info": "x"}}')
+
+
+def test_a_utf8_byte_order_mark_is_accepted_as_the_catalog_import_accepts_it() -> None:
+    """RFC 8259 §8.1: parsers may ignore a leading byte order mark; Windows tools write one."""
+    bundle = attack_bundle()
+    assert read_objects(codecs.BOM_UTF8 + as_bytes(bundle)) == read_objects(as_bytes(bundle))
 
 
 def test_attack_and_opencti_bundles_are_stored_and_served(

@@ -7,14 +7,34 @@ from collections.abc import Iterator
 
 import pytest
 import stix2
+from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 from taxii2client.v21 import Collection, Server, as_pages
 
 from cyberdelta.intel.tlp import Tlp
 from cyberdelta.intel.wallet import address_pattern, wallet_address
+from cyberdelta.platform.settings import Settings
+from tests.intel.live_taxii import free_port, serving
 from tests.intel.stix_factories import Hub, indicator, make_hub
 
 ADDRESS = "0x" + "3f" * 20
+
+
+@pytest.fixture
+def port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def live_server(app: FastAPI, port: int) -> Iterator[str]:
+    with serving(app, port) as url:
+        yield url
+
+
+@pytest.fixture
+def settings(settings: Settings, port: int) -> Settings:
+    """Discovery names the configured base URL (TAXII 2.1 §4.1): the loopback server's own."""
+    return settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"})
 
 
 @pytest.fixture
@@ -60,7 +80,7 @@ def test_taxii2_client_discovers_adds_polls_and_reads(live_server: str, hub: Hub
     newer = dict(sent[0], modified="2026-11-10T00:00:00.000Z", name="updated")
     collection.add_objects({"objects": [newer]}).wait_until_final(poll_interval=0, timeout=5)
     versions = collection.object_versions(sent[0]["id"])
-    assert versions["versions"] == ["2026-11-01T09:00:00.000000Z", "2026-11-10T00:00:00.000000Z"]
+    assert versions["versions"] == ["2026-11-01T09:00:00.000Z", "2026-11-10T00:00:00.000Z"]
     assert collection.get_object(sent[0]["id"])["objects"][0]["name"] == "updated"
     every = collection.get_object(sent[0]["id"], version="all")
     assert len(every["objects"]) == 2

@@ -231,4 +231,5 @@ def test_an_anonymous_sighting_names_the_isac_and_bad_sighting_fields_store_noth
         publishers = set(session.scalars(select(IntelObject.publisher_organisation_id)))
     assert sightings[0]["where_sighted_refs"] == [identity_id(isac)]
     assert sightings[0]["created_by_ref"] == identity_id(isac)
-    assert publishers == {hub.isac_id}
+    # Readers see the ISAC; inside the hub the true publisher keeps (and owns) what it published.
+    assert publishers == {hub.publisher_id}

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,15 +27,34 @@ from cyberdelta.intel.validation import problem
 from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.settings import Settings
+from tests.intel.live_taxii import free_port, serving
 from tests.intel.stix_factories import ROOT, Hub, envelope, indicator, make_hub, taxii_headers
 
 THRESHOLD = 3
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """Envelopes of more than three objects go through the pending path."""
-    return settings.model_copy(update={"intel_pending_threshold": THRESHOLD, "intel_validation_workers": 1})
+def port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def live_server(app: FastAPI, port: int) -> Iterator[str]:
+    with serving(app, port) as url:
+        yield url
+
+
+@pytest.fixture
+def settings(settings: Settings, port: int) -> Settings:
+    """Envelopes of more than three objects go through the pending path; discovery names the
+    loopback server's own address as base URL (TAXII 2.1 §4.1)."""
+    return settings.model_copy(
+        update={
+            "intel_pending_threshold": THRESHOLD,
+            "intel_validation_workers": 1,
+            "base_url": f"http://127.0.0.1:{port}",
+        }
+    )
 
 
 @pytest.fixture

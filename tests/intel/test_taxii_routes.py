@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.intel.http.media import STIX, TAXII
 from cyberdelta.intel.models import IntelObject
+from cyberdelta.platform.settings import Settings
 from tests.intel.stix_factories import ROOT, Hub, envelope, indicator, make_hub, taxii_headers
 
 
@@ -32,11 +33,14 @@ def stored(factory: sessionmaker[Session]) -> int:
         return int(session.scalar(select(func.count()).select_from(IntelObject)) or 0)
 
 
-def test_discovery_lists_the_api_root(client: TestClient) -> None:
-    response = client.get("/taxii2/", headers={"Accept": TAXII})
+def test_discovery_lists_the_api_root_at_the_configured_base_url(
+    client: TestClient, settings: Settings
+) -> None:
+    response = client.get("/taxii2/", headers={"Accept": TAXII, "Host": "attacker.example"})
     assert response.status_code == 200
     assert response.headers["content-type"] == TAXII
-    assert response.json()["api_roots"] == ["http://testserver/taxii2/intel/"]
+    root = settings.base_url.rstrip("/") + "/taxii2/intel/"
+    assert response.json()["api_roots"] == [root] and response.json()["default"] == root
 
 
 def test_api_root_announces_version_and_size_limit(client: TestClient) -> None:
@@ -192,9 +196,9 @@ def test_versions_are_kept_by_modified_and_selected_with_match_version(
     assert modified({"match[version]": "2026-11-02T09:00:00Z"}) == [second["modified"]]
     versions = client.get(f"{url}versions/", headers=taxii_headers(hub.publisher)).json()
     assert sorted(versions["versions"]) == [
-        "2026-11-01T09:00:00.000000Z",
-        "2026-11-02T09:00:00.000000Z",
-        "2026-11-03T09:00:00.000000Z",
+        "2026-11-01T09:00:00.000Z",
+        "2026-11-02T09:00:00.000Z",
+        "2026-11-03T09:00:00.000Z",
     ]
 
 
@@ -210,7 +214,7 @@ def test_manifest_lists_versions_with_date_added_and_media_type(
     entry = response.json()["objects"][0]
     assert entry["id"] == sent["id"]
     assert entry["media_type"] == STIX
-    assert entry["version"] == "2026-11-01T09:00:00.000000Z"
+    assert entry["version"] == "2026-11-01T09:00:00.000Z"
     assert entry["date_added"] == response.headers["X-TAXII-Date-Added-First"]
 
 

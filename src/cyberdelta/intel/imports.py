@@ -13,6 +13,7 @@ Every object produced here still goes through :mod:`~cyberdelta.intel.validation
 
 from __future__ import annotations
 
+import codecs
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -77,7 +78,8 @@ def _bundle_format(objects: list[object]) -> str:
 def read_document(data: bytes) -> tuple[str, list[object]]:
     """The format (``stix``, ``opencti``, ``attack`` or ``misp``) and the STIX objects of a file."""
     try:
-        document = orjson.loads(data)
+        # RFC 8259 §8.1: a leading UTF-8 byte order mark may be ignored (the catalog import does).
+        document = orjson.loads(data.removeprefix(codecs.BOM_UTF8))
     except orjson.JSONDecodeError as error:
         raise ImportFormatError(_("file: not valid JSON (%(reason)s)", reason=str(error))) from None
     if isinstance(document, dict) and isinstance(document.get("objects"), list):

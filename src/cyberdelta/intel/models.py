@@ -80,10 +80,11 @@ def byte_order_text(length: int) -> TypeEngine[str]:
 class IntelObject(Base):
     """One version of one STIX 2.1 object in one collection.
 
-    ``tlp`` is the resolved TLP 2.0 level; ``publisher_organisation_id`` is the organisation shown as
-    publisher (the ISAC when published anonymously); ``recipients`` lists the organisation ids a
-    TLP:RED (or further-shared TLP:AMBER+STRICT) object is addressed to. ``is_latest`` is maintained on
-    write so that the default ``match[version]=last`` read is an index scan. ``sighting_of_ref`` is
+    ``tlp`` is the resolved TLP 2.0 level; ``publisher_organisation_id`` is the organisation that
+    published the version (also when it was published anonymously and shows the ISAC as creator);
+    ``recipients`` lists the organisation ids a TLP:RED (or further-shared TLP:AMBER+STRICT)
+    object is addressed to. ``is_latest`` is maintained on write so that the default
+    ``match[version]=last`` read is an index scan. ``sighting_of_ref`` is
     a sighting's ``sighting_of_ref`` (STIX 2.1 §5.2), empty for every other type: the feed counts
     an indicator's sightings through its partial index.
     """
@@ -121,6 +122,20 @@ class IntelObject(Base):
     search_text: Mapped[str] = mapped_column(Text, default="")
     sighting_of_ref: Mapped[str | None] = mapped_column(byte_order_text(120), default=None)
     body: Mapped[str] = mapped_column(Text)
+
+
+class IntelObjectOwner(Base):
+    """The organisation that owns a STIX id within the hub (docs/intel.md, "Ownership").
+
+    The first organisation to store an id owns it, in every collection; for an object published
+    anonymously that is the true publisher, while the object shows the ISAC as its creator. Only
+    the owner adds versions of the id, revokes it (STIX 2.1 §3.6) or deletes it.
+    """
+
+    __tablename__ = "intel_object_owner"
+
+    stix_id: Mapped[str] = mapped_column(byte_order_text(120), primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class IntelStatus(Base):

@@ -1,12 +1,15 @@
 """Publishing on behalf of an organisation: recipients, anonymity and the audit trail (docs/intel.md).
 
 匿名 anonymous publishing: an exchange may publish with its identity replaced by the ISAC's. The
-stored object then names the ISAC's STIX identity as ``created_by_ref`` and the ISAC as publisher;
-the true publisher appears only in the audit entry of the publication.
+stored object then names the ISAC's STIX identity as ``created_by_ref``: that is all any reader
+receives. The publishing organisation stays the object's publisher and owner inside the hub, so that
+the TLP 2.0 rule keeps its meaning (RED to the named recipients, AMBER+STRICT to the publisher) and
+the publisher keeps its objects; the audit entry of the publication names it too.
 """
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -52,6 +55,12 @@ def isac(session: Session) -> Organisation | None:
     )
 
 
+def hub_identities(session: Session) -> dict[str, dict[str, Any]]:
+    """The STIX identities the hub mints and owns, one per organisation (:func:`identity`), by id."""
+    minted = (identity(organisation) for organisation in session.scalars(select(Organisation)))
+    return {str(item["id"]): item for item in minted}
+
+
 def resolve_slugs(session: Session, slugs: Sequence[str]) -> Mapping[str, int]:
     rows = session.execute(
         select(Organisation.slug, Organisation.id).where(Organisation.slug.in_(list(slugs)))
@@ -62,19 +71,21 @@ def resolve_slugs(session: Session, slugs: Sequence[str]) -> Mapping[str, int]:
 def publication_for(session: Session, caller: Caller, *, full_validation: bool) -> Publication:
     """How ``caller`` publishes: as itself, or anonymously through the ISAC when an object asks."""
     cover = isac(session)
+    own = session.get(Organisation, caller.organisation_id) if caller.organisation_id is not None else None
     publication = Publication(
         organisation_id=caller.organisation_id,
         full_validation=full_validation,
         resolve_recipients=lambda slugs: resolve_slugs(session, slugs),
+        identity_ref=identity_id(own) if own is not None else None,
+        hub_identities=functools.cache(lambda: hub_identities(session)),
     )
     if cover is not None:
-        cover_id, cover_ref = cover.id, identity_id(cover)
+        cover_ref = identity_id(cover)
 
-        def anonymise(stix_object: dict[str, Any]) -> int | None:
+        def anonymise(stix_object: dict[str, Any]) -> None:
             stix_object.pop(ANONYMOUS_PROPERTY, None)
             if stix_object.get("type") not in OBSERVABLE_TYPES:  # SCOs have no created_by_ref (§3.1)
                 stix_object["created_by_ref"] = cover_ref
-            return cover_id
 
         publication.anonymise = anonymise
     return publication

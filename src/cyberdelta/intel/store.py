@@ -23,6 +23,7 @@ import orjson
 from sqlalchemy import Connection, Table, func, select, text, update
 from sqlalchemy.orm import Session
 
+from cyberdelta.intel import ownership
 from cyberdelta.intel.models import IntelCollection, IntelObject, IntelStatus
 from cyberdelta.intel.planner_statistics import note_stored
 from cyberdelta.intel.timestamps import format_us, now_us, parse_us
@@ -55,13 +56,18 @@ class Publication:
     ``resolve_recipients`` maps organisation slugs named in ``x_cyberdelta_recipients`` to ids
     (unknown slugs are a failure of that object). ``anonymise`` rewrites an object published with
     ``x_cyberdelta_anonymous: true`` (or every object, with ``anonymous_all``) so that the ISAC
-    appears as its creator; it returns the organisation id to record as publisher.
+    appears as its creator; the publishing organisation stays the object's publisher and owner, so
+    the TLP rule gives the ISAC no access it would not have otherwise (docs/intel.md).
+    ``identity_ref`` is the publisher's own STIX identity and ``hub_identities`` every identity the
+    hub minted for an organisation (:mod:`cyberdelta.intel.ownership`).
     """
 
     organisation_id: int | None
     full_validation: bool = True
     resolve_recipients: Callable[[Sequence[str]], Mapping[str, int]] = lambda slugs: {}
-    anonymise: Callable[[dict[str, Any]], int | None] | None = None
+    anonymise: Callable[[dict[str, Any]], None] | None = None
+    identity_ref: str | None = None
+    hub_identities: Callable[[], Mapping[str, Mapping[str, Any]]] = lambda: {}
     anonymous_all: bool = False
     anonymised: list[str] = field(default_factory=list)
     # The validation verdict of each object, in order, when it was computed beforehand (in worker
@@ -81,6 +87,16 @@ def _version_us(stix_object: Mapping[str, Any], fallback: int) -> int:
         if name in stix_object:
             return parse_us(stix_object[name])
     return fallback
+
+
+def _version_text(stix_object: Mapping[str, Any], version_us: int) -> str:
+    """The version as the object carries it (``modified``, else ``created``: STIX 2.1 §3.2 allows
+    any number of fractional digits), so that versions and manifest return exactly that text."""
+    for name in ("modified", "created"):
+        carried = stix_object.get(name)
+        if isinstance(carried, str):
+            return carried
+    return format_us(version_us)
 
 
 def _search_text(stix_object: Mapping[str, Any]) -> str:
@@ -127,11 +143,10 @@ def _rows(
     for offset, (stix_id, version_us, version, stix_object) in enumerate(stored):
         slugs = stix_object.get(RECIPIENTS_PROPERTY)
         stix_type = stix_object["type"]
-        publisher = organisation_id
         body_object = stix_object
         if anonymise is not None and publication.wants_anonymity(stix_object):
             body_object = dict(stix_object)
-            publisher = anonymise(body_object)
+            anonymise(body_object)
             publication.anonymised.append(stix_id)
         yield (
             collection_id,
@@ -143,7 +158,7 @@ def _rows(
             base + offset,  # date_added: strictly increasing (see lock_collection)
             latest[stix_id] == version_us,  # is_latest
             level_of(stix_object, default_tlp).value,
-            publisher,
+            organisation_id,
             encode_recipients(resolved[slug] for slug in slugs) if slugs else "",
             _search_text(stix_object),
             _sighting_of(stix_object) if stix_type == "sighting" else None,
@@ -166,7 +181,9 @@ def add_objects(
     if publication.full_validation and publication.problems is None:
         # The OASIS validator takes about a millisecond per object: validate before taking the lock.
         accepted, failures, named = _validated(objects, publication, started)
-        existing, last_added = _read_under_lock(connection, collection.id, {key[0] for key in accepted})
+        existing, last_added, owned = _read_under_lock(
+            connection, collection.id, {key[0] for key in accepted}
+        )
     else:
         # Cheap checks run while the database takes the lock and looks the ids up in another thread
         # (it releases the interpreter while it waits): the envelope's time is the longer of the two.
@@ -175,13 +192,30 @@ def add_objects(
         try:
             accepted, failures, named = _validated(objects, publication, started)
         finally:
-            existing, last_added = reading.result()
+            existing, last_added, owned = reading.result()
     resolved = publication.resolve_recipients(sorted(named)) if named else {}
     successes: list[dict[str, Any]] = []
     latest = {stix_id: max(versions) for stix_id, versions in existing.items()}
     base = max(now_us(), last_added + 1)
     stored: list[Stored] = []
+    claimed: dict[str, None] = {}
+    organisation_id = publication.organisation_id
+    identities = (
+        publication.hub_identities() if any(key[0].startswith("identity--") for key in accepted) else {}
+    )
     for (stix_id, version_us), stix_object in accepted.items():
+        refused = ownership.refusal(
+            stix_object,
+            owned.get(stix_id),
+            organisation_id,
+            anonymised=publication.anonymise is not None and publication.wants_anonymity(stix_object),
+            own_identity=publication.identity_ref,
+            hub_identities=publication.hub_identities,
+            owned=stix_id in owned,
+        )
+        if refused is not None:
+            failures.append(_detail(stix_object, refused))
+            continue
         slugs = stix_object.get(RECIPIENTS_PROPERTY)
         unknown = [slug for slug in slugs if slug not in resolved] if slugs else None
         if unknown:
@@ -189,7 +223,7 @@ def add_objects(
                 _detail(stix_object, f"{RECIPIENTS_PROPERTY}: unknown organisation {unknown[0]!r}")
             )
             continue
-        version_text = format_us(version_us)
+        version_text = _version_text(stix_object, version_us)
         successes.append({"id": stix_id, "version": version_text})
         if version_us in existing.get(stix_id, ()):
             continue
@@ -197,9 +231,12 @@ def add_objects(
         if newest is None or version_us > newest:
             latest[stix_id] = version_us
         stored.append((stix_id, version_us, version_text, stix_object))
+        if stix_id not in owned and stix_id not in identities:  # the hub's identities stay the hub's
+            claimed[stix_id] = None
     superseded = [
         stix_id for stix_id, versions in existing.items() if versions and latest[stix_id] > max(versions)
     ]
+    ownership.claim(connection, list(claimed), organisation_id)
     if stored:
         # Rows are made as the driver consumes them: PostgreSQL stores one part of the COPY stream
         # while the next part is made.
@@ -282,11 +319,14 @@ def _reader() -> ThreadPoolExecutor:
 
 def _read_under_lock(
     connection: Connection, collection_id: str, stix_ids: set[str]
-) -> tuple[dict[str, set[int]], int]:
-    """Lock the collection, then read the stored versions of ``stix_ids`` and the newest date_added."""
+) -> tuple[dict[str, set[int]], int, dict[str, int | None]]:
+    """Lock the collection, then read the stored versions of ``stix_ids``, the newest date_added
+    and the owners of those ids that have one (:mod:`cyberdelta.intel.ownership`)."""
     lock_collection(connection, collection_id)
-    return _existing_versions(connection, collection_id, stix_ids), _last_date_added(
-        connection, collection_id
+    return (
+        _existing_versions(connection, collection_id, stix_ids),
+        _last_date_added(connection, collection_id),
+        ownership.owners(connection, stix_ids),
     )
 
 

@@ -30,6 +30,7 @@ from cyberdelta.intel.query import FilterError, ObjectFilter, Page, decode_next,
 from cyberdelta.intel.store import MissingCollectionError
 from cyberdelta.intel.timestamps import TimestampError, format_us, parse_us
 from cyberdelta.platform.db.after_commit import after_commit
+from cyberdelta.platform.settings import Settings
 from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 
@@ -38,15 +39,17 @@ router = APIRouter(prefix="/taxii2", include_in_schema=False)
 OBJECT_MEDIA = (TAXII, STIX)
 
 
-def _root_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/") + f"/taxii2/{API_ROOT}/"
+def _root_url(settings: Settings) -> str:
+    """The API root's URL from the configured ``base_url``: never from the request's Host header,
+    which any client chooses (docs/intel.md, "No oracles")."""
+    return settings.base_url.rstrip("/") + f"/taxii2/{API_ROOT}/"
 
 
 @router.get("/", dependencies=[Depends(taxii_caller)])
-def discovery(request: Request) -> Response:
+def discovery(request: Request, settings: SettingsDep) -> Response:
     """§4.1 Server Discovery: the server's API roots."""
     negotiate(request.headers.get("accept"))
-    root = _root_url(request)
+    root = _root_url(settings)
     return taxii_response(
         {
             "title": "CyberDelta TAXII 2.1",
@@ -177,11 +180,11 @@ def add(
 ) -> Response:
     """§5.5 Add Objects: validate each object, store the valid ones, answer with a status resource."""
     _check_root(api_root)
+    if caller.organisation_id is None:  # before the lookup: the answer says nothing of existence
+        raise TaxiiError(401, "Unauthorized", "send an API token (Bearer, or as the HTTP Basic password)")
     found = service.find_collection(session, collection_id)
     if found is None:
         raise TaxiiError(404, "Collection not found", f"no collection {collection_id!r}")
-    if caller.organisation_id is None:
-        raise TaxiiError(401, "Unauthorized", "send an API token (Bearer, or as the HTTP Basic password)")
     if not service.can_write(session, found, caller):
         raise TaxiiError(403, "Forbidden", "this organisation may not write to this collection")
     full = settings.intel_validation == "full"
@@ -307,8 +310,10 @@ def _readable_or_writable(session: SessionDep, collection_id: str, caller: Calle
     if found is None or not (
         service.can_read(session, found, caller) or service.can_write(session, found, caller)
     ):
-        if found is not None and caller.organisation_id is None:
-            raise TaxiiError(401, "Unauthorized", "this collection needs an API token")
+        # An anonymous client gets the same answer for a missing collection as for one it may not
+        # read (docs/intel.md, "No oracles").
+        if caller.organisation_id is None:
+            raise TaxiiError(401, "Unauthorized", "this collection needs an API token, or does not exist")
         raise TaxiiError(404, "Collection not found", f"no collection {collection_id!r} for this caller")
     return found
 
