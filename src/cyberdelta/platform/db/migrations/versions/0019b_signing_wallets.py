@@ -17,7 +17,7 @@ from alembic import op
 from cyberdelta.platform.db.base import UTCDateTime
 
 revision = "0019b_signing_wallets"
-down_revision = "0018_catalog_profiles"
+down_revision = "0019_intel_ownership"
 branch_labels = None
 depends_on = None
 
