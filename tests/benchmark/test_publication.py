@@ -121,7 +121,9 @@ def test_a_publication_the_audit_refuses_is_not_made_and_the_supervisor_sees_why
         result = publish(session, session.get_one(Cycle, cycle_id), "manual", strict)
         assert not result.made and result.audit.findings
         stored = session.scalars(
-            select(BenchmarkPublication).where(BenchmarkPublication.cycle_id == cycle_id)
+            select(BenchmarkPublication)
+            .where(BenchmarkPublication.cycle_id == cycle_id)
+            .order_by(BenchmarkPublication.number)
         ).all()
         assert [row.made for row in stored][-1] is False and stored[-1].findings
     assert figures_json(client, cycle_id) == before
