@@ -197,7 +197,15 @@ ROUTES: dict[tuple[str, str], Audited | str] = {
     ("POST", "/signing/checks"): audited("signing", "signing.check"),
     ("POST", "/signing/proposals"): audited("signing", "signing.change_proposed"),
     ("POST", "/signing/proposals/{proposal_id}/approve"): audited("signing", "signing.change_approved"),
+    ("POST", "/signing/proposals/{proposal_id}/withdraw"): audited("signing", "signing.change_withdrawn"),
+    ("POST", "/signing/proposals/{proposal_id}/reject"): audited("signing", "signing.change_rejected"),
     ("POST", "/api/v1/signing/checks"): audited("signing", "signing.check"),
+    ("GET", "/api/v1/signing/checks"): OWN_READ,
+    ("GET", "/api/v1/signing/checks/{check_id}"): OWN_READ,
+    ("GET", "/api/v1/signing/wallets"): OWN_READ,
+    ("GET", "/api/v1/signing/wallets/{wallet_id}"): OWN_READ,
+    ("GET", "/api/v1/signing/proposals"): OWN_READ,
+    ("GET", "/api/v1/signing/proposals/{proposal_id}"): OWN_READ,
 }
 
 # Every command, with the entries it writes or why it writes none.

@@ -653,6 +653,20 @@ def test_signing_scenario(walk: Walk, session_factory: sessionmaker[Session]) ->
         json={"wallet_id": wallet, "kind": "safe", "transaction": BYBIT},
         headers={"authorization": f"Bearer {token}"},
     )
+    # A second proposal withdrawn by its proposer, a third rejected by the other member.
+    for decision, proposer, decider in (("withdraw", officer, officer), ("reject", officer, admin)):
+        sign_in_client(client, proposer, exchange)
+        walk.call(
+            "POST", "/signing/proposals", data={"definition": json.dumps(COLD_SAFE), "wallet_id": wallet}
+        )
+        with session_factory() as session:
+            pending = session.scalars(
+                select(SigningProposal).where(SigningProposal.status == "pending")
+            ).one()
+        sign_in_client(client, decider, exchange)
+        route = f"/signing/proposals/{{proposal_id}}/{decision}"
+        path = route.replace("{proposal_id}", public(client, "signing_proposal", pending.id))
+        walk.call("POST", route, path, data={"reason": "limit too high"})
 
 
 @pytest.mark.parametrize(

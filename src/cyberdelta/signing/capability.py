@@ -21,9 +21,9 @@ def _models() -> Sequence[ModuleType]:
 
 
 def _routers() -> Sequence[Mount]:
-    from cyberdelta.signing.http import signing, usage
+    from cyberdelta.signing.http import records_api, signing, usage
 
-    return [Mount(signing.pages), Mount(signing.api), Mount(usage.pages)]
+    return [Mount(signing.pages), Mount(signing.api), Mount(records_api.api), Mount(usage.pages)]
 
 
 def _template_globals() -> Mapping[str, Any]:

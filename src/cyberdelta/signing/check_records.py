@@ -86,6 +86,7 @@ def check_transaction(
         organisation_id=wallet.organisation_id,
         wallet_id=wallet.id,
         checked_by=actor.user_id if actor.user_id is not None else actor.token_creator_id,
+        token_id=actor.token_id,
         kind=kind,
         input_sha256=digest,
         verdict=result["verdict"],

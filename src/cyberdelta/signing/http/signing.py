@@ -1,8 +1,8 @@
 """The wallet team's page and ``POST /api/v1/signing/checks`` (docs/signing.md, "In the platform").
 
-Checking needs ``signing:check``; proposing and approving changes to wallets needs
-``signing:manage``, a step-up permission, and is offered on the page only (an API token carries no
-passkey assertion). The services audit; these handlers only translate.
+Checking needs ``signing:check``; proposing, approving, withdrawing and rejecting changes to
+wallets needs ``signing:manage``, a step-up permission, and is offered on the page only (an API
+token carries no passkey assertion). The services audit; these handlers only translate.
 """
 
 from __future__ import annotations
@@ -19,13 +19,21 @@ from cyberdelta.platform.i18n import gettext
 from cyberdelta.platform.web.access import require
 from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep
-from cyberdelta.platform.web.public_ids import PUBLIC_ID_PATTERN, codec, public_id
+from cyberdelta.platform.web.public_ids import PUBLIC_ID_PATTERN, codec, encode, public_id
 from cyberdelta.platform.web.schemas import MAX_ROW_ID, error_responses
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
 from cyberdelta.signing.check_records import MAX_INPUT, check_transaction, recent_checks, usage
 from cyberdelta.signing.safe_input import read_json
-from cyberdelta.signing.wallets import approve, pending_proposals, propose, wallets_of
+from cyberdelta.signing.wallets import (
+    approve,
+    decided_proposals,
+    pending_proposals,
+    propose,
+    reject,
+    wallets_of,
+    withdraw,
+)
 from cyberdelta.tenancy.permissions import Permission
 from cyberdelta.tenancy.principal import Principal
 
@@ -65,7 +73,9 @@ class FindingOut(BaseModel):
 
 
 class CheckOut(BaseModel):
-    check_id: int
+    check_id: str = Field(
+        description="Public id of the check's record (GET /api/v1/signing/checks/{check_id})"
+    )
     verdict: str
     input_sha256: str
     findings: list[FindingOut]
@@ -93,7 +103,7 @@ def api_check(body: CheckIn, request: Request, session: SessionDep, principal: C
     )
     result = outcome.result
     return CheckOut(
-        check_id=outcome.record.id,
+        check_id=encode(request, "check_id", outcome.record.id),
         verdict=result["verdict"],
         input_sha256=result["input_sha256"],
         findings=[FindingOut.model_validate(f) for f in result["findings"]],
@@ -109,6 +119,7 @@ def _page(request: Request, session: SessionDep, principal: Principal, **context
         {
             "wallets": wallets_of(session, organisation_id),
             "proposals": pending_proposals(session, organisation_id),
+            "decided": decided_proposals(session, organisation_id),
             "checks": recent_checks(session, organisation_id),
             "usage": usage(session, organisation_id),
             "may_manage": principal.has(Permission.SIGNING_MANAGE),
@@ -172,3 +183,25 @@ def approve_submit(
 ) -> RedirectResponse:
     approve(session, actor_of(request, principal), proposal_id)
     return redirect_to(request, "signing.signing_page", fragment="wallets")
+
+
+@pages.post("/proposals/{proposal_id}/withdraw")
+def withdraw_submit(
+    request: Request, session: SessionDep, principal: Manager, proposal_id: ProposalId
+) -> RedirectResponse:
+    """The proposer takes back their own pending change."""
+    withdraw(session, actor_of(request, principal), proposal_id)
+    return redirect_to(request, "signing.signing_page", fragment="proposals")
+
+
+@pages.post("/proposals/{proposal_id}/reject")
+def reject_submit(
+    request: Request,
+    session: SessionDep,
+    principal: Manager,
+    proposal_id: ProposalId,
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> RedirectResponse:
+    """Another member refuses a pending change, with the reason."""
+    reject(session, actor_of(request, principal), proposal_id, reason)
+    return redirect_to(request, "signing.signing_page", fragment="proposals")
