@@ -3,7 +3,11 @@ list versions and kept while they stay current (docs/screening.md, "Speed").
 
 ``screen_many`` is the batch hot path: an address's shape picks its normaliser without decoding,
 invalid addresses come back as values rather than exceptions, and results for a repeated input
-(the same deposit address many times in a day) are computed once per batch.
+(the same deposit address many times in a day) are computed once per batch. When the C extension
+``addresses._fastpath`` is built (it is, by the editable install; see docs/screening.md, "Speed"),
+the commonest shapes written without a chain (EVM, Bitcoin Base58Check and Bech32, Tron) are
+validated and looked up in C, and the rest by the Python normalisers; both give the same results
+(tests/screening/test_fast_path.py).
 """
 
 from __future__ import annotations
@@ -20,9 +24,18 @@ from sqlalchemy.orm import Session
 
 from cyberdelta.screening.addresses import Invalid, UnknownChainError, parse
 from cyberdelta.screening.addresses.chains import chain_name
+from cyberdelta.screening.addresses.errors import message
 from cyberdelta.screening.freshness import is_stale, reference_date, today_in_japan
 from cyberdelta.screening.lists import current_versions
 from cyberdelta.screening.models import ScreeningEntry
+
+try:
+    from cyberdelta.screening.addresses import _fastpath
+except ImportError:  # not built (a compiler was missing): the Python normalisers do everything
+    _fastpath = None  # type: ignore[assignment]
+
+ACCELERATED = _fastpath is not None
+FAST_SPACES = ("evm", "bitcoin", "tron")  # the order of the tables _fastpath.screen takes
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +81,7 @@ class ScreeningIndex:
             flat = space + "\0" + key
             table[flat] = (*table.get(flat, ()), hit)
         self.table = table
+        self._by_space: tuple[dict[str, tuple[Hit, ...]], ...] | None = None
 
     def __len__(self) -> int:
         return len(self.table)
@@ -75,8 +89,11 @@ class ScreeningIndex:
     def screen_one(self, text: str, chain: str | None = None) -> Result:
         return self.screen_many([text], chain)[0]
 
-    def screen_many(self, texts: Sequence[str], chain: str | None = None) -> list[Result]:
+    def screen_many(
+        self, texts: Sequence[str], chain: str | None = None, *, accelerated: bool = True
+    ) -> list[Result]:
         """Screen every text on ``chain`` (each detected when None); never raises for an address.
+        ``accelerated=False`` keeps to the Python normalisers (the tests compare the two).
 
         A large batch runs with the cyclic garbage collector paused: its results hold no cycles,
         and the collector's passes over a growing list of a million results cost a third of the
@@ -86,6 +103,8 @@ class ScreeningIndex:
         if paused:
             gc.disable()
         try:
+            if accelerated and _fastpath is not None and chain is None:
+                return self._screen_fast(texts)
             return self._screen(texts, chain)
         finally:
             if paused:
@@ -108,6 +127,29 @@ class ScreeningIndex:
                 seen[text] = result
             append(result)
         return out
+
+    def _fast_tables(self) -> tuple[dict[str, tuple[Hit, ...]], ...]:
+        """The table split by key space, for the spaces the C path handles (built on first use;
+        two threads building it at once build the same)."""
+        tables = self._by_space
+        if tables is None:
+            split: dict[str, dict[str, tuple[Hit, ...]]] = {space: {} for space in FAST_SPACES}
+            for flat, hits in self.table.items():
+                space, _, key = flat.partition("\0")
+                if space in split:
+                    split[space][key] = hits
+            tables = self._by_space = tuple(split[space] for space in FAST_SPACES)
+        return tables
+
+    def _screen_fast(self, texts: Sequence[str]) -> list[Result]:
+        """The C fast path, then the Python normalisers for the inputs it leaves (``pending``)."""
+        messages = (message("checksum", {}), message("eip55", {}))
+        results, pending = _fastpath.screen(texts, self._fast_tables(), Result, messages)
+        if pending:
+            rest = self._screen([texts[i] for i in pending], None)
+            for i, result in zip(pending, rest, strict=True):
+                results[i] = result
+        return results
 
     def stale_lists(self, today: date | None = None) -> list[ListUsed]:
         day = today or today_in_japan()
