@@ -147,3 +147,10 @@ def test_keccak256_is_ethereums(data: bytes) -> None:
 @given(st.binary(max_size=55))
 def test_double_sha256_is_bitcoins(data: bytes) -> None:
     assert _fastpath.double_sha256(data) == hashlib.sha256(hashlib.sha256(data).digest()).digest()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=base58.BITCOIN_ALPHABET.decode(), max_size=40), st.binary(min_size=21, max_size=21))
+def test_any_base58_text_screens_the_same(text: str, payload: bytes) -> None:
+    near = base58.encode_check(payload)  # a checksummed string of any version byte
+    _same(_index([near]), ["1" + text, "3" + text, "T" + text[:33], near, near[:-1], near + "1"])

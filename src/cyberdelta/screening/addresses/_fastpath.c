@@ -137,29 +137,42 @@ static void sha256_short(const unsigned char *data, size_t length, unsigned char
 
 static signed char B58[256];
 
-/* Decode into out (big-endian, leading zero bytes for leading '1's); the decoded length, or -1
- * for a character outside the alphabet, or -2 when longer than capacity. */
+/* Decode into out (big-endian, a zero byte for each leading '1', as base58.decode does): the
+ * decoded length, -1 for a character outside the alphabet, -2 when longer than capacity (at most
+ * 32). The number is kept in eight 32-bit limbs and takes five characters a step (58^5 < 2^32). */
 static Py_ssize_t base58_decode(const unsigned char *s, Py_ssize_t n, unsigned char *out, Py_ssize_t capacity) {
-    unsigned char buffer[64] = {0};
-    Py_ssize_t used = 0; /* significant bytes at the end of buffer */
+    uint32_t limbs[8] = {0}; /* least significant first */
     Py_ssize_t zeros = 0;
     while (zeros < n && s[zeros] == '1') zeros++;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        int carry = B58[s[i]];
-        if (carry < 0) return -1;
-        Py_ssize_t j = 0;
-        for (; j < used || carry; j++) {
-            if (j >= 64) return -2;
-            int value = buffer[63 - j] * 58 + carry;
-            buffer[63 - j] = (unsigned char)(value & 0xff);
-            carry = value >> 8;
+    for (Py_ssize_t i = 0; i < n; i += 5) {
+        uint64_t multiplier = 1, carry = 0;
+        for (Py_ssize_t j = i; j < n && j < i + 5; j++) {
+            int digit = B58[s[j]];
+            if (digit < 0) return -1;
+            multiplier *= 58;
+            carry = carry * 58 + (uint64_t)digit;
         }
-        used = j;
+        for (int k = 0; k < 8; k++) {
+            uint64_t value = (uint64_t)limbs[k] * multiplier + carry;
+            limbs[k] = (uint32_t)value;
+            carry = value >> 32;
+        }
+        if (carry) return -2;
     }
-    Py_ssize_t total = zeros + used;
+    unsigned char number[32];
+    for (int k = 0; k < 8; k++) {
+        uint32_t limb = limbs[7 - k];
+        number[4 * k] = (unsigned char)(limb >> 24);
+        number[4 * k + 1] = (unsigned char)(limb >> 16);
+        number[4 * k + 2] = (unsigned char)(limb >> 8);
+        number[4 * k + 3] = (unsigned char)limb;
+    }
+    Py_ssize_t skip = 0;
+    while (skip < 32 && number[skip] == 0) skip++;
+    Py_ssize_t used = 32 - skip, total = zeros + used;
     if (total > capacity) return -2;
     memset(out, 0, (size_t)zeros);
-    memcpy(out + zeros, buffer + 64 - used, (size_t)used);
+    memcpy(out + zeros, number + skip, (size_t)used);
     return total;
 }
 
