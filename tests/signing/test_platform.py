@@ -177,8 +177,10 @@ def test_the_bybit_transaction_is_blocked_by_the_stored_policy_and_the_check_rec
         record = session.scalars(select(SigningCheck)).one()
         assert (record.verdict, record.kind, record.wallet_id) == ("block", "safe", wallet_id)
         assert record.input_sha256 == body["input_sha256"] and record.block_count >= 1
-        entry = session.scalars(select(AuditEntry).where(AuditEntry.request_id == "check-bybit")).one()
-        assert entry.action == "signing.check"
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.request_id == "check-bybit")).all()
+        # The check, and the screening of the addresses it calls (docs/signing.md, "Checking").
+        assert sorted(e.action for e in entries) == ["screening.batch", "signing.check"]
+        [entry] = [e for e in entries if e.action == "signing.check"]
         details = entry.details if isinstance(entry.details, dict) else json.loads(entry.details)
         assert details["input_sha256"] == body["input_sha256"] and details["verdict"] == "block"
 

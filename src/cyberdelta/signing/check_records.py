@@ -3,6 +3,11 @@
 stored chain, version, network and policy. A check is one ``signing_check`` row and one audit entry
 (who, when, the input's SHA-256, the verdict, the findings); input that cannot be checked raises
 :class:`~cyberdelta.signing.errors.SigningInputError` and records nothing.
+
+Every address the transaction calls or pays is also screened against the platform's current
+screening lists (sanctions lists and the hub's indicators, docs/screening.md), as one recorded
+screening decision: a listed one blocks the check (``DESTINATION_SCREENED``) as if the wallet's
+policy listed it in ``screened_addresses`` (issue #22, "Policy checks").
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.audit.service import audit
+from cyberdelta.screening.service import screen
 from cyberdelta.signing.errors import SigningInputError, SigningRefusedError
 from cyberdelta.signing.models import SigningCheck
 from cyberdelta.signing.policy import load_request
@@ -41,9 +47,10 @@ class CheckOutcome:
 
 
 def _review(
-    kind: Kind, text: str, definition: WalletDefinition, request: Any
+    kind: Kind, text: str, definition: WalletDefinition, request: Any, screened: Sequence[str] = ()
 ) -> tuple[bytes, dict[str, Any]]:
     policy = definition.effective_policy()
+    policy.screened_addresses = [*policy.screened_addresses, *screened]
     approved = load_request(request) if request is not None else None
     if definition.safe is not None:
         raw = text.encode()
@@ -66,6 +73,30 @@ def _review(
     return data, review_psbt(parse_psbt(data), network=network, policy=policy, request=approved).as_json()
 
 
+ADDRESS_KEYS = frozenset({"to", "address"})
+
+
+def addresses_in(decoded: Any) -> list[str]:
+    """The addresses a reviewed transaction calls, pays or names: every ``to`` and ``address`` of the
+    decoded tree (calls, outputs) and every argument that is an EVM address, in order, once each."""
+    found: dict[str, None] = {}
+
+    def walk(value: Any, key: str | None) -> None:
+        if isinstance(value, dict):
+            for name, item in value.items():
+                walk(item, name)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, key)
+        elif isinstance(value, str) and (
+            key in ADDRESS_KEYS or (len(value) == 42 and value[:2] == "0x" and key != "data")
+        ):
+            found.setdefault(value, None)
+
+    walk(decoded, None)
+    return list(found)
+
+
 def check_transaction(
     session: Session, actor: Actor, *, wallet_id: int, kind: Kind, text: str, request: Any = None
 ) -> CheckOutcome:
@@ -78,7 +109,12 @@ def check_transaction(
         raise SigningInputError("kind", _("this wallet checks %(kind)s transactions", kind=wallet.kind))
     if len(text) > MAX_INPUT:
         raise SigningInputError("transaction", _("the transaction is too large"))
-    raw, result = _review(kind, text, read_definition(wallet.definition), request)
+    definition = read_definition(wallet.definition)
+    raw, result = _review(kind, text, definition, request)
+    screening = screen(session, addresses_in(result["decoded"]), actor=actor, batch=True)
+    listed = [found.input for found in screening.results if found.hits]
+    if listed:  # reviewed again with the listed addresses screened, so that the findings name them
+        raw, result = _review(kind, text, definition, request, listed)
     digest = hashlib.sha256(raw).hexdigest()
     findings = [{"code": f["code"], "severity": f["severity"], "path": f["path"]} for f in result["findings"]]
     blocks = sum(1 for f in findings if f["severity"] == "block")
@@ -107,6 +143,8 @@ def check_transaction(
             "input_sha256": digest,
             "verdict": result["verdict"],
             "findings": findings,
+            "screening_lists": [used.version_id for used in screening.lists],
+            "screened_hits": listed,
         },
     )
     return CheckOutcome(record, result | {"input_sha256": digest})
