@@ -5,8 +5,9 @@
 In-process: checks per second for a Safe transaction whose MultiSend batch holds 50 calls (ERC-20
 transfers and native payments, every one decoded and checked against an allowlist and limits) and for
 a PSBT of 100 P2WPKH inputs with change recognised from the firm's descriptor. CLI: the wall time of
-one ``safe`` check from a cold start through ``cyberdelta sign-check``, which starts without the
-platform (goal: under 0.5 s), beside the start-up of the whole command line for comparison.
+one ``safe`` check (the 50-call MultiSend) and of one ``psbt`` check (the 100 inputs) from a cold
+start through ``cyberdelta sign-check``, which starts without the platform (goal: under 0.5 s),
+beside the start-up of the whole command line for comparison.
 """
 
 from __future__ import annotations
@@ -138,8 +139,14 @@ def main() -> None:
         check = ["safe", str(path), "--chain-id", "1", "--safe-version", "1.4.1", "--format", "json"]
         script = str(Path(sys.executable).parent / "cyberdelta")
         whole = cli_seconds([script, "sign-check", *check])
+        psbt_path, policy_path = Path(folder) / "tx.psbt", Path(folder) / "policy.json"
+        psbt_path.write_bytes(psbt)
+        policy_path.write_text(json.dumps({"bitcoin": {"descriptors": [descriptor]}}), encoding="utf-8")
+        psbt_args = ["psbt", str(psbt_path), "--policy", str(policy_path), "--format", "json"]
+        psbt_whole = cli_seconds([script, "sign-check", *psbt_args])
         full = cli_seconds([script, "db", "--help"])
     print(f"One CLI check, cyberdelta sign-check safe:     {whole:.3f} s (median of 5, start-up included)")
+    print(f"One CLI check, cyberdelta sign-check psbt:     {psbt_whole:.3f} s (100 inputs, start-up too)")
     print(f"For comparison, cyberdelta db --help:          {full:.3f} s (the whole command line's start-up)")
 
 
