@@ -142,7 +142,15 @@ class ScreeningIndex:
         return tables
 
     def _screen_fast(self, texts: Sequence[str]) -> list[Result]:
-        """The C fast path, then the Python normalisers for the inputs it leaves (``pending``)."""
+        """The C fast path, then the Python normalisers for the inputs it leaves (``pending``).
+        A batch in which inputs recur (deposit addresses do) is screened once per distinct input."""
+        distinct = list(dict.fromkeys(texts))
+        if len(distinct) < len(texts) * 0.9:
+            by_text = dict(zip(distinct, self._screen_fast_distinct(distinct), strict=True))
+            return [by_text[text] for text in texts]
+        return self._screen_fast_distinct(texts)
+
+    def _screen_fast_distinct(self, texts: Sequence[str]) -> list[Result]:
         messages = (message("checksum", {}), message("eip55", {}))
         results, pending = _fastpath.screen(texts, self._fast_tables(), Result, messages)
         if pending:
