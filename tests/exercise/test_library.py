@@ -137,3 +137,17 @@ def test_every_problem_is_listed_at_once(session_factory: sessionmaker[Session])
     with session_factory() as session, pytest.raises(ScenarioError) as refused:
         check_document(session, document)
     assert {p.where for p in refused.value.problems} == {"$.injects[0].offset", "$.injects[5].controls[0]"}
+
+
+def test_preparing_again_after_an_edit_does_not_bring_the_builtin_back(
+    session_factory: sessionmaker[Session],
+) -> None:
+    prepared(session_factory)
+    with transaction(session_factory) as session:
+        import_scenario(
+            session, Actor.console(), check_document(session, _changed(builtin_document())), source="v2.json"
+        )
+    prepared(session_factory)
+    with session_factory() as session:
+        assert resolve(session, BUILTIN_KEY).version == 2
+    assert version_count(session_factory) == 2

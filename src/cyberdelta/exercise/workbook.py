@@ -216,14 +216,15 @@ def read_workbook(data: bytes, check: Callable[[dict[str, Any]], Scenario] | Non
     if problems:
         raise ScenarioError(problems)
     document, cells = _document(book, problems)
+    try:
+        scenario = (
+            check(document) if check is not None else parse_scenario(document, None, check_controls=False)
+        )
+    except ScenarioError as error:
+        problems += [Problem(_cell_of(problem.where, cells), problem.reason) for problem in error.problems]
     if problems:
         raise ScenarioError(problems)
-    try:
-        return check(document) if check is not None else parse_scenario(document, None, check_controls=False)
-    except ScenarioError as error:
-        raise ScenarioError(
-            [Problem(_cell_of(problem.where, cells), problem.reason) for problem in error.problems]
-        ) from None
+    return scenario
 
 
 def _cell_of(path: str, cells: dict[str, str]) -> str:
