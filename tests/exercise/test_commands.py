@@ -61,7 +61,11 @@ def test_a_bad_workbook_is_refused_whole(
     assert refused.returncode == 1
     # A formula is refused before anything else is read.
     assert "MEL!D6: formulas are not accepted" in refused.stderr
-    bad.write_bytes(edited(mel.read_bytes(), lambda book: [spoil(book), book["MEL"].__setitem__("D6", "")]))
+    def spoil_without_formula(book: Workbook) -> None:
+        spoil(book)
+        book["MEL"]["D6"] = ""
+
+    bad.write_bytes(edited(mel.read_bytes(), spoil_without_formula))
     refused = run_cli(settings, "exercise", "scenario", "import", str(bad))
     assert refused.returncode == 1
     for expected in ("MEL!F3: days run 0–30, hours 0–23", "MEL!A4: order number 1 appears twice",
