@@ -61,6 +61,7 @@ def test_a_bad_workbook_is_refused_whole(
     assert refused.returncode == 1
     # A formula is refused before anything else is read.
     assert "MEL!D6: formulas are not accepted" in refused.stderr
+
     def spoil_without_formula(book: Workbook) -> None:
         spoil(book)
         book["MEL"]["D6"] = ""
