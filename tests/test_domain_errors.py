@@ -19,6 +19,7 @@ from cyberdelta.assessment.workflow import TransitionError
 from cyberdelta.auth.challenges import CeremonyError
 from cyberdelta.benchmark.feedback_jobs import FeedbackRunError
 from cyberdelta.catalog.errors import CatalogImportError, CatalogNotFoundError, Problem, VersionExistsError
+from cyberdelta.exercise.errors import ExerciseNotFoundError, ScenarioError
 from cyberdelta.intel.forms import FormError
 from cyberdelta.intel.imports import ImportFormatError
 from cyberdelta.intel.query import FilterError
@@ -58,7 +59,7 @@ TRANSLATED: dict[type[DomainError], Callable[[], DomainError]] = {
     SigningRefusedError: lambda: SigningRefusedError(bilingual("No such wallet."), status=404),
 }
 # Classes whose render() shows a text already translated when the error was raised.
-PASSED_THROUGH: set[type[DomainError]] = {ConflictError}
+PASSED_THROUGH: set[type[DomainError]] = {ConflictError, ScenarioError}
 
 
 def _subclasses(base: type[DomainError]) -> set[type[DomainError]]:
@@ -106,6 +107,8 @@ def test_every_user_error_is_a_domain_error_with_a_client_error_status(
         ListAlreadyImportedError: 409,
         SigningInputError: 422,
         SigningRefusedError: 409,
+        ScenarioError: 422,
+        ExerciseNotFoundError: 404,
     }
     assert set(expected) <= domain_errors
     assert {error: error.status for error in expected} == expected

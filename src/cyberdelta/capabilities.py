@@ -18,6 +18,7 @@ from cyberdelta.audit.capability import CAPABILITY as AUDIT
 from cyberdelta.auth.capability import CAPABILITY as AUTH
 from cyberdelta.benchmark.capability import CAPABILITY as BENCHMARK
 from cyberdelta.catalog.capability import CAPABILITY as CATALOG
+from cyberdelta.exercise.capability import CAPABILITY as EXERCISE
 from cyberdelta.home.capability import CAPABILITY as HOME
 from cyberdelta.intel.capability import CAPABILITY as INTEL
 from cyberdelta.platform import jobs
@@ -40,6 +41,7 @@ CAPABILITIES: Final[tuple[Capability, ...]] = (
     BENCHMARK,
     INTEL,
     SIGNING,
+    EXERCISE,
     HOME,
 )
 

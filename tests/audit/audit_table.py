@@ -32,6 +32,7 @@ SHARED_READ = "reads intelligence shared with the caller under TLP; publishing a
 STATUS = "polls the status of work whose start is audited"
 AGGREGATE = "shows published aggregate figures only; exports of them are audited"
 FORM = "shows a form; what it submits is audited"
+ORGANISER_READ = "shows the exercise organiser the scenario library; imports and exports are audited"
 
 ROUTES: dict[tuple[str, str], Audited | str] = {
     ("GET", "/"): PUBLIC,
@@ -206,6 +207,10 @@ ROUTES: dict[tuple[str, str], Audited | str] = {
     ("GET", "/api/v1/signing/wallets/{wallet_id}"): OWN_READ,
     ("GET", "/api/v1/signing/proposals"): OWN_READ,
     ("GET", "/api/v1/signing/proposals/{proposal_id}"): OWN_READ,
+    ("GET", "/exercise/scenarios"): ORGANISER_READ,
+    ("POST", "/exercise/scenarios/import"): audited("exercise", "exercise.scenario_imported"),
+    ("GET", "/exercise/scenarios/{key}/{version}"): ORGANISER_READ,
+    ("GET", "/exercise/scenarios/{key}/{version}/xlsx"): audited("exercise", "exercise.scenario_exported"),
 }
 
 # Every command, with the entries it writes or why it writes none.
@@ -244,4 +249,7 @@ COMMANDS: dict[str, frozenset[str] | str] = {
     "screen lists": "lists the imported list versions (public lists)",
     "sign-check safe": "checks a transaction offline on the signing machine, with no database",
     "sign-check psbt": "checks a transaction offline on the signing machine, with no database",
+    "exercise scenario import": frozenset({"exercise.scenario_imported"}),
+    "exercise scenario export": frozenset({"exercise.scenario_exported"}),
+    "exercise scenario list": "lists the scenario library at the operator's console",
 }

@@ -33,6 +33,7 @@ from cyberdelta.assessment.service import ResponseInput
 from cyberdelta.auth.models import ApiToken, Passkey
 from cyberdelta.benchmark.demo import populate
 from cyberdelta.catalog.service import ensure_builtin_catalog
+from cyberdelta.exercise.library import builtin_document
 from cyberdelta.intel.models import IntelObject
 from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.audit.models import AuditEntry
@@ -57,6 +58,7 @@ from tests.assessment.conftest import assessment_catalog
 from tests.audit.audit_table import COMMANDS, ROUTES, Audited
 from tests.auth.route_table import endpoints
 from tests.benchmark.test_feedback_jobs import inspector, wait_until_done
+from tests.exercise.helpers import prepared
 from tests.factories import as_bytes
 from tests.intel.attack_factories import misp_event
 from tests.intel.stix_factories import ROOT, envelope, indicator, make_hub, taxii_headers
@@ -159,6 +161,7 @@ def test_every_route_is_classified(app: FastAPI) -> None:
         "intel",
         "screening",
         "signing",
+        "exercise",
     }
 
 
@@ -669,6 +672,18 @@ def test_signing_scenario(walk: Walk, session_factory: sessionmaker[Session]) ->
         walk.call("POST", route, path, data={"reason": "limit too high"})
 
 
+def test_exercise_scenario(walk: Walk, session_factory: sessionmaker[Session], tmp_path: Path) -> None:
+    client = walk.client
+    supervisor, [inspector] = _members(session_factory, OrganisationKind.SUPERVISOR, Role.INSPECTOR)
+    prepared(session_factory)
+    sign_in_client(client, inspector, supervisor)
+    document = {**builtin_document(), "key": "walk-scenario"}
+    files = {"file": ("walk.json", json.dumps(document).encode(), "application/json")}
+    walk.call("POST", "/exercise/scenarios/import", files=files)
+    route = "/exercise/scenarios/{key}/{version}/xlsx"
+    walk.call("GET", route, route.replace("{key}", "walk-scenario").replace("{version}", "1"))
+
+
 @pytest.mark.parametrize(
     "command",
     [
@@ -735,6 +750,8 @@ def test_every_audited_command_writes_its_entries(
     catalog.write_bytes(as_bytes(assessment_catalog("9.9")))
     misp.write_text(json.dumps(misp_event()), encoding="utf-8")
     sdn.write_bytes(SDN_XML)
+    scenario = tmp_path / "scenario.json"
+    scenario.write_text(json.dumps({**builtin_document(), "key": "cli-scenario"}), encoding="utf-8")
     batch.write_text("address\n" + LAZARUS_ETH.lower() + "\n", encoding="utf-8")
     session_commands: list[tuple[str, ...]] = [
         ("admin", "create", "root@operator.example"),
@@ -758,6 +775,8 @@ def test_every_audited_command_writes_its_entries(
         ("benchmark", "feedback", "--cycle", str(cycle), "--out", str(tmp_path / "fb"), "--language", "en"),
         ("assessment", "report", firm_slug, "--output", str(tmp_path / "report.pdf"), "--language", "en"),
         ("cycle", "remind"),
+        ("exercise", "scenario", "export", "delta-wall-outflow", "--out", str(tmp_path / "mel.xlsx")),
+        ("exercise", "scenario", "import", str(scenario)),
     ]  # fmt: skip
     ran: set[str] = set()
     for command in session_commands:
@@ -765,7 +784,7 @@ def test_every_audited_command_writes_its_entries(
             before = session.scalar(select(func.max(AuditEntry.sequence))) or 0
         done = run_cli(settings, *command)
         assert done.returncode in (0, 5), (command, done.stdout, done.stderr)  # 5: a screening hit
-        name = " ".join(command[:2])
+        name = " ".join(command[:3]) if " ".join(command[:3]) in COMMANDS else " ".join(command[:2])
         expected = COMMANDS[name]
         if not isinstance(expected, frozenset):  # a step that prepares the next one
             continue

@@ -78,6 +78,10 @@ EXPECTED: dict[tuple[str, str], Permission | str] = {
     ("GET", "/api/v1/signing/wallets/{wallet_id}"): P.SIGNING_CHECK,
     ("GET", "/api/v1/signing/proposals"): P.SIGNING_CHECK,
     ("GET", "/api/v1/signing/proposals/{proposal_id}"): P.SIGNING_CHECK,
+    ("GET", "/exercise/scenarios"): P.EXERCISE_ORGANISE,
+    ("POST", "/exercise/scenarios/import"): P.EXERCISE_ORGANISE,
+    ("GET", "/exercise/scenarios/{key}/{version}"): P.EXERCISE_ORGANISE,
+    ("GET", "/exercise/scenarios/{key}/{version}/xlsx"): P.EXERCISE_ORGANISE,
     ("GET", "/api/v1/audit"): P.AUDIT_READ,
     # Self-assessment (issue #5): organisation-scoped pages; exports need data:export (step-up).
     ("GET", "/assessment/{assessment_id}/export.xlsx"): P.DATA_EXPORT,

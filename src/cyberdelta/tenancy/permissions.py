@@ -53,6 +53,9 @@ class Permission(enum.StrEnum):
     # against the firm's wallets, and proposing or approving changes to those wallets and policies.
     SIGNING_CHECK = "signing:check"
     SIGNING_MANAGE = "signing:manage"
+    # Organising industry exercises (docs/exercise.md): the scenario library, for the supervisor's
+    # inspectors and the SRO's (and ISAC's) analysts, never for exchanges (blind injects).
+    EXERCISE_ORGANISE = "exercise:organise"
 
 
 P = Permission
@@ -92,10 +95,11 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
                 P.BENCHMARK_READ,
                 P.BENCHMARK_INDUSTRY,
                 P.SCREENING_CHECK,
+                P.EXERCISE_ORGANISE,
             }
         ),
         Role.INSPECTOR: frozenset(
-            {P.INTEL_READ, P.ASSESSMENT_REVIEW, P.BENCHMARK_READ, P.BENCHMARK_INDUSTRY}
+            {P.INTEL_READ, P.ASSESSMENT_REVIEW, P.BENCHMARK_READ, P.BENCHMARK_INDUSTRY, P.EXERCISE_ORGANISE}
         ),
         # The operator manages tenants and catalogs but sees no assessment content (docs/accounts.md,
         # "Roles and what each may do").
