@@ -171,7 +171,8 @@ ROUTES: dict[tuple[str, str], Audited | str] = {
     ("GET", "/taxii2/{api_root}/collections/{collection_id}/objects/{object_id}/versions/"): SHARED_READ,
     ("GET", "/intel"): SHARED_READ,
     ("GET", "/intel/report"): FORM,
-    ("POST", "/intel/report"): audited("intel", "intel.publish"),
+    ("POST", "/intel/report"): audited("intel", "intel.publish", "intel.sighting_reported"),
+    ("POST", "/api/v1/intel/sightings"): audited("intel", "intel.publish", "intel.sighting_reported"),
     ("GET", "/intel/lesson"): FORM,
     ("POST", "/intel/lesson"): audited("intel", "intel.publish"),
     ("GET", "/intel/import"): FORM,
@@ -191,6 +192,10 @@ ROUTES: dict[tuple[str, str], Audited | str] = {
     ("POST", "/screening"): audited("screening", "screening.check"),
     ("POST", "/api/v1/screening/check"): audited("screening", "screening.check"),
     ("GET", "/api/v1/screening/lists"): OWN_READ,
+    ("GET", "/screening/settings"): OWN_READ,
+    ("POST", "/screening/settings"): audited("screening", "screening.lists_chosen"),
+    ("GET", "/api/v1/screening/settings"): OWN_READ,
+    ("PUT", "/api/v1/screening/settings"): audited("screening", "screening.lists_chosen"),
     # Signing guard
     ("GET", "/signing"): OWN_READ,
     ("GET", "/signing/usage"): OWN_READ,
@@ -198,6 +203,9 @@ ROUTES: dict[tuple[str, str], Audited | str] = {
     ("POST", "/signing/proposals"): audited("signing", "signing.change_proposed"),
     ("POST", "/signing/proposals/{proposal_id}/approve"): audited("signing", "signing.change_approved"),
     ("POST", "/api/v1/signing/checks"): audited("signing", "signing.check"),
+    ("POST", "/signing/checks/{check_id}/report"): audited(
+        "signing", "intel.publish", "intel.sighting_reported"
+    ),
 }
 
 # Every command, with the entries it writes or why it writes none.

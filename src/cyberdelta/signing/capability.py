@@ -21,9 +21,9 @@ def _models() -> Sequence[ModuleType]:
 
 
 def _routers() -> Sequence[Mount]:
-    from cyberdelta.signing.http import signing, usage
+    from cyberdelta.signing.http import hub_report, signing, usage
 
-    return [Mount(signing.pages), Mount(signing.api), Mount(usage.pages)]
+    return [Mount(signing.pages), Mount(signing.api), Mount(usage.pages), Mount(hub_report.pages)]
 
 
 def _template_globals() -> Mapping[str, Any]:

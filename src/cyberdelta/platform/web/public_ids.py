@@ -39,6 +39,7 @@ KINDS: dict[str, str] = {
     "organisation_id": "organisation",
     "wallet_id": "signing_wallet",
     "proposal_id": "signing_proposal",
+    "check_id": "signing_check",
 }
 
 
