@@ -86,9 +86,9 @@ def test_amber_strict_shared_further_and_red_reach_only_their_recipients(
     assert [hit["entry"] for hit in hub_hits(client, b, SEGWIT)] == [shared["id"]]
     assert hub_hits(client, c, STOLEN) == hub_hits(client, c, SEGWIT) == []
     assert hub_hits(client, isac, STOLEN) == []  # RED: not a recipient, though a community member
-    assert [hit["entry"] for hit in hub_hits(client, screener(session_factory, hub.publisher_id), STOLEN)] == [
-        red["id"]
-    ]
+    assert [
+        hit["entry"] for hit in hub_hits(client, screener(session_factory, hub.publisher_id), STOLEN)
+    ] == [red["id"]]
 
 
 def test_amber_reaches_community_members_and_not_the_supervisor_green_reaches_everyone(
@@ -101,8 +101,12 @@ def test_amber_reaches_community_members_and_not_the_supervisor_green_reaches_ev
     with transaction(session_factory) as session:
         fsa = make_organisation(session, OrganisationKind.SUPERVISOR)
         fsa_token = make_api_token(session, fsa, [Permission.SCREENING_CHECK])
-    assert [hit["tlp"] for hit in hub_hits(client, screener(session_factory, hub.other_id), STOLEN)] == ["amber"]
-    assert [hit["tlp"] for hit in hub_hits(client, screener(session_factory, hub.isac_id), STOLEN)] == ["amber"]
+    assert [hit["tlp"] for hit in hub_hits(client, screener(session_factory, hub.other_id), STOLEN)] == [
+        "amber"
+    ]
+    assert [hit["tlp"] for hit in hub_hits(client, screener(session_factory, hub.isac_id), STOLEN)] == [
+        "amber"
+    ]
     assert hub_hits(client, fsa_token, STOLEN) == []
     assert [hit["tlp"] for hit in hub_hits(client, fsa_token, SEGWIT)] == ["green"]
 
