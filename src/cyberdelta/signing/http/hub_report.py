@@ -82,7 +82,7 @@ def report_submit(
             full_validation=settings.intel_validation == "full",
         )
     except FormError as error:
-        raise SigningInputError(error.field, Text(error.reason)) from None
+        raise SigningInputError(error.field or "address", Text(error.reason)) from None
     query = {"published": outcome.status.success_count, "q": outcome.indicator_id}
     if outcome.known:
         query["sighted"] = 1
