@@ -1,5 +1,5 @@
 """One-click report of a blocked transaction's address to the hub (docs/signing.md, "Reporting a
-block to the hub"; issue #22 item 4).
+block to the hub").
 
 A check blocked because a Safe transaction delegatecalls a contract outside the policy's allowlist
 (``SAFE_DELEGATECALL_UNTRUSTED``: the Bybit pattern) or pays, calls or approves an address the firm's
