@@ -202,3 +202,29 @@ def test_a_collection_the_reader_may_not_read_lists_nothing_for_it(
     post(client, hub, hub.publisher, wallet_indicator("ethereum", STOLEN, Tlp.GREEN), collection=closed)
     assert len(hub_hits(client, screener(session_factory, hub.publisher_id), STOLEN)) == 1
     assert hub_hits(client, screener(session_factory, hub.other_id), STOLEN) == []
+
+
+def test_a_grant_a_deletion_and_a_new_indicator_take_effect_on_the_next_decision(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    hub = make_hub(session_factory)
+    with transaction(session_factory) as session:
+        collection = service.create_collection(session, title="A's own", members_read=False)
+        service.grant(session, collection, hub.publisher_id, can_read=True, can_write=True)
+        closed = collection.id
+    listed = wallet_indicator("ethereum", STOLEN, Tlp.GREEN)
+    post(client, hub, hub.publisher, listed, collection=closed)
+    b = screener(session_factory, hub.other_id)
+    assert hub_hits(client, b, STOLEN) == []
+    with transaction(session_factory) as session:
+        found = service.find_collection(session, closed)
+        assert found is not None
+        service.grant(session, found, hub.other_id, can_read=True, can_write=False)
+    assert [hit["entry"] for hit in hub_hits(client, b, STOLEN)] == [listed["id"]]
+    deleted = client.delete(
+        f"{ROOT}/collections/{closed}/objects/{listed['id']}/", headers=taxii_headers(hub.publisher)
+    )
+    assert deleted.status_code == 200, deleted.text
+    assert hub_hits(client, b, STOLEN) == []
+    post(client, hub, hub.publisher, wallet_indicator("bitcoin", SEGWIT, Tlp.GREEN))
+    assert len(hub_hits(client, b, SEGWIT)) == 1

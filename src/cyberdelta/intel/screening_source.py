@@ -8,21 +8,52 @@ recipients) in the collections it may read. Each address a current indicator nam
 is normalised with screening's own normalisers, so an EIP-55 spelling in a pattern hits its
 lower-case form and a pattern's invalid address is never a silent match of something else.
 A hit names the indicator's STIX id, its TLP, its version (``modified``) and when it was read.
+
+Parsing every wallet indicator's JSON for each decision would cost more than the decision itself,
+so what an organisation may see is kept, per database, organisation (and its kind) and readable
+collections, while the hub's content for those collections is unchanged: a fingerprint of the
+newest ``date_added``, the highest row id and the row count in them (one index scan) is compared
+on every read, and the kept entries expire at the earliest ``valid_until`` among them. A new
+version (a revocation, a new marking), a deletion, a new grant or a changed organisation kind
+therefore takes effect on the next decision. The list's ``read_at`` is when that check was made;
+a hit's ``read_at`` is when its indicator was read from the hub.
 """
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cyberdelta.intel.indicator_patterns import wallets_in
 from cyberdelta.intel.known_indicators import current_indicators, readable_collections, reader_of
+from cyberdelta.intel.models import IntelObject
+from cyberdelta.intel.timestamps import TimestampError, now_us, parse_us
+from cyberdelta.intel.tlp import Reader
 from cyberdelta.intel.wallet import SCO_TYPE
 from cyberdelta.screening.addresses import Invalid, UnknownChainError, parse
 from cyberdelta.screening.sources.live import LiveHit, LiveList
 
 SOURCE = "hub-indicators"
+NEVER = 2**63 - 1
+
+CacheKey = tuple[str, int, str | None, tuple[str, ...]]
+Fingerprint = tuple[int, int, int]
+_cache: dict[CacheKey, tuple[Fingerprint, int, dict[str, tuple[LiveHit, ...]]]] = {}
+_lock = threading.Lock()
+
+
+def _fingerprint(session: Session, collections: list[str]) -> Fingerprint:
+    if not collections:
+        return (0, 0, 0)
+    newest, highest, count = session.execute(
+        select(
+            func.max(IntelObject.date_added_us), func.max(IntelObject.id), func.count(IntelObject.id)
+        ).where(IntelObject.collection_id.in_(collections))
+    ).one()
+    return (int(newest or 0), int(highest or 0), int(count or 0))
 
 
 class HubIndicators:
@@ -32,35 +63,68 @@ class HubIndicators:
 
     def read(self, session: Session, organisation_id: int) -> LiveList:
         read_at = datetime.now(UTC)
-        entries: dict[str, tuple[LiveHit, ...]] = {}
         caller = reader_of(session, organisation_id)
         if caller is None:
-            return LiveList(SOURCE, read_at, entries)
+            return LiveList(SOURCE, read_at, {})
         collections = readable_collections(session, caller)
-        seen: set[tuple[str, str]] = set()
-        for found in current_indicators(session, caller.reader, collections, f"{SCO_TYPE}:"):
-            name = found.content.get("name")
-            for wallet in wallets_in(found.pattern):
-                try:
-                    address = parse(wallet.chain, wallet.address)
-                except UnknownChainError:
-                    continue
-                if isinstance(address, Invalid):
-                    continue
-                flat = address.space + "\0" + address.key
-                if (flat, found.stix_id) in seen:
-                    continue
-                seen.add((flat, found.stix_id))
-                hit = LiveHit(
-                    SOURCE,
-                    0,
-                    found.stix_id,
-                    name if isinstance(name, str) else None,
-                    None,
-                    wallet.address,
-                    found.tlp,
-                    found.version,
-                    read_at,
-                )
-                entries[flat] = (*entries.get(flat, ()), hit)
+        key: CacheKey = (
+            str(session.get_bind().engine.url),
+            organisation_id,
+            caller.reader.organisation_kind,
+            tuple(collections),
+        )
+        fingerprint = _fingerprint(session, collections)
+        with _lock:
+            kept = _cache.get(key)
+        if kept is not None and kept[0] == fingerprint and now_us() < kept[1]:
+            return LiveList(SOURCE, read_at, kept[2])
+        entries, expires = _entries(session, caller.reader, collections, read_at)
+        with _lock:
+            for old in [k for k in _cache if k[:2] == key[:2]]:
+                del _cache[old]
+            _cache[key] = (fingerprint, expires, entries)
         return LiveList(SOURCE, read_at, entries)
+
+
+def _expiry(value: object) -> int:
+    try:
+        return parse_us(value) if value is not None else NEVER
+    except TimestampError:
+        return NEVER
+
+
+def _entries(
+    session: Session, reader: Reader, collections: list[str], read_at: datetime
+) -> tuple[dict[str, tuple[LiveHit, ...]], int]:
+    """The wallet addresses of the current indicators ``reader`` may see, by ``space\\0key``, and
+    when the earliest of them expires."""
+    entries: dict[str, tuple[LiveHit, ...]] = {}
+    expires = NEVER
+    seen: set[tuple[str, str]] = set()
+    for found in current_indicators(session, reader, collections, f"{SCO_TYPE}:"):
+        expires = min(expires, _expiry(found.content.get("valid_until")))
+        name = found.content.get("name")
+        for wallet in wallets_in(found.pattern):
+            try:
+                address = parse(wallet.chain, wallet.address)
+            except UnknownChainError:
+                continue
+            if isinstance(address, Invalid):
+                continue
+            flat = address.space + "\0" + address.key
+            if (flat, found.stix_id) in seen:
+                continue
+            seen.add((flat, found.stix_id))
+            hit = LiveHit(
+                SOURCE,
+                0,
+                found.stix_id,
+                name if isinstance(name, str) else None,
+                None,
+                wallet.address,
+                found.tlp,
+                found.version,
+                read_at,
+            )
+            entries[flat] = (*entries.get(flat, ()), hit)
+    return entries, expires
