@@ -11,9 +11,9 @@ A hit names the indicator's STIX id, its TLP, its version (``modified``) and whe
 
 Parsing every wallet indicator's JSON for each decision would cost more than the decision itself,
 so what an organisation may see is kept, per database, organisation (and its kind) and readable
-collections, while the hub's content for those collections is unchanged: a fingerprint of the
-newest ``date_added``, the highest row id and the row count in them (one index scan) is compared
-on every read, and the kept entries expire at the earliest ``valid_until`` among them. A new
+collections, while the hub's content for those collections is unchanged: a fingerprint (the
+newest ``date_added`` in them and the last audited deletion, two index lookups) is compared on
+every read, and the kept entries expire at the earliest ``valid_until`` among them. A new
 version (a revocation, a new marking), a deletion, a new grant or a changed organisation kind
 therefore takes effect on the next decision. The list's ``read_at`` is when that check was made;
 a hit's ``read_at`` is when its indicator was read from the hub.
@@ -21,6 +21,7 @@ a hit's ``read_at`` is when its indicator was read from the hub.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from datetime import UTC, datetime
 
@@ -33,6 +34,7 @@ from cyberdelta.intel.models import IntelObject
 from cyberdelta.intel.timestamps import TimestampError, now_us, parse_us
 from cyberdelta.intel.tlp import Reader
 from cyberdelta.intel.wallet import SCO_TYPE
+from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.screening.addresses import Invalid, UnknownChainError, parse
 from cyberdelta.screening.sources.live import LiveHit, LiveList
 
@@ -40,20 +42,27 @@ SOURCE = "hub-indicators"
 NEVER = 2**63 - 1
 
 CacheKey = tuple[str, int, str | None, tuple[str, ...]]
-Fingerprint = tuple[int, int, int]
-_cache: dict[CacheKey, tuple[Fingerprint, int, dict[str, tuple[LiveHit, ...]]]] = {}
+Fingerprint = tuple[int, int]
+_cache: dict[CacheKey, tuple[Fingerprint, int, LiveList]] = {}
 _lock = threading.Lock()
 
 
 def _fingerprint(session: Session, collections: list[str]) -> Fingerprint:
-    if not collections:
-        return (0, 0, 0)
-    newest, highest, count = session.execute(
-        select(
-            func.max(IntelObject.date_added_us), func.max(IntelObject.id), func.count(IntelObject.id)
-        ).where(IntelObject.collection_id.in_(collections))
-    ).one()
-    return (int(newest or 0), int(highest or 0), int(count or 0))
+    """Changes whenever an object is stored in the collections (``date_added`` only grows, per
+    collection: :func:`cyberdelta.intel.store.lock_collection`) or any object is deleted (each
+    TAXII delete is audited as ``intel.object_deleted`` in its own transaction). Both are index
+    lookups, whatever the size of the hub; a count of the rows was a scan."""
+    newest = (
+        session.scalar(
+            select(func.max(IntelObject.date_added_us)).where(IntelObject.collection_id.in_(collections))
+        )
+        if collections
+        else None
+    )
+    deleted = session.scalar(
+        select(func.max(AuditEntry.id)).where(AuditEntry.action == "intel.object_deleted")
+    )
+    return (int(newest or 0), int(deleted or 0))
 
 
 class HubIndicators:
@@ -77,13 +86,15 @@ class HubIndicators:
         with _lock:
             kept = _cache.get(key)
         if kept is not None and kept[0] == fingerprint and now_us() < kept[1]:
-            return LiveList(SOURCE, read_at, kept[2])
+            return dataclasses.replace(kept[2], read_at=read_at)
         entries, expires = _entries(session, caller.reader, collections, read_at)
+        found = LiveList(SOURCE, read_at, entries)
+        found = dataclasses.replace(found, keys=found.bare_keys())
         with _lock:
             for old in [k for k in _cache if k[:2] == key[:2]]:
                 del _cache[old]
-            _cache[key] = (fingerprint, expires, entries)
-        return LiveList(SOURCE, read_at, entries)
+            _cache[key] = (fingerprint, expires, found)
+        return found
 
 
 def _expiry(value: object) -> int:

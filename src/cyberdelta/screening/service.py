@@ -142,7 +142,7 @@ def _without(result: Result, excluded: frozenset[str]) -> Result:
 def _with_live(results: list[Result], read: Sequence[LiveList]) -> list[Result]:
     """Add the live sources' hits: a result whose key a live source lists is parsed again for its
     key space (EVM accounts share one space across chains)."""
-    keys = {flat.split("\0", 1)[1] for found in read for flat in found.entries}
+    keys = read[0].bare_keys() if len(read) == 1 else frozenset().union(*(f.bare_keys() for f in read))
     out: list[Result] = []
     for result in results:
         if result.valid and result.normalised in keys:

@@ -47,9 +47,17 @@ class LiveList:
     source: str
     read_at: datetime
     entries: Mapping[str, tuple[LiveHit, ...]]
+    # The listed keys without their space, for a first test of each result; a source that keeps its
+    # list between reads passes the set it keeps with it.
+    keys: frozenset[str] | None = None
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def bare_keys(self) -> frozenset[str]:
+        if self.keys is not None:
+            return self.keys
+        return frozenset(flat.split("\0", 1)[1] for flat in self.entries)
 
 
 class LiveSource(Protocol):
