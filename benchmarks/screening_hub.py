@@ -34,7 +34,7 @@ from cyberdelta.intel.wallet import address_pattern
 from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.engine import make_engine, make_session_factory, transaction
 from cyberdelta.platform.db.migrate import upgrade
-from cyberdelta.screening.service import screen
+from cyberdelta.screening.service import Screening, screen
 from cyberdelta.screening.sources.live import LiveSource
 from cyberdelta.tenancy import service as tenancy
 from screening import evm_lower
@@ -97,8 +97,8 @@ def measure(url: str, count: int, decisions: int) -> None:
     actor = dataclasses.replace(Actor.console(), organisation_id=reader_id)
     backend = url.split(":", 1)[0]
 
-    def decide(live: Sequence[LiveSource], address: str) -> Callable[[], object]:
-        def run() -> object:
+    def decide(live: Sequence[LiveSource], address: str) -> Callable[[], Screening]:
+        def run() -> Screening:
             with transaction(factory) as session:
                 return screen(session, [address], actor=actor, live=live)
 
