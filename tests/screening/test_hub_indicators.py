@@ -4,6 +4,8 @@ the indicator, its TLP, its version and when the hub was read; on both databases
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime
 from typing import Any
 
@@ -12,14 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.intel import service
+from cyberdelta.intel.models import IntelObject
 from cyberdelta.intel.tlp import Tlp
 from cyberdelta.intel.wallet import address_pattern
 from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.tenancy.models import OrganisationKind
-from cyberdelta.tenancy.permissions import Permission
+from cyberdelta.tenancy.permissions import Permission, Role
 from cyberdelta.tenancy.service import get_organisation
-from tests.accounts_factories import make_api_token, make_organisation
+from tests.accounts_factories import make_api_token, make_member, make_organisation, sign_in_client
 from tests.intel.stix_factories import ROOT, Hub, envelope, indicator, make_hub, taxii_headers
 
 STOLEN = "0x" + "ab" * 20
@@ -228,3 +231,45 @@ def test_a_grant_a_deletion_and_a_new_indicator_take_effect_on_the_next_decision
     assert hub_hits(client, b, STOLEN) == []
     post(client, hub, hub.publisher, wallet_indicator("bitcoin", SEGWIT, Tlp.GREEN))
     assert len(hub_hits(client, b, SEGWIT)) == 1
+
+
+def test_the_page_shows_a_hub_hit_and_reports_it_to_the_hub_as_a_sighting(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    hub = make_hub(session_factory)
+    listed = wallet_indicator("ethereum", STOLEN, Tlp.GREEN)
+    post(client, hub, hub.publisher, listed)
+    with transaction(session_factory) as session:
+        exchange = get_organisation(session, hub.other_id)
+        assert exchange is not None
+        officer = make_member(session, exchange, Role.SECURITY_OFFICER)
+        session.expunge_all()
+    sign_in_client(client, officer, exchange)
+    english = {"Accept-Language": "en"}
+    page = client.post("/screening", data={"addresses": STOLEN}, headers=english)
+    assert page.status_code == 200
+    assert "hub indicator" in page.text and listed["id"] in page.text and "TLP:GREEN" in page.text
+    link = re.search(r'class="report-hit" href="([^"]+)"', page.text)
+    assert link is not None
+    target = html.unescape(link.group(1))
+    assert target.startswith("/intel/report?") and "seen_in=screening" in target
+    form = client.get(target, headers=english)
+    assert f'value="{STOLEN}"' in form.text
+    assert '<option value="screening" selected>' in form.text
+    reported = client.post(
+        "/intel/report",
+        data={
+            "kind": "address",
+            "chain": "ethereum",
+            "value": STOLEN,
+            "tlp": "green",
+            "seen_in": "screening",
+            "collection": hub.collection_id,
+        },
+        follow_redirects=False,
+    )
+    assert "sighted=1" in reported.headers["location"]
+    with session_factory() as session:
+        [sighting] = session.scalars(select(IntelObject).where(IntelObject.stix_type == "sighting")).all()
+    assert sighting.sighting_of_ref == listed["id"]
+    assert sighting.publisher_organisation_id == hub.other_id
