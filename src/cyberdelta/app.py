@@ -98,6 +98,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
         filters=capabilities.template_filters(),
     )
     capabilities.register_tasks()
+    # Contributions of higher capabilities to the extension points of lower ones (screening list
+    # sources from the hub), by the point's name (docs/architecture.md, "Extension points").
+    app.state.contributions = capabilities.contributions()
     app.state.events = Events(capability.subscriptions() for capability in capabilities.CAPABILITIES)
     # Path prefix → how an error (status, message) is answered there (e.g. TAXII error messages),
     # set by manifests.

@@ -67,6 +67,15 @@ def template_filters() -> dict[str, Callable[..., Any]]:
     }
 
 
+def contributions() -> dict[str, list[Any]]:
+    """Every capability's contributions to extension points, by the point's name, in capability order."""
+    found: dict[str, list[Any]] = {}
+    for capability in CAPABILITIES:
+        for point, items in capability.contributions().items():
+            found.setdefault(point, []).extend(items)
+    return found
+
+
 def register_tasks() -> None:
     """Make every capability's background task runnable by this process's queues."""
     jobs.register(task for capability in CAPABILITIES for task in capability.tasks())

@@ -172,7 +172,8 @@ ROUTES: dict[tuple[str, str], Audited | str] = {
     ("GET", "/taxii2/{api_root}/collections/{collection_id}/objects/{object_id}/versions/"): SHARED_READ,
     ("GET", "/intel"): SHARED_READ,
     ("GET", "/intel/report"): FORM,
-    ("POST", "/intel/report"): audited("intel", "intel.publish"),
+    ("POST", "/intel/report"): audited("intel", "intel.publish", "intel.sighting_reported"),
+    ("POST", "/api/v1/intel/sightings"): audited("intel", "intel.publish", "intel.sighting_reported"),
     ("GET", "/intel/lesson"): FORM,
     ("POST", "/intel/lesson"): audited("intel", "intel.publish"),
     ("GET", "/intel/import"): FORM,
@@ -192,6 +193,10 @@ ROUTES: dict[tuple[str, str], Audited | str] = {
     ("POST", "/screening"): audited("screening", "screening.check"),
     ("POST", "/api/v1/screening/check"): audited("screening", "screening.check"),
     ("GET", "/api/v1/screening/lists"): OWN_READ,
+    ("GET", "/screening/settings"): OWN_READ,
+    ("POST", "/screening/settings"): audited("screening", "screening.lists_chosen"),
+    ("GET", "/api/v1/screening/settings"): OWN_READ,
+    ("PUT", "/api/v1/screening/settings"): audited("screening", "screening.lists_chosen"),
     # Signing guard
     ("GET", "/signing"): OWN_READ,
     ("GET", "/signing/usage"): OWN_READ,
@@ -211,6 +216,9 @@ ROUTES: dict[tuple[str, str], Audited | str] = {
     ("POST", "/exercise/scenarios/import"): audited("exercise", "exercise.scenario_imported"),
     ("GET", "/exercise/scenarios/{key}/{version}"): ORGANISER_READ,
     ("GET", "/exercise/scenarios/{key}/{version}/xlsx"): audited("exercise", "exercise.scenario_exported"),
+    ("POST", "/signing/checks/{check_id}/report"): audited(
+        "signing", "intel.publish", "intel.sighting_reported"
+    ),
 }
 
 # Every command, with the entries it writes or why it writes none.

@@ -35,13 +35,14 @@ from cyberdelta.benchmark.demo import populate
 from cyberdelta.catalog.service import ensure_builtin_catalog
 from cyberdelta.exercise.library import builtin_document
 from cyberdelta.intel.models import IntelObject
+from cyberdelta.intel.service import create_collection
 from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.platform.cookies import session_cookie_name
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.settings import Settings
 from cyberdelta.platform.web.csrf import HEADER
-from cyberdelta.signing.models import SigningProposal, SigningWallet
+from cyberdelta.signing.models import SigningCheck, SigningProposal, SigningWallet
 from cyberdelta.supervision import service as supervision_service
 from cyberdelta.tenancy import invitations
 from cyberdelta.tenancy.models import Invitation, Membership, Organisation, OrganisationKind, User
@@ -559,6 +560,18 @@ def test_intel_scenario(walk: Walk, session_factory: sessionmaker[Session]) -> N
     )
     walk.call(
         "POST",
+        "/api/v1/intel/sightings",
+        json={
+            "kind": "address",
+            "chain": "ethereum",
+            "value": "0x47666fab8bd0ac7003bce3f5c3585383f09486e2",
+            "collection": hub.collection_id,
+            "seen_in": "deposit",
+        },
+        headers={"authorization": f"Bearer {hub.other_exchange}"},
+    )
+    walk.call(
+        "POST",
         "/intel/lesson",
         data={
             "title": "Signing UI poisoned",
@@ -627,6 +640,15 @@ def test_screening_scenario(walk: Walk, session_factory: sessionmaker[Session]) 
         json={"addresses": ["0x098b716b8aaf21512996dc57eb0615e2383e2f96"]},
         headers={"authorization": f"Bearer {token}"},
     )
+    walk.call("POST", "/screening/settings", data={"sources": ["ofac-sdn-xml", "un-xml"]})
+    with transaction(session_factory) as session:
+        manager = make_api_token(session, exchange, [Permission.SCREENING_MANAGE])
+    walk.call(
+        "PUT",
+        "/api/v1/screening/settings",
+        json={"applied": ["ofac-sdn-xml", "hub-indicators"]},
+        headers={"authorization": f"Bearer {manager}"},
+    )
 
 
 def test_signing_scenario(walk: Walk, session_factory: sessionmaker[Session]) -> None:
@@ -670,6 +692,26 @@ def test_signing_scenario(walk: Walk, session_factory: sessionmaker[Session]) ->
         route = f"/signing/proposals/{{proposal_id}}/{decision}"
         path = route.replace("{proposal_id}", public(client, "signing_proposal", pending.id))
         walk.call("POST", route, path, data={"reason": "limit too high"})
+
+    with transaction(session_factory) as session:
+        feed = create_collection(session, title="Signing blocks", alias="blocks")  # members may write
+        feed_id = feed.id
+    with session_factory() as session:
+        check = session.scalars(select(SigningCheck.id).order_by(SigningCheck.id)).first()
+    assert check is not None
+    sign_in_client(client, officer, exchange)
+    route = "/signing/checks/{check_id}/report"
+    walk.call(
+        "POST",
+        route,
+        route.replace("{check_id}", public(client, "signing_check", check)),
+        data={
+            "code": "SAFE_DELEGATECALL_UNTRUSTED",
+            "address": "0x96221423681A6d52E184D440a8eFCEbB105C7242",  # the Bybit delegatecall target
+            "collection": feed_id,
+            "tlp": "amber",
+        },
+    )
 
 
 def test_exercise_scenario(walk: Walk, session_factory: sessionmaker[Session], tmp_path: Path) -> None:

@@ -22,9 +22,9 @@ def _models() -> Sequence[ModuleType]:
 
 
 def _routers() -> Sequence[Mount]:
-    from cyberdelta.intel.http import feed, taxii
+    from cyberdelta.intel.http import feed, sightings, taxii
 
-    return [Mount(taxii.router), Mount(feed.router)]
+    return [Mount(taxii.router), Mount(feed.router), Mount(sightings.api)]
 
 
 def _tasks() -> Sequence[Task]:
@@ -62,6 +62,16 @@ def _configure(app: FastAPI) -> None:
     app.state.error_answers["/taxii2/"] = http_error
 
 
+def _contributions() -> Mapping[str, Sequence[Any]]:
+    """The hub's wallet-address indicators as a screening list source, read per organisation under
+    TLP (docs/screening.md, "Hub indicators")."""
+    from cyberdelta.intel.screening_source import HubIndicators
+    from cyberdelta.screening.sources.live import HIT_REPORT_ROUTES, LIST_SOURCES
+
+    # A screening hit is reported through the hub's report form, filled in (docs/intel.md, "Sightings").
+    return {LIST_SOURCES: [HubIndicators()], HIT_REPORT_ROUTES: ["intel.report_form"]}
+
+
 def _shutdown() -> None:
     from cyberdelta.intel import validation_pool
 
@@ -79,4 +89,5 @@ CAPABILITY = Capability(
     template_filters=_filters,
     configure_app=_configure,
     on_shutdown=_shutdown,
+    contributions=_contributions,
 )

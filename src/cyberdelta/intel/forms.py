@@ -31,6 +31,8 @@ SEEN_IN: Mapping[str, str] = {
     "deposit": "Seen as the source of a deposit",
     "phishing-mail": "Seen in a phishing e-mail",
     "website": "Seen on a website or social media",
+    "screening": "Found by address screening",
+    "signing-block": "Blocked by the signing guard",
 }
 
 
@@ -154,28 +156,30 @@ def sighting(
     """STIX 2.1 §5.2 sighting of ``indicator`` seen ``count`` times since ``first_seen`` at ``where``.
 
     ``where`` is the identity of the reporter (the ISAC's when published anonymously); it goes into
-    ``where_sighted_refs``. ``last_seen`` is now, so ``first_seen <= last_seen`` always holds.
+    ``where_sighted_refs`` and ``created_by_ref``. ``last_seen`` is now, so ``first_seen <=
+    last_seen`` always holds. An empty ``seen_in`` (a known indicator reported again without saying
+    where) makes a sighting without ``x_cyberdelta_seen_in``.
     """
-    if seen_in not in SEEN_IN:
+    if seen_in and seen_in not in SEEN_IN:
         raise FormError("seen_in", _("choose where you saw it"))
     now = now_us()
     today = datetime.fromtimestamp(now / 1_000_000, UTC).date()
     first = _first_seen(first_seen, today)
     stamp = format_us(now)
-    return _marked(
-        {
-            "type": "sighting",
-            "spec_version": "2.1",
-            "id": f"sighting--{uuid.uuid4()}",
-            "created": stamp,
-            "modified": stamp,
-            "description": f"{SEEN_IN[seen_in]}: {indicator.get('name', indicator['id'])}",
-            "first_seen": f"{first.isoformat()}T00:00:00.000Z",
-            "last_seen": stamp,
-            "count": _count(count),
-            "sighting_of_ref": indicator["id"],
-            "where_sighted_refs": [where["id"]],
-            "x_cyberdelta_seen_in": seen_in,
-        },
-        tlp,
-    )
+    found: dict[str, Any] = {
+        "type": "sighting",
+        "spec_version": "2.1",
+        "id": f"sighting--{uuid.uuid4()}",
+        "created_by_ref": where["id"],
+        "created": stamp,
+        "modified": stamp,
+        "description": f"{SEEN_IN.get(seen_in, 'Sighted')}: {indicator.get('name', indicator['id'])}",
+        "first_seen": f"{first.isoformat()}T00:00:00.000Z",
+        "last_seen": stamp,
+        "count": _count(count),
+        "sighting_of_ref": indicator["id"],
+        "where_sighted_refs": [where["id"]],
+    }
+    if seen_in:
+        found["x_cyberdelta_seen_in"] = seen_in
+    return _marked(found, tlp)

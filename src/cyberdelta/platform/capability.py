@@ -70,6 +70,11 @@ class Capability:
     configure_app: Callable[[FastAPI], None] | None = None
     on_shutdown: Callable[[], None] | None = None
     on_database_ready: Callable[[Session], None] | None = None
+    # What this capability adds to extension points that capabilities below it declare, by the
+    # point's name (e.g. ``screening.list_sources``: the intel hub's indicators as a screening list).
+    # A lower capability cannot import a higher one; it declares the protocol, the higher one
+    # contributes an implementation, and the app hands the contributions down (``app.state``).
+    contributions: Callable[[], Mapping[str, Sequence[Any]]] = lambda: {}
 
     def templates(self) -> Path | None:
         import importlib.util

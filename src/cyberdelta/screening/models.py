@@ -57,3 +57,18 @@ class ScreeningEntry(Base):
     programme: Mapped[str | None] = mapped_column(Text)
 
     version: Mapped[ScreeningListVersion] = relationship(back_populates="entries")
+
+
+class ScreeningListSettings(Base):
+    """Which list sources apply to one organisation's screening (docs/screening.md, "Which lists
+    apply"). The row keeps the sources the firm excluded, so that a source added later applies
+    until the firm decides otherwise; no row: every source applies."""
+
+    __tablename__ = "screening_list_settings"
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+    )
+    excluded_sources: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

@@ -21,9 +21,15 @@ def _models() -> Sequence[ModuleType]:
 
 
 def _routers() -> Sequence[Mount]:
-    from cyberdelta.signing.http import records_api, signing, usage
+    from cyberdelta.signing.http import hub_report, records_api, signing, usage
 
-    return [Mount(signing.pages), Mount(signing.api), Mount(records_api.api), Mount(usage.pages)]
+    return [
+        Mount(signing.pages),
+        Mount(signing.api),
+        Mount(records_api.api),
+        Mount(usage.pages),
+        Mount(hub_report.pages),
+    ]
 
 
 def _template_globals() -> Mapping[str, Any]:

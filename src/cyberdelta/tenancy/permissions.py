@@ -49,6 +49,8 @@ class Permission(enum.StrEnum):
     DATA_EXPORT = "data:export"
     # Screening addresses against the sanctions lists (docs/screening.md).
     SCREENING_CHECK = "screening:check"
+    # Choosing which list sources apply to the organisation's screening (docs/screening.md).
+    SCREENING_MANAGE = "screening:manage"
     # The signing guard in the platform (docs/signing.md, "In the platform"): checking transactions
     # against the firm's wallets, and proposing or approving changes to those wallets and policies.
     SIGNING_CHECK = "signing:check"
@@ -71,6 +73,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
             P.AUDIT_READ,
             P.DATA_EXPORT,
             P.SCREENING_CHECK,
+            P.SCREENING_MANAGE,
             P.SIGNING_CHECK,
             P.SIGNING_MANAGE,
         },
@@ -81,6 +84,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
             P.BENCHMARK_READ,
             P.DATA_EXPORT,
             P.SCREENING_CHECK,
+            P.SCREENING_MANAGE,
             P.SIGNING_CHECK,
             P.SIGNING_MANAGE,
         },

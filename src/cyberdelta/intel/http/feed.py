@@ -12,15 +12,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from cyberdelta.intel import service
+from cyberdelta.intel import service, sightings
 from cyberdelta.intel.caller import Caller
 from cyberdelta.intel.feed import FeedQuery, feed
-from cyberdelta.intel.forms import FormError, lesson, quick_report, sighting
+from cyberdelta.intel.forms import FormError, lesson
 from cyberdelta.intel.http import collections as admin_pages
 from cyberdelta.intel.http import imports as import_pages
 from cyberdelta.intel.http.authentication import caller_for
 from cyberdelta.intel.models import IntelCollection
 from cyberdelta.intel.publishing import identity, isac, publish
+from cyberdelta.intel.sightings import Observation
 from cyberdelta.intel.timestamps import EPOCH
 from cyberdelta.intel.tlp import ORDER, Tlp
 from cyberdelta.intel.validation import problem
@@ -98,6 +99,8 @@ def seen_choices() -> list[tuple[str, str]]:
         ("deposit", _("as the source of a deposit")),
         ("phishing-mail", _("in a phishing e-mail")),
         ("website", _("on a website or social media")),
+        ("screening", _("by address screening")),
+        ("signing-block", _("in a transaction the signing guard blocked")),
     ]
 
 
@@ -128,9 +131,27 @@ def _tlp(value: str) -> Tlp:
 
 
 @router.get("/report")
-def report_form(request: Request, session: SessionDep, principal: Writer) -> Response:
-    """Quick report of a malicious wallet address or phishing domain: few fields, safe defaults."""
-    values = {"kind": "address", "chain": "ethereum", "tlp": Tlp.AMBER.value, "count": "1"}
+def report_form(
+    request: Request,
+    session: SessionDep,
+    principal: Writer,
+    kind: str = "address",
+    chain: str = "ethereum",
+    value: str = "",
+    seen_in: str = "",
+) -> Response:
+    """Quick report of a malicious wallet address or phishing domain: few fields, safe defaults.
+
+    The query may fill it in (a screening hit or a signing block links here, docs/intel.md,
+    "Sightings"); an EVM account screened on no particular chain is offered as Ethereum."""
+    values = {
+        "kind": kind if kind in ("address", "domain") else "address",
+        "chain": "ethereum" if chain == "evm" else chain[:40],
+        "value": value[:300],
+        "seen_in": seen_in if seen_in in dict(seen_choices()) else "",
+        "tlp": Tlp.AMBER.value,
+        "count": "1",
+    }
     return render(request, "intel/report.html", _form_context(session, caller_for(principal), values, None))
 
 
@@ -151,7 +172,9 @@ def report_submit(
     first_seen: Field = "",
     count: Field = "1",
 ) -> Response:
-    """Publish the observable and its indicator, plus a sighting when the reporter saw it."""
+    """Report an address or domain: a sighting of the indicator the hub already holds for it
+    (docs/intel.md, "Sightings"), else the observable and a new indicator, plus a sighting when the
+    reporter says where it saw it."""
     caller = caller_for(principal)
     values = {
         "kind": kind,
@@ -167,15 +190,32 @@ def report_submit(
     }
     try:
         target = _target(session, caller, collection)
-        level = _tlp(tlp)
-        objects = quick_report(kind, chain, value, level, note)
-        if seen_in:
-            where = identity(_author(session, principal, anonymous=bool(anonymous)))
-            objects += [where, sighting(objects[1], seen_in, first_seen, count, where, level)]
-        return _publish(request, session, settings, principal, target, objects, anonymous=bool(anonymous))
+        observation = Observation(
+            kind=kind,
+            chain=chain,
+            value=value,
+            tlp=_tlp(tlp),
+            note=note,
+            seen_in=seen_in,
+            first_seen=first_seen,
+            count=count,
+        )
+        outcome = sightings.report(
+            session,
+            caller,
+            target,
+            observation,
+            actor=actor_of(request, principal),
+            full_validation=settings.intel_validation == "full",
+            anonymous=bool(anonymous),
+        )
     except FormError as error:
         context = _form_context(session, caller, values, error)
         return render(request, "intel/report.html", context, status_code=422)
+    query = {"published": outcome.status.success_count}
+    if outcome.known:
+        query["sighted"] = 1
+    return redirect_to(request, "intel.feed_page", query=query)
 
 
 @router.get("/lesson")

@@ -24,6 +24,7 @@ from cyberdelta.platform.web.schemas import MAX_ROW_ID, error_responses
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
 from cyberdelta.signing.check_records import MAX_INPUT, check_transaction, recent_checks, usage
+from cyberdelta.signing.http.hub_report import report_context
 from cyberdelta.signing.safe_input import read_json
 from cyberdelta.signing.wallets import (
     approve,
@@ -159,7 +160,8 @@ def check_submit(
         response = _page(request, session, principal, outcome=None, error=error)
         response.status_code = 422
         return response
-    return _page(request, session, principal, outcome=outcome.result, error=None)
+    report = report_context(session, principal, outcome)  # a block worth reporting to the hub
+    return _page(request, session, principal, outcome=outcome.result, error=None, report=report)
 
 
 @pages.post("/proposals")
