@@ -12,12 +12,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from cyberdelta.intel.tlp import Tlp
 from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.screening.lists import import_list
 from tests.accounts_factories import sign_in_client
+from tests.intel.stix_factories import make_hub
 from tests.public_ids import public
+from tests.screening.test_hub_indicators import post, wallet_indicator
 from tests.signing.psbt_builder import PAYEE, psbt_v0, withdrawal
 from tests.signing.safe_fixtures import BYBIT
 from tests.signing.test_platform import BTC_WALLET, COLD_SAFE, _register, _team
@@ -94,3 +97,35 @@ def test_the_bybit_drainer_on_a_list_is_named_as_screened(
     assert answer.status_code == 200, answer.text
     screened = [f for f in answer.json()["findings"] if f["code"] == "DESTINATION_SCREENED"]
     assert len(screened) == 1 and BYBIT_DRAINER.lower() in screened[0]["message_en"].lower()
+
+
+def test_a_hub_indicator_the_firm_may_read_blocks_a_payment_to_its_address(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    """The hub's wallet indicators are a screening source of the check too (docs/screening.md, "Hub
+    indicators"): a GREEN indicator another member published for the payee blocks the withdrawal."""
+    hub = make_hub(session_factory)
+    post(client, hub, hub.publisher, wallet_indicator("bitcoin", PAYEE, Tlp.GREEN))
+    org, first, second, contributor = _team(session_factory)
+    btc_id = _register(client, session_factory, org, first, second, BTC_WALLET)
+    sign_in_client(client, contributor, org)
+    spends, pays = withdrawal()
+    answer = client.post(
+        "/api/v1/signing/checks",
+        json={
+            "wallet_id": public(client, "signing_wallet", btc_id),
+            "kind": "psbt",
+            "transaction": base64.b64encode(psbt_v0(spends, pays)).decode(),
+        },
+        headers={"x-request-id": "hub-listed"},
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["verdict"] == "block"
+    assert any(f["code"] == "DESTINATION_SCREENED" for f in answer.json()["findings"])
+    with session_factory() as session:
+        batch = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.request_id == "hub-listed", AuditEntry.action == "screening.batch"
+            )
+        ).one()
+    assert _details(batch)["hit_count"] == 1

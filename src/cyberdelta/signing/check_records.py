@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.audit.service import audit
 from cyberdelta.screening.service import screen
+from cyberdelta.screening.sources.live import LiveSource
 from cyberdelta.signing.errors import SigningInputError, SigningRefusedError
 from cyberdelta.signing.models import SigningCheck
 from cyberdelta.signing.policy import load_request
@@ -98,10 +99,19 @@ def addresses_in(decoded: Any) -> list[str]:
 
 
 def check_transaction(
-    session: Session, actor: Actor, *, wallet_id: int, kind: Kind, text: str, request: Any = None
+    session: Session,
+    actor: Actor,
+    *,
+    wallet_id: int,
+    kind: Kind,
+    text: str,
+    request: Any = None,
+    live: Sequence[LiveSource] = (),
 ) -> CheckOutcome:
     """Review ``text`` (Safe Transaction Service JSON or typed data; a PSBT in base64 or hex) for the
-    organisation's wallet ``wallet_id``, optionally against an approved ``request`` document."""
+    organisation's wallet ``wallet_id``, optionally against an approved ``request`` document; every
+    address it calls or pays is screened against the lists the organisation applies and the ``live``
+    sources (the hub's wallet indicators it may read under TLP)."""
     if actor.organisation_id is None:
         raise SigningRefusedError(_("Choose the organisation you act for first."), status=403)
     wallet = wallet_of(session, actor.organisation_id, wallet_id)
@@ -111,7 +121,7 @@ def check_transaction(
         raise SigningInputError("transaction", _("the transaction is too large"))
     definition = read_definition(wallet.definition)
     raw, result = _review(kind, text, definition, request)
-    screening = screen(session, addresses_in(result["decoded"]), actor=actor, batch=True)
+    screening = screen(session, addresses_in(result["decoded"]), actor=actor, batch=True, live=live)
     listed = [found.input for found in screening.results if found.hits]
     if listed:  # reviewed again with the listed addresses screened, so that the findings name them
         raw, result = _review(kind, text, definition, request, listed)

@@ -23,6 +23,7 @@ from cyberdelta.platform.web.public_ids import PUBLIC_ID_PATTERN, codec, encode,
 from cyberdelta.platform.web.schemas import MAX_ROW_ID, error_responses
 from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
+from cyberdelta.screening.http.screening import live_sources
 from cyberdelta.signing.check_records import MAX_INPUT, check_transaction, recent_checks, usage
 from cyberdelta.signing.http.hub_report import report_context
 from cyberdelta.signing.safe_input import read_json
@@ -101,6 +102,7 @@ def api_check(body: CheckIn, request: Request, session: SessionDep, principal: C
         kind=body.kind,
         text=text,
         request=body.request,
+        live=live_sources(request),
     )
     result = outcome.result
     return CheckOut(
@@ -155,6 +157,7 @@ def check_submit(
             kind=kind,
             text=transaction,
             request=document,
+            live=live_sources(request),
         )
     except DomainError as error:
         response = _page(request, session, principal, outcome=None, error=error)
