@@ -263,6 +263,7 @@ def add_objects(
     status.status = "complete"
     status.total_count = len(objects)
     status.success_count = len(successes)
+    status.new_count = len(stored)
     status.failure_count = len(failures)
     status.pending_count = 0
     status.successes = successes
