@@ -28,7 +28,9 @@ def test_composite_attributes_become_one_observation_each() -> None:
         f"filename|sha256: TradingApp.dmg|{'b' * 64}": (
             f"[file:name = 'TradingApp.dmg' AND file:hashes.'SHA-256' = '{'b' * 64}']"
         ),
-        f"filename|md5: setup.exe|{'c' * 32}": f"[file:name = 'setup.exe' AND file:hashes.MD5 = '{'c' * 32}']",
+        f"filename|md5: setup.exe|{'c' * 32}": (
+            f"[file:name = 'setup.exe' AND file:hashes.MD5 = '{'c' * 32}']"
+        ),
         "ip-dst|port: 198.51.100.7|443": (
             "[network-traffic:dst_ref.type = 'ipv4-addr' AND network-traffic:dst_ref.value = '198.51.100.7'"
             " AND network-traffic:dst_port = 443]"
