@@ -44,8 +44,8 @@ def test_a_stix20_bundle_is_stepped_to_21_by_the_elevator_keeping_attack_propert
     assert (relationship["source_ref"], relationship["target_ref"]) == (LAZARUS, SPEARPHISHING)
     # Valid STIX 2.1 for the OASIS validator and for the stix2 library.
     assert [problem(item, full=True) for item in document.objects] == [None] * len(document.objects)
-    for item in document.objects:
-        assert stix2.parse(item, allow_custom=True, version="2.1")["id"] == item["id"]
+    for identifier, item in stepped.items():
+        assert stix2.parse(item, allow_custom=True, version="2.1")["id"] == identifier
 
 
 def test_a_stix21_bundle_is_not_converted() -> None:
