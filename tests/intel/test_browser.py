@@ -107,7 +107,7 @@ def test_isac_opens_a_collection_to_an_exchange_which_imports_and_reports_a_sigh
     page.locator("#collection").select_option(collection_id)
     page.get_by_role("button", name="取り込み").click()
     result = page.locator("#import-result").inner_text()
-    assert "misp-event.json" in result and "5 件中 5 件を保存" in result
+    assert "misp-event.json" in result and "5 件のうち、新規 5 件" in result
     screenshot(page, backend, "intel-import.png", full_page=True)
 
     # ... and reports an address it saw in a withdrawal request: a sighting, counted in the feed.

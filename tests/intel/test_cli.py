@@ -9,13 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.intel import service
-from cyberdelta.intel.models import IntelCollection, IntelCollectionAccess
+from cyberdelta.intel.models import IntelCollection, IntelCollectionAccess, IntelObject
 from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.settings import Settings
 from cyberdelta.tenancy.models import OrganisationKind
 from tests.accounts_factories import make_organisation
-from tests.intel.attack_factories import misp_event
+from tests.intel.attack_factories import attack_bundle_20, misp_event
+from tests.intel.stix_factories import make_hub
 from tests.test_cli import run_cli
 
 
@@ -41,7 +42,7 @@ def test_create_list_and_import(
         settings, "intel", "import", str(event), "--collection", "crypto", "--organisation", "exchange-a"
     )
     assert imported.returncode == 0, imported.stderr
-    assert "Imported 5 objects, refused 0." in imported.stdout
+    assert "5 objects: 5 new, 0 already present, 0 refused." in imported.stdout
 
 
 def test_grant_closes_a_collection_to_all_but_the_named_organisation(
@@ -98,3 +99,64 @@ def test_user_errors_are_messages_not_tracebacks(settings: Settings, tmp_path: P
     )
     assert refused.returncode == 1
     assert "file:" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_a_reimport_says_what_was_new_already_present_and_refused(
+    settings: Settings, session_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    make_hub(session_factory)
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps(misp_event()))
+    arguments = ("intel", "import", str(event), "--collection", "crypto", "--organisation", "exchange-a")
+    first = run_cli(settings, *arguments)
+    assert first.returncode == 0, first.stderr
+    assert "5 objects: 5 new, 0 already present, 0 refused." in first.stdout
+    # The attribute that is no indicator is named with its place and the reason.
+    assert "Event.Attribute[3] (comment not an indicator): to_ids: not marked for detection" in first.stderr
+    again = run_cli(settings, *arguments)
+    assert again.returncode == 0, again.stderr
+    assert "5 objects: 0 new, 5 already present, 0 refused." in again.stdout
+    japanese = run_cli(settings, *arguments, lang="ja")
+    assert "新規 0 件、登録済み 5 件、拒否 0 件" in japanese.stdout
+
+
+def test_a_stix20_attack_file_is_converted_and_stored(
+    settings: Settings, session_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    make_hub(session_factory)
+    bundle = tmp_path / "enterprise-attack.json"
+    bundle.write_text(json.dumps(attack_bundle_20()))
+    imported = run_cli(
+        settings, "intel", "import", str(bundle), "--collection", "crypto", "--organisation", "crypto-isac"
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert "STIX 2.0 file: 7 objects converted to STIX 2.1 with stix2-elevator 4.1.7." in imported.stdout
+    assert "7 objects: 7 new, 0 already present, 0 refused." in imported.stdout
+    with session_factory() as session:
+        stored = session.scalars(select(IntelObject.spec_version)).all()
+    assert sorted(stored) == ["2.1"] * 7
+
+
+def test_an_import_that_stores_nothing_exits_non_zero(
+    settings: Settings, session_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    make_hub(session_factory)
+    broken = [{**item, "spec_version": "2.0"} for item in attack_bundle_20()["objects"]]
+    bundle = tmp_path / "broken.json"
+    bundle.write_text(
+        json.dumps(
+            {"type": "bundle", "id": "bundle--" + "1" * 8 + "-1111-4111-8111-" + "1" * 12, "objects": broken}
+        )
+    )
+    imported = run_cli(
+        settings, "intel", "import", str(bundle), "--collection", "crypto", "--organisation", "crypto-isac"
+    )
+    assert imported.returncode == 1
+    assert "7 objects: 0 new, 0 already present, 7 refused." in imported.stdout
+    assert "Nothing was stored: every object was refused." in imported.stderr
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"type": "bundle", "objects": []}')
+    nothing = run_cli(
+        settings, "intel", "import", str(empty), "--collection", "crypto", "--organisation", "crypto-isac"
+    )
+    assert nothing.returncode == 1 and "empty.json contains no STIX objects" in nothing.stderr

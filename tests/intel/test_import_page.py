@@ -24,7 +24,7 @@ from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.settings import Settings
 from cyberdelta.tenancy.permissions import Role
 from cyberdelta.tenancy.service import get_organisation
-from tests.intel.attack_factories import attack_bundle, misp_event
+from tests.intel.attack_factories import attack_bundle, attack_bundle_20, misp_composite_event, misp_event
 from tests.intel.stix_factories import ROOT, Hub, indicator, make_hub, taxii_headers
 from tests.intel.test_pages import count, signed_in
 
@@ -207,3 +207,37 @@ def test_a_large_file_is_stored_in_the_background_and_the_page_follows_it(
         # Only the importing organisation follows its import.
         signed_in(client, session_factory, hub.other_id, Role.SECURITY_OFFICER)
         assert client.get(status_url).status_code == 404
+
+
+def test_the_page_says_what_was_new_already_present_and_refused(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    hub = make_hub(session_factory)
+    signed_in(client, session_factory, hub.publisher_id, Role.SECURITY_OFFICER)
+    client.headers["Accept-Language"] = "en"
+    content = json.dumps(misp_event()).encode()
+    first = upload(client, hub, content, name="misp-event.json")
+    assert "5 objects, 5 new, 0 already present, 0 refused." in first.text
+    again = upload(client, hub, content, name="misp-event.json")
+    assert "5 objects, 0 new, 5 already present, 0 refused." in again.text
+    assert count(session_factory) == 5
+
+
+def test_the_page_converts_stix20_and_lists_the_misp_attributes_left_out(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    hub = make_hub(session_factory)
+    signed_in(client, session_factory, hub.publisher_id, Role.SECURITY_OFFICER)
+    client.headers["Accept-Language"] = "en"
+    converted = upload(client, hub, json.dumps(attack_bundle_20()).encode(), name="enterprise-attack.json")
+    assert "MITRE ATT&amp;CK bundle (STIX 2.0), converted to STIX 2.1 with stix2-elevator" in converted.text
+    assert "converted to STIX 2.1 with stix2-elevator 4.1.7 before they were checked" in converted.text
+    assert "7 objects, 7 new, 0 already present, 0 refused." in converted.text
+    [entry] = audit_actions(session_factory, "intel.import")
+    assert entry.details["format"] == "attack20"
+    composite = upload(client, hub, json.dumps(misp_composite_event()).encode(), name="event.json")
+    assert "7 objects, 7 new, 0 already present, 0 refused." in composite.text
+    assert (
+        'id="import-skipped"' in composite.text and "4 MISP attributes were not imported:" in composite.text
+    )
+    assert "Event.Attribute[6]" in composite.text and "is not a STIX 2.1 hash algorithm" in composite.text

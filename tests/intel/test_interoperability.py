@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterator
 
 import pytest
 import stix2
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
+from taxii2client.exceptions import ValidationError
 from taxii2client.v21 import Collection, Server, as_pages
 
 from cyberdelta.intel.tlp import Tlp
 from cyberdelta.intel.wallet import address_pattern, wallet_address
 from cyberdelta.platform.settings import Settings
+from cyberdelta.tenancy.permissions import Role
 from tests.intel.live_taxii import free_port, serving
 from tests.intel.stix_factories import Hub, indicator, make_hub
+from tests.intel.test_pages import signed_in
 
 ADDRESS = "0x" + "3f" * 20
 
@@ -111,3 +116,26 @@ def test_stix2_taxii_sink_and_source_round_trip_crypto_objects(collection: Colle
         assert [item.id for item in found] == [detector.id]
         assert source.get(seen.id)["sighting_of_ref"] == detector.id
         assert source.get(address["id"])["address"] == ADDRESS
+
+
+def test_the_collection_url_the_pages_give_works_with_taxii2_client(
+    live_server: str, hub: Hub, client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    """taxii2-client checks that a collection's id is part of its URL: an alias URL (``…/crypto/``)
+    fails with it, so the pages, discovery and docs give the id-based URL."""
+    signed_in(client, session_factory, hub.isac_id, Role.ANALYST)
+    page = client.get(f"/intel/collections/{hub.collection_id}").text
+    found = re.search(r"TAXII: <code>(/taxii2/intel/collections/[^<]+)</code>", page)
+    assert found is not None
+    collection = Collection(f"{live_server}{found.group(1)}", user="exchange-a", password=hub.publisher)
+    assert collection.id == hub.collection_id and collection.can_write
+    sent = indicator("198.51.100.77")
+    assert collection.add_objects({"objects": [sent]}).success_count == 1
+    assert [item["id"] for item in collection.get_objects()["objects"]] == [sent["id"]]
+    collection.close()
+    by_alias = Collection(
+        f"{live_server}/taxii2/intel/collections/crypto/", user="exchange-a", password=hub.publisher
+    )
+    with pytest.raises(ValidationError, match="does not match the url"):
+        by_alias.refresh()
+    by_alias.close()

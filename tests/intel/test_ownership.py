@@ -6,9 +6,11 @@ the organisation that first stored the id. Others state their view as objects of
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.intel import service
@@ -178,3 +180,43 @@ def test_versions_and_manifest_return_the_timestamp_exactly_as_the_object_carrie
         f"{ROOT}/collections/{hub.collection_id}/manifest/", headers=taxii_headers(hub.supervisor)
     ).json()
     assert [item["version"] for item in manifest["objects"]] == [carried["modified"]]
+
+
+def test_a_refusal_takes_the_same_statements_whether_the_object_is_visible_or_not(
+    client: TestClient, session_factory: sessionmaker[Session], engine: Engine
+) -> None:
+    """No timing oracle: refusing a version of a hidden object and of a visible one runs the same SQL
+    statements in the same order (only the bound ids differ), and so do the 404s of reading and
+    deleting an object B may not see and one that does not exist."""
+    hub = make_hub(session_factory)
+    hidden = indicator("198.51.100.50", tlp=Tlp.AMBER_STRICT)
+    visible = indicator("198.51.100.51", tlp=Tlp.GREEN)
+    post(client, hub, [hidden, visible], hub.publisher)
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.startswith("UPDATE api_token SET last_used_at"):  # at most once a minute
+            statements.append(statement)
+
+    def traced(action: Any) -> list[str]:
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            action()
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return list(statements)
+
+    def probe(target: dict[str, Any]) -> None:
+        version = indicator("192.0.2.1", identifier=target["id"], modified=LATER, tlp=Tlp.GREEN)
+        assert post(client, hub, [version], hub.other_exchange)["failure_count"] == 1
+
+    assert traced(lambda: probe(hidden)) == traced(lambda: probe(visible))
+    missing = f"indicator--{uuid.uuid4()}"
+    headers = taxii_headers(hub.other_exchange)
+    for method in ("GET", "DELETE"):
+
+        def ask(stix_id: str, method: str = method) -> None:
+            assert client.request(method, f"{objects_url(hub)}{stix_id}/", headers=headers).status_code == 404
+
+        assert traced(lambda: ask(hidden["id"])) == traced(lambda: ask(missing))

@@ -120,12 +120,17 @@ def intel_grant(
 
 @intel_app.command("import")
 def intel_import(
-    file: Annotated[Path, typer.Argument(help="STIX 2.1 bundle (OpenCTI, MITRE ATT&CK) or MISP event JSON.")],
+    file: Annotated[
+        Path, typer.Argument(help="STIX 2.1 or 2.0 bundle (OpenCTI, MITRE ATT&CK) or MISP event JSON.")
+    ],
     collection: Annotated[str, typer.Option(help="Collection id or alias.")],
     organisation: Annotated[str, typer.Option(help="Slug of the publishing organisation.")],
 ) -> None:
-    """Import a STIX bundle or a MISP event into a collection; invalid objects are listed and skipped."""
-    from cyberdelta.intel.imports import ImportFormatError, read_objects
+    """Import a STIX bundle or a MISP event into a collection; invalid objects are listed and skipped.
+
+    Exits 1 when the file held objects and every one was refused.
+    """
+    from cyberdelta.intel.imports import ImportFormatError, read_document
     from cyberdelta.intel.publishing import import_objects
     from cyberdelta.intel.service import CollectionError
     from cyberdelta.platform.actor import Actor
@@ -133,9 +138,26 @@ def intel_import(
     config = settings()
     data = _read_file(file)
     try:
-        objects = read_objects(data)
+        document = read_document(data)
     except ImportFormatError as error:
         raise UserError(str(error)) from None
+    if not document.objects:
+        raise UserError(_("%(name)s contains no STIX objects", name=file.name))
+    if document.converted_by:
+        out.print(
+            _(
+                "STIX 2.0 file: %(count)s objects converted to STIX 2.1 with %(tool)s.",
+                count=len(document.objects),
+                tool=document.converted_by,
+            ),
+            highlight=False,
+        )
+    for identifier, reason in document.not_converted:
+        err.print(f"{escape(identifier or '?')}: {escape(reason)}", highlight=False)
+    if document.skipped:
+        err.print(_("%(count)s MISP attributes were not imported:", count=len(document.skipped)))
+    for item in document.skipped:
+        err.print(escape(f"{item.where} ({item.type} {item.value}): {item.reason}"), highlight=False)
     engine = upgraded_engine(config)
     with transaction(make_session_factory(engine)) as session:
         try:
@@ -143,14 +165,27 @@ def intel_import(
                 session,
                 collection,
                 organisation,
-                objects,
+                document.objects,
                 full_validation=config.intel_validation == "full",
                 actor=Actor.console(),
             )
         except CollectionError as error:
             raise UserError(str(error)) from None
         failures = list(status.failures)
-        counts = (status.success_count, status.failure_count)
+        new = status.new_count or 0
+        present, refused, total = status.success_count - new, status.failure_count, status.total_count
     for failure in failures[:20]:
         err.print(f"{escape(failure['id'] or '?')}: {escape(failure['message'])}", highlight=False)
-    out.print(_("Imported %(ok)s objects, refused %(failed)s.", ok=counts[0], failed=counts[1]))
+    out.print(
+        _(
+            "%(total)s objects: %(new)s new, %(present)s already present, %(refused)s refused.",
+            total=total,
+            new=new,
+            present=present,
+            refused=refused,
+        ),
+        highlight=False,
+    )
+    if total and refused == total:
+        err.print(_("Nothing was stored: every object was refused."))
+        raise typer.Exit(1)

@@ -3,10 +3,10 @@
 * STIX 2.1 bundles (§8), as exported by OpenCTI (``x_opencti_*`` custom properties are kept) and as
   published by MITRE for ATT&CK Enterprise (``enterprise-attack.json``: attack patterns, intrusion
   sets such as the Lazarus Group, malware, ``x-mitre-*`` objects), are taken object by object.
-* MISP event JSON (``{"Event": {...}}``, MISP core format §2) becomes a STIX ``report`` plus one
-  ``indicator`` per attribute that MISP marks ``to_ids`` and whose type maps to a STIX pattern;
-  ``tlp:*`` tags become TLP 2.0 markings; cryptocurrency addresses (``btc``, ``xmr`` and the
-  ``coin-address`` object) become ``x-crypto-wallet-address`` patterns.
+* STIX 2.0 bundles (ATT&CK in ``mitre/cti``) are stepped to STIX 2.1 with the OASIS
+  ``stix2-elevator`` first (:mod:`cyberdelta.intel.stix20`); the result says so.
+* MISP event JSON (``{"Event": {...}}``, MISP core format §2) becomes a STIX ``report`` plus
+  indicators (:mod:`cyberdelta.intel.misp`); the attributes left out are listed with the reason.
 
 Every object produced here still goes through :mod:`~cyberdelta.intel.validation` when stored.
 """
@@ -14,51 +14,42 @@ Every object produced here still goes through :mod:`~cyberdelta.intel.validation
 from __future__ import annotations
 
 import codecs
-import uuid
-from collections.abc import Mapping
-from datetime import UTC, datetime
-from typing import Any
+from dataclasses import dataclass, field
 
 import orjson
 
-from cyberdelta.intel.tlp import TLP2_MARKING_IDS, Tlp
-from cyberdelta.intel.wallet import SCO_TYPE, WalletAddressError, normalise
-from cyberdelta.platform.errors import DomainError
+from cyberdelta.intel import stix20
+from cyberdelta.intel.misp import ImportFormatError, Skipped, misp_event
 from cyberdelta.platform.i18n import gettext as _
 
-# STIX 2.1 §2.9: our namespace for ids derived from MISP uuids, so re-imports give the same ids.
-MISP_NAMESPACE = uuid.UUID("5f0f3b8e-2a6c-5d47-8b1e-9c3a7d2e4f60")
-MISP_PATTERNS: Mapping[str, str] = {
-    "ip-src": "[ipv4-addr:value = '{}']",
-    "ip-dst": "[ipv4-addr:value = '{}']",
-    "domain": "[domain-name:value = '{}']",
-    "hostname": "[domain-name:value = '{}']",
-    "url": "[url:value = '{}']",
-    "email-src": "[email-addr:value = '{}']",
-    "md5": "[file:hashes.MD5 = '{}']",
-    "sha1": "[file:hashes.'SHA-1' = '{}']",
-    "sha256": "[file:hashes.'SHA-256' = '{}']",
-}
-MISP_CHAINS: Mapping[str, str] = {"btc": "bitcoin", "xmr": "monero", "eth": "ethereum", "trx": "tron"}
-TLP_TAGS: Mapping[str, Tlp] = {
-    "tlp:clear": Tlp.CLEAR,
-    "tlp:white": Tlp.CLEAR,
-    "tlp:green": Tlp.GREEN,
-    "tlp:amber": Tlp.AMBER,
-    "tlp:amber+strict": Tlp.AMBER_STRICT,
-    "tlp:red": Tlp.RED,
-}
+__all__ = ["Document", "ImportFormatError", "Skipped", "read_document", "read_objects"]
 
 
-class ImportFormatError(DomainError, ValueError):
-    """A file that is neither a STIX bundle nor a MISP event; the message says which field is wrong."""
+@dataclass(frozen=True)
+class Document:
+    """A file read for import: its format, its STIX 2.1 objects and what reading it changed or left out.
 
-    status = 422
+    ``converted_by`` names the tool that stepped STIX 2.0 content to 2.1 (None: the file was 2.1);
+    ``not_converted`` lists (object id, reason) of objects it could not step; ``skipped`` the MISP
+    attributes that did not become indicators.
+    """
+
+    kind: str
+    objects: list[object]
+    converted_by: str | None = None
+    not_converted: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def format_key(self) -> str:
+        """The format as the import page names it: ``stix``, ``opencti``, ``attack``, ``misp``, or
+        one of the first three with ``20`` appended for a converted STIX 2.0 file."""
+        return self.kind + ("20" if self.converted_by else "")
 
 
 def read_objects(data: bytes) -> list[object]:
-    """The STIX objects in a STIX bundle, a TAXII envelope or a MISP event export."""
-    return read_document(data)[1]
+    """The STIX 2.1 objects in a STIX bundle, a TAXII envelope or a MISP event export."""
+    return read_document(data).objects
 
 
 def _bundle_format(objects: list[object]) -> str:
@@ -75,8 +66,8 @@ def _bundle_format(objects: list[object]) -> str:
     return "stix"
 
 
-def read_document(data: bytes) -> tuple[str, list[object]]:
-    """The format (``stix``, ``opencti``, ``attack`` or ``misp``) and the STIX objects of a file."""
+def read_document(data: bytes) -> Document:
+    """The format (``stix``, ``opencti``, ``attack`` or ``misp``) and the STIX 2.1 objects of a file."""
     try:
         # RFC 8259 §8.1: a leading UTF-8 byte order mark may be ignored (the catalog import does).
         document = orjson.loads(data.removeprefix(codecs.BOM_UTF8))
@@ -84,108 +75,15 @@ def read_document(data: bytes) -> tuple[str, list[object]]:
         raise ImportFormatError(_("file: not valid JSON (%(reason)s)", reason=str(error))) from None
     if isinstance(document, dict) and isinstance(document.get("objects"), list):
         objects: list[object] = document["objects"]
-        return _bundle_format(objects), objects
+        if stix20.is_stix20(document):
+            stepped = stix20.step(objects)
+            return Document(
+                _bundle_format(objects), stepped.objects, stepped.tool, not_converted=stepped.failed
+            )
+        return Document(_bundle_format(objects), objects)
     if isinstance(document, dict) and isinstance(document.get("Event"), dict):
-        return "misp", misp_event(document["Event"])
+        converted, skipped = misp_event(document["Event"])
+        return Document("misp", converted, skipped=skipped)
     raise ImportFormatError(
         _("file: expected a STIX bundle (type, objects) or a MISP event (Event) at the top level")
     )
-
-
-def _timestamp(value: object) -> str:
-    """MISP timestamps are Unix seconds as strings; dates are YYYY-MM-DD."""
-    if isinstance(value, str) and value.isdigit():
-        moment = datetime.fromtimestamp(int(value), UTC)
-    elif isinstance(value, str) and len(value) == 10:
-        moment = datetime.fromisoformat(value).replace(tzinfo=UTC)
-    else:
-        moment = datetime.now(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-
-
-def _pattern(kind: str, value: str) -> str | None:
-    if kind in MISP_PATTERNS:
-        escaped = value.replace("\\", "\\\\").replace("'", "\\'")
-        return MISP_PATTERNS[kind].format(escaped)
-    if kind in MISP_CHAINS:
-        try:
-            chain, address = normalise(MISP_CHAINS[kind], value)
-        except WalletAddressError:
-            return None
-        return f"[{SCO_TYPE}:chain = '{chain}' AND {SCO_TYPE}:address = '{address}']"
-    return None
-
-
-def _attributes(event: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    found: list[Mapping[str, Any]] = [item for item in event.get("Attribute", []) if isinstance(item, dict)]
-    for misp_object in event.get("Object", []):
-        if not isinstance(misp_object, dict):
-            continue
-        inner = [item for item in misp_object.get("Attribute", []) if isinstance(item, dict)]
-        if misp_object.get("name") == "coin-address":
-            symbol = next(
-                (
-                    str(item.get("value", "")).lower()
-                    for item in inner
-                    if item.get("object_relation") == "symbol"
-                ),
-                "btc",
-            )
-            for item in inner:
-                if item.get("object_relation") == "address":
-                    found.append({**item, "type": symbol, "to_ids": True})
-        else:
-            found.extend(inner)
-    return found
-
-
-def misp_event(event: Mapping[str, Any]) -> list[object]:
-    """One MISP event as a STIX report with its indicators (MISP core format, Event and Attribute)."""
-    event_uuid = event.get("uuid")
-    if not isinstance(event_uuid, str):
-        raise ImportFormatError(_("Event.uuid: missing"))
-    tags = [str(tag.get("name", "")).lower() for tag in event.get("Tag", []) if isinstance(tag, dict)]
-    levels = [TLP_TAGS[tag] for tag in tags if tag in TLP_TAGS]
-    markings = [TLP2_MARKING_IDS[levels[-1]]] if levels else []
-    created = _timestamp(event.get("date"))
-    modified = _timestamp(event.get("timestamp"))
-    modified = max(created, modified)
-    indicators: list[dict[str, Any]] = []
-    for attribute in _attributes(event):
-        if not attribute.get("to_ids", False):
-            continue
-        pattern = _pattern(str(attribute.get("type", "")), str(attribute.get("value", "")))
-        if pattern is None:
-            continue
-        seed = str(attribute.get("uuid") or f"{event_uuid}:{attribute.get('type')}:{attribute.get('value')}")
-        indicator: dict[str, Any] = {
-            "type": "indicator",
-            "spec_version": "2.1",
-            "id": f"indicator--{uuid.uuid5(MISP_NAMESPACE, seed)}",
-            "created": created,
-            "modified": modified,
-            "name": f"{attribute.get('type')}: {attribute.get('value')}",
-            "description": str(attribute.get("comment") or attribute.get("category") or ""),
-            "pattern": pattern,
-            "pattern_type": "stix",
-            "valid_from": created,
-        }
-        if markings:
-            indicator["object_marking_refs"] = markings
-        indicators.append(indicator)
-    report: dict[str, Any] = {
-        "type": "report",
-        "spec_version": "2.1",
-        "id": f"report--{uuid.uuid5(MISP_NAMESPACE, event_uuid)}",
-        "created": created,
-        "modified": modified,
-        "name": str(event.get("info") or "MISP event"),
-        "published": modified,
-        "report_types": ["threat-report"],
-        "object_refs": [item["id"] for item in indicators]
-        or [f"report--{uuid.uuid5(MISP_NAMESPACE, event_uuid)}"],
-        "external_references": [{"source_name": "misp", "external_id": event_uuid}],
-    }
-    if markings:
-        report["object_marking_refs"] = markings
-    return [*indicators, report]

@@ -152,6 +152,9 @@ class IntelStatus(Base):
     success_count: Mapped[int] = mapped_column(Integer)
     failure_count: Mapped[int] = mapped_column(Integer)
     pending_count: Mapped[int] = mapped_column(Integer)
+    # Of the successes, the versions this envelope stored (the others were stored before: a
+    # re-import adds nothing); unknown (None) for statuses older than migration 0020.
+    new_count: Mapped[int | None] = mapped_column(Integer, nullable=True, default=None)
     # Written once, read back whole: JSON text (migration 0009), not JSONB.
     successes: Mapped[list[Any]] = mapped_column(JSON)
     failures: Mapped[list[Any]] = mapped_column(JSON)

@@ -1,7 +1,10 @@
 """Reading the store: TAXII 2.1 filtering (§3.5), pagination (§3.4) and the TLP 2.0 visibility rule.
 
-Paging is keyset paging on ``(date_added, row id)``: a page never costs more than an index range
-scan, however deep the client has paged (``OFFSET`` would rescan every earlier row).
+Paging is keyset paging on ``date_added``, distinct within a collection
+(:mod:`cyberdelta.intel.date_added`): a page never costs more than an index range scan, however
+deep the client has paged (``OFFSET`` would rescan every earlier row). The ``next`` value is the
+last row's ``date_added``, which the reader already received; it used to carry the row id too,
+whose gaps counted the rows the reader may not see.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Select, and_, delete, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, delete, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from cyberdelta.intel.models import IntelObject
@@ -37,7 +40,7 @@ class ObjectFilter:
     spec_versions: Sequence[str] = ()
     added_after_us: int | None = None
     limit: int = 1000
-    after_row: tuple[int, int] | None = None
+    after_added_us: int | None = None
 
 
 @dataclass
@@ -60,15 +63,16 @@ class Page:
 
 
 def encode_next(row: Row) -> str:
-    """The opaque ``next`` value of TAXII 2.1 §3.4: the last row's keyset position."""
-    return f"{row.date_added_us}.{row.row_id}"
+    """The opaque ``next`` value of TAXII 2.1 §3.4: the last row's ``date_added`` (microseconds)."""
+    return str(row.date_added_us)
 
 
-def decode_next(value: str) -> tuple[int, int]:
+def decode_next(value: str) -> int:
+    """The ``date_added`` after which the next page starts (also from the older ``added.row`` form)."""
     added, _, row_id = value.partition(".")
-    if not (added.isdigit() and row_id.isdigit()):
+    if not added.isdigit() or not (row_id.isdigit() or "." not in value):
         raise FilterError("next: not a value this server returned")
-    return int(added), int(row_id)
+    return int(added)
 
 
 def _version_clause(collection_id: str, query: ObjectFilter) -> ColumnElement[bool] | None:
@@ -115,14 +119,8 @@ def _filtered(
         statement = statement.where(IntelObject.spec_version.in_(list(query.spec_versions)))
     if query.added_after_us is not None:
         statement = statement.where(IntelObject.date_added_us > query.added_after_us)
-    if query.after_row is not None:
-        added, row_id = query.after_row
-        statement = statement.where(
-            or_(
-                IntelObject.date_added_us > added,
-                and_(IntelObject.date_added_us == added, IntelObject.id > row_id),
-            )
-        )
+    if query.after_added_us is not None:
+        statement = statement.where(IntelObject.date_added_us > query.after_added_us)
     versions = _version_clause(collection_id, query)
     if versions is not None:
         statement = statement.where(versions)

@@ -23,7 +23,7 @@ import orjson
 from sqlalchemy import Connection, Table, func, select, text, update
 from sqlalchemy.orm import Session
 
-from cyberdelta.intel import ownership
+from cyberdelta.intel import date_added, ownership
 from cyberdelta.intel.models import IntelCollection, IntelObject, IntelStatus
 from cyberdelta.intel.planner_statistics import note_stored
 from cyberdelta.intel.timestamps import format_us, now_us, parse_us
@@ -138,16 +138,23 @@ def _rows(
     publication: Publication,
 ) -> Iterator[tuple[Any, ...]]:
     """The object table's rows (in :data:`ROW_COLUMNS` order) of the versions to store; an object
-    published anonymously is re-serialised with the ISAC as its creator (docs/intel.md)."""
+    published anonymously is re-serialised with the ISAC as its creator (docs/intel.md). Each
+    audience has its own lane of ``date_added`` values (:mod:`cyberdelta.intel.date_added`)."""
     anonymise, organisation_id = publication.anonymise, publication.organisation_id
-    for offset, (stix_id, version_us, version, stix_object) in enumerate(stored):
+    audiences: list[tuple[Tlp, str]] = []
+    for _id, _us, _version, stix_object in stored:
         slugs = stix_object.get(RECIPIENTS_PROPERTY)
+        recipients = encode_recipients(resolved[slug] for slug in slugs) if slugs else ""
+        audiences.append((level_of(stix_object, default_tlp), recipients))
+    added = date_added.offsets(audiences)
+    for index, (stix_id, version_us, version, stix_object) in enumerate(stored):
         stix_type = stix_object["type"]
         body_object = stix_object
         if anonymise is not None and publication.wants_anonymity(stix_object):
             body_object = dict(stix_object)
             anonymise(body_object)
             publication.anonymised.append(stix_id)
+        level, recipients = audiences[index]
         yield (
             collection_id,
             stix_id,
@@ -155,11 +162,11 @@ def _rows(
             stix_object.get("spec_version", "2.1"),
             version_us,
             version,
-            base + offset,  # date_added: strictly increasing (see lock_collection)
+            base + added[index],  # date_added: distinct, later than any stored (see lock_collection)
             latest[stix_id] == version_us,  # is_latest
-            level_of(stix_object, default_tlp).value,
+            level.value,
             organisation_id,
-            encode_recipients(resolved[slug] for slug in slugs) if slugs else "",
+            recipients,
             _search_text(stix_object),
             _sighting_of(stix_object) if stix_type == "sighting" else None,
             orjson.dumps(body_object).decode(),
@@ -196,7 +203,7 @@ def add_objects(
     resolved = publication.resolve_recipients(sorted(named)) if named else {}
     successes: list[dict[str, Any]] = []
     latest = {stix_id: max(versions) for stix_id, versions in existing.items()}
-    base = max(now_us(), last_added + 1)
+    base = date_added.envelope_base(last_added)
     stored: list[Stored] = []
     claimed: dict[str, None] = {}
     organisation_id = publication.organisation_id
@@ -263,6 +270,7 @@ def add_objects(
     status.status = "complete"
     status.total_count = len(objects)
     status.success_count = len(successes)
+    status.new_count = len(stored)
     status.failure_count = len(failures)
     status.pending_count = 0
     status.successes = successes

@@ -51,6 +51,9 @@ def format_names() -> dict[str, str]:
         "opencti": _("OpenCTI export (STIX 2.1 bundle)"),
         "attack": _("MITRE ATT&CK bundle (STIX 2.1)"),
         "misp": _("MISP event (JSON)"),
+        "stix20": _("STIX 2.0 bundle, converted to STIX 2.1 with stix2-elevator"),
+        "opencti20": _("OpenCTI export (STIX 2.0 bundle), converted to STIX 2.1 with stix2-elevator"),
+        "attack20": _("MITRE ATT&CK bundle (STIX 2.0), converted to STIX 2.1 with stix2-elevator"),
     }
 
 
@@ -102,7 +105,9 @@ def anonymise_all(objects: list[object]) -> list[object]:
 
 
 def outcome(status: IntelStatus, file: str, kind: str, collection: IntelCollection) -> dict[str, Any]:
-    """What the page shows of an import: its status resource (TAXII 2.1 §4.3.1) and the file."""
+    """What the page shows of an import: its status resource (TAXII 2.1 §4.3.1) and the file; of
+    the objects accepted, ``new`` were stored by this import and ``present`` had been before."""
+    new = status.new_count if status.new_count is not None else status.success_count
     return {
         "status": status.id,
         "pending": status.status == "pending",
@@ -111,8 +116,15 @@ def outcome(status: IntelStatus, file: str, kind: str, collection: IntelCollecti
         "collection": collection,
         "total": status.total_count,
         "stored": status.success_count,
+        "new": new,
+        "present": status.success_count - new,
         "refused": status.failure_count,
         "failures": list(status.failures)[:MAX_LISTED_FAILURES],
+        # What reading the file changed or left out (shown by the page that submitted it).
+        "converted_by": None,
+        "not_converted": [],
+        "skipped": [],
+        "skipped_count": 0,
     }
 
 
@@ -155,9 +167,10 @@ def import_submit(
         if len(data) > settings.max_upload_bytes:
             raise FormError("file", _("the file is larger than %(max)s bytes", max=settings.max_upload_bytes))
         try:
-            kind, objects = read_document(data)
+            document = read_document(data)
         except ImportFormatError as error:
             raise FormError("file", f"{name}: {error}") from None
+        kind, objects = document.format_key, document.objects
         if not objects:
             raise FormError("file", _("%(name)s contains no STIX objects", name=name))
     except FormError as error:
@@ -179,7 +192,14 @@ def import_submit(
         kind=kind,
         anonymous=bool(anonymous),
     )
-    return _page(request, session, caller, values, result=outcome(status, name, kind, target))
+    result = outcome(status, name, kind, target)
+    result.update(
+        converted_by=document.converted_by,
+        not_converted=document.not_converted,
+        skipped=document.skipped[:MAX_LISTED_FAILURES],
+        skipped_count=len(document.skipped),
+    )
+    return _page(request, session, caller, values, result=result)
 
 
 @router.get("/status/{status_id}")

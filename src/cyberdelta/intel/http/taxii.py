@@ -351,7 +351,7 @@ def _filter(request: Request, ids: tuple[str, ...] = (), default_version: str = 
     limit = min(int(limit_text) if limit_text else settings.intel_page_limit, settings.intel_page_limit)
     next_text = request.query_params.get("next")
     try:
-        after_row = decode_next(next_text) if next_text else None
+        after_added = decode_next(next_text) if next_text else None
     except FilterError as error:
         raise TaxiiError(400, "Bad next", str(error)) from None
     return ObjectFilter(
@@ -362,7 +362,7 @@ def _filter(request: Request, ids: tuple[str, ...] = (), default_version: str = 
         spec_versions=tuple(_values(request, "match[spec_version]")),
         added_after_us=added_after,
         limit=limit,
-        after_row=after_row,
+        after_added_us=after_added,
     )
 
 
