@@ -28,6 +28,7 @@ from cyberdelta.screening.capability import CAPABILITY as SCREENING
 from cyberdelta.signing.capability import CAPABILITY as SIGNING
 from cyberdelta.supervision.capability import CAPABILITY as SUPERVISION
 from cyberdelta.tenancy.capability import CAPABILITY as TENANCY
+from cyberdelta.tlpt.capability import CAPABILITY as TLPT
 
 CAPABILITIES: Final[tuple[Capability, ...]] = (
     TENANCY,
@@ -40,6 +41,7 @@ CAPABILITIES: Final[tuple[Capability, ...]] = (
     BENCHMARK,
     INTEL,
     SIGNING,
+    TLPT,
     HOME,
 )
 

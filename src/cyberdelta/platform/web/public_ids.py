@@ -39,6 +39,8 @@ KINDS: dict[str, str] = {
     "organisation_id": "organisation",
     "wallet_id": "signing_wallet",
     "proposal_id": "signing_proposal",
+    "engagement_id": "tlpt_engagement",
+    "deliverable_id": "tlpt_deliverable",
 }
 
 
