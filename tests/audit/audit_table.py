@@ -32,6 +32,7 @@ SHARED_READ = "reads intelligence shared with the caller under TLP; publishing a
 STATUS = "polls the status of work whose start is audited"
 AGGREGATE = "shows published aggregate figures only; exports of them are audited"
 FORM = "shows a form; what it submits is audited"
+NAMED_READ = "shows an engagement to a person named on it; deliverable reads and every change are audited"
 
 ROUTES: dict[tuple[str, str], Audited | str] = {
     ("GET", "/"): PUBLIC,
@@ -198,6 +199,17 @@ ROUTES: dict[tuple[str, str], Audited | str] = {
     ("POST", "/signing/proposals"): audited("signing", "signing.change_proposed"),
     ("POST", "/signing/proposals/{proposal_id}/approve"): audited("signing", "signing.change_approved"),
     ("POST", "/api/v1/signing/checks"): audited("signing", "signing.check"),
+    ("GET", "/tlpt"): NAMED_READ,
+    ("POST", "/tlpt/engagements"): audited("tlpt", "tlpt.engagement_opened"),
+    ("GET", "/tlpt/{engagement_id}"): NAMED_READ,
+    ("POST", "/tlpt/{engagement_id}/members"): audited("tlpt", "tlpt.member_named"),
+    ("POST", "/tlpt/{engagement_id}/providers"): audited("tlpt", "tlpt.provider_selected"),
+    ("POST", "/tlpt/{engagement_id}/scope"): audited("tlpt", "tlpt.scope_set"),
+    ("POST", "/tlpt/{engagement_id}/phases/complete"): audited("tlpt", "tlpt.phase_completed"),
+    ("POST", "/tlpt/{engagement_id}/phases/deadline"): audited("tlpt", "tlpt.deadline_planned"),
+    ("POST", "/tlpt/{engagement_id}/deliverables"): audited("tlpt", "tlpt.deliverable_uploaded"),
+    ("GET", "/tlpt/{engagement_id}/deliverables/{deliverable_id}"): audited("tlpt", "tlpt.deliverable_read"),
+    ("GET", "/tlpt/{engagement_id}/deadlines.ics"): NAMED_READ,
 }
 
 # Every command, with the entries it writes or why it writes none.
@@ -236,4 +248,5 @@ COMMANDS: dict[str, frozenset[str] | str] = {
     "screen lists": "lists the imported list versions (public lists)",
     "sign-check safe": "checks a transaction offline on the signing machine, with no database",
     "sign-check psbt": "checks a transaction offline on the signing machine, with no database",
+    "tlpt rules": "prints a framework's timeline rules, with no database",
 }

@@ -45,6 +45,7 @@ from cyberdelta.supervision import service as supervision_service
 from cyberdelta.tenancy import invitations
 from cyberdelta.tenancy.models import Invitation, Membership, Organisation, OrganisationKind, User
 from cyberdelta.tenancy.permissions import Permission, Role
+from cyberdelta.tlpt.models import TlptDeliverable, TlptEngagement
 from tests.accounts_factories import (
     anonymous_csrf,
     csrf_for,
@@ -69,6 +70,8 @@ from tests.supervision.helpers import submit
 from tests.supervision.test_reminders import with_smtp
 from tests.tenancy.test_mail import Inbox, smtp
 from tests.test_cli import run_cli
+from tests.tlpt.world import CHECKS as TLPT_CHECKS
+from tests.tlpt.world import world as tlpt_world
 
 Key = tuple[str, str]
 __all__ = ["smtp"]
@@ -159,6 +162,7 @@ def test_every_route_is_classified(app: FastAPI) -> None:
         "intel",
         "screening",
         "signing",
+        "tlpt",
     }
 
 
@@ -653,6 +657,56 @@ def test_signing_scenario(walk: Walk, session_factory: sessionmaker[Session]) ->
         json={"wallet_id": wallet, "kind": "safe", "transaction": BYBIT},
         headers={"authorization": f"Bearer {token}"},
     )
+
+
+def test_tlpt_scenario(walk: Walk, session_factory: sessionmaker[Session]) -> None:
+    client = walk.client
+    w = tlpt_world(session_factory)
+    sign_in_client(client, w.manager, w.authority)
+    walk.call(
+        "POST",
+        "/tlpt/engagements",
+        data={"code_name": "AUDITED", "firm": w.firm.slug, "framework": "rts", "notified_on": "2026-01-05"},
+    )
+    with session_factory() as session:
+        engagement = public(client, "tlpt_engagement", session.scalars(select(TlptEngagement.id)).one())
+    path = f"/tlpt/{engagement}"
+    walk.call(
+        "POST",
+        "/tlpt/{engagement_id}/providers",
+        f"{path}/providers",
+        data={"kind": "ti", "provider": w.ti.slug, **TLPT_CHECKS},
+    )
+    walk.call(
+        "POST",
+        "/tlpt/{engagement_id}/members",
+        f"{path}/members",
+        data={"email": "control@sakura.example", "team": "control_team"},
+    )
+    walk.call("POST", "/tlpt/{engagement_id}/scope", f"{path}/scope", data={"functions": "Withdrawals"})
+    walk.call(
+        "POST",
+        "/tlpt/{engagement_id}/phases/deadline",
+        f"{path}/phases/deadline",
+        data={"phase": "provider_selection", "due_on": "2026-04-20"},
+    )
+    walk.call(
+        "POST",
+        "/tlpt/{engagement_id}/phases/complete",
+        f"{path}/phases/complete",
+        data={"phase": "scoping", "on": "2026-03-02"},
+    )
+    walk.call(
+        "POST",
+        "/tlpt/{engagement_id}/deliverables",
+        f"{path}/deliverables",
+        data={"phase": "scoping"},
+        files={"file": ("scope.txt", b"scope")},
+    )
+    with session_factory() as session:
+        deliverable = public(client, "tlpt_deliverable", session.scalars(select(TlptDeliverable.id)).one())
+    route = "/tlpt/{engagement_id}/deliverables/{deliverable_id}"
+    walk.call("GET", route, f"{path}/deliverables/{deliverable}")
 
 
 @pytest.mark.parametrize(
