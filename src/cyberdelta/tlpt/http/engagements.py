@@ -156,7 +156,10 @@ def member_name(
     team: Annotated[str, Form(max_length=20)],
 ) -> Response:
     try:
-        engagements.name_member(session, actor_of(request, principal), engagement_id, email=email, team=team)
+        with session.begin_nested():
+            engagements.name_member(
+                session, actor_of(request, principal), engagement_id, email=email, team=team
+            )
     except DomainError as error:
         return _refused(request, session, settings, principal, engagement_id, error)
     return _back(request, engagement_id, "people")
@@ -170,10 +173,10 @@ def _refused(
     engagement_id: int,
     error: DomainError,
 ) -> Response:
-    """The engagement page again with the error, nothing stored (the request's session rolls back)."""
+    """The engagement page again with the error; the service ran in a savepoint that the error
+    rolled back, so nothing it wrote is stored."""
     if error.status == 404:
         raise error
-    session.rollback()
     return _engagement_page(request, session, settings, principal, engagement_id, error)
 
 
@@ -198,9 +201,10 @@ def provider_select(
         "certifications": certifications,
     }
     try:
-        engagements.select_provider(
-            session, actor_of(request, principal), engagement_id, kind=kind, slug=provider, checks=checks
-        )
+        with session.begin_nested():
+            engagements.select_provider(
+                session, actor_of(request, principal), engagement_id, kind=kind, slug=provider, checks=checks
+            )
     except DomainError as error:
         return _refused(request, session, settings, principal, engagement_id, error)
     return _back(request, engagement_id, "providers")
@@ -220,7 +224,8 @@ def scope_set(
     scope = {name: value.splitlines() for name, value in (("functions", functions), ("systems", systems))}
     scope["third_parties"] = third_parties.splitlines()
     try:
-        engagements.set_scope(session, actor_of(request, principal), engagement_id, scope)
+        with session.begin_nested():
+            engagements.set_scope(session, actor_of(request, principal), engagement_id, scope)
     except DomainError as error:
         return _refused(request, session, settings, principal, engagement_id, error)
     return _back(request, engagement_id, "scope")
@@ -237,8 +242,9 @@ def phase_complete(
     on: Annotated[str, Form(max_length=10)],
 ) -> Response:
     try:
-        day = _date(on, "on")
-        phases.complete_phase(session, actor_of(request, principal), engagement_id, phase=phase, on=day)
+        with session.begin_nested():
+            day = _date(on, "on")
+            phases.complete_phase(session, actor_of(request, principal), engagement_id, phase=phase, on=day)
     except DomainError as error:
         return _refused(request, session, settings, principal, engagement_id, error)
     return _back(request, engagement_id, "timeline")
@@ -255,8 +261,11 @@ def phase_deadline(
     due_on: Annotated[str, Form(max_length=10)],
 ) -> Response:
     try:
-        day = _date(due_on, "due_on")
-        phases.plan_deadline(session, actor_of(request, principal), engagement_id, phase=phase, due_on=day)
+        with session.begin_nested():
+            day = _date(due_on, "due_on")
+            phases.plan_deadline(
+                session, actor_of(request, principal), engagement_id, phase=phase, due_on=day
+            )
     except DomainError as error:
         return _refused(request, session, settings, principal, engagement_id, error)
     return _back(request, engagement_id, "timeline")
@@ -275,16 +284,17 @@ async def deliverable_upload(
     # One byte more than allowed: enough to know the file is too large, never more.
     content = await file.read(settings.tlpt_max_deliverable_bytes + 1)
     try:
-        deliverables.upload(
-            session,
-            actor_of(request, principal),
-            master_key(settings),
-            engagement_id,
-            phase=phase,
-            name=file.filename or "",
-            content=content,
-            max_bytes=settings.tlpt_max_deliverable_bytes,
-        )
+        with session.begin_nested():
+            deliverables.upload(
+                session,
+                actor_of(request, principal),
+                master_key(settings),
+                engagement_id,
+                phase=phase,
+                name=file.filename or "",
+                content=content,
+                max_bytes=settings.tlpt_max_deliverable_bytes,
+            )
     except DomainError as error:
         return _refused(request, session, settings, principal, engagement_id, error)
     return _back(request, engagement_id, "deliverables")
