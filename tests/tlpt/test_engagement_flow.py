@@ -193,7 +193,7 @@ def test_deliverables_are_sealed_at_rest_and_refused_when_too_large_or_of_a_refu
     with session_factory() as session:
         row = session.scalars(select(TlptDeliverable)).one()
         assert b"cold wallet" not in row.ciphertext and b"%PDF" not in row.ciphertext
-        assert "scope".encode() not in row.label and len(row.nonce) == 12
+        assert b"scope" not in row.label and len(row.nonce) == 12
         deliverable_id = row.id
     page = client.get(path).text
     link = next(part for part in page.split('"') if part.startswith(f"{path}/deliverables/"))
