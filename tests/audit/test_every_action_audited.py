@@ -22,7 +22,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx2 import Response
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from typer.main import get_command
 
@@ -707,6 +707,24 @@ def test_tlpt_scenario(walk: Walk, session_factory: sessionmaker[Session]) -> No
         deliverable = public(client, "tlpt_deliverable", session.scalars(select(TlptDeliverable.id)).one())
     route = "/tlpt/{engagement_id}/deliverables/{deliverable_id}"
     walk.call("GET", route, f"{path}/deliverables/{deliverable}")
+    with transaction(session_factory) as session:  # active testing has ended; the firm self-assessed
+        session.execute(update(TlptEngagement).values(phase="red_team_report"))
+        cycle = assessment_service.ensure_cycle(session, "TLPT", ensure_builtin_catalog(session).id)
+        assessment = assessment_service.start_assessment(session, w.firm.id, cycle)
+        control = assessment_service.view_of(session, assessment).controls[0].control_id
+    walk.call(
+        "POST",
+        "/tlpt/{engagement_id}/findings",
+        f"{path}/findings",
+        data={
+            "title": "Phishing",
+            "cvss_vector": "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+            "attack_technique": "T1566",
+            "critical_function": "Withdrawals",
+            "control_id": control,
+            "found_maturity": "1",
+        },
+    )
 
 
 @pytest.mark.parametrize(

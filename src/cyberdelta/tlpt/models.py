@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+import cyberdelta.assessment.models  # the plan items findings become
 import cyberdelta.tenancy.models  # noqa: F401 (the organisation and user_account tables referred to)
 from cyberdelta.platform.db.base import Base, utcnow
 
@@ -109,3 +110,35 @@ class TlptDeliverable(Base):
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TlptFinding(Base):
+    """A finding of the test (RTS 2025/1190 Annex V(c), Art. 13(2)): its CVSS 4.0 vector and computed
+    score, ATT&CK technique, the critical function it affects, the catalog control it shows weaker than
+    self-assessed, and the item of the firm's plan it became (docs/tlpt.md, "Findings")."""
+
+    __tablename__ = "tlpt_finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(
+        ForeignKey("tlpt_engagement.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    cvss_vector: Mapped[str] = mapped_column(String(200))
+    cvss_score: Mapped[float] = mapped_column(Float)
+    severity: Mapped[str] = mapped_column(String(10))
+    technique: Mapped[str] = mapped_column(String(20))
+    critical_function: Mapped[str] = mapped_column(String(300))
+    control_id: Mapped[str] = mapped_column(String(200))
+    found_maturity: Mapped[int] = mapped_column(Integer)
+    self_assessed: Mapped[int | None] = mapped_column(Integer)
+    plan_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment_improvement_item.id", ondelete="SET NULL")
+    )
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def contradicts(self) -> bool:
+        """Whether the firm self-assessed the control higher than the test found it."""
+        return self.self_assessed is not None and self.self_assessed > self.found_maturity

@@ -27,7 +27,7 @@ from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
 from cyberdelta.tenancy.permissions import Permission
 from cyberdelta.tenancy.principal import Principal
-from cyberdelta.tlpt import deliverables, engagements, phases
+from cyberdelta.tlpt import deliverables, engagements, findings, phases
 from cyberdelta.tlpt.calendar_export import calendar
 from cyberdelta.tlpt.errors import TlptError, _
 from cyberdelta.tlpt.frameworks import FRAMEWORKS, PARAMETERS, PHASES
@@ -123,6 +123,9 @@ def _engagement_page(
             "phases": PHASES,
             "titles": {**PHASE_TITLES, **TEAM_TITLES, **FRAMEWORK_TITLES, **PROVIDER_TITLES},
             "check_titles": CHECK_TITLES,
+            "findings": findings.findings_of(session, engagement.id),
+            "may_record_findings": seat.team in (engagements.TEST_MANAGER, engagements.CONTROL_TEAM)
+            and engagement.phase not in PHASES[: PHASES.index("active_red_teaming") + 1],
             "today": date.today(),
             "error": error,
         },
@@ -269,6 +272,39 @@ def phase_deadline(
     except DomainError as error:
         return _refused(request, session, settings, principal, engagement_id, error)
     return _back(request, engagement_id, "timeline")
+
+
+@pages.post("/{engagement_id}/findings", response_model=None)
+def finding_record(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: Named,
+    engagement_id: EngagementId,
+    title: Annotated[str, Form(max_length=400)] = "",
+    cvss_vector: Annotated[str, Form(max_length=400)] = "",
+    attack_technique: Annotated[str, Form(max_length=40)] = "",
+    critical_function: Annotated[str, Form(max_length=400)] = "",
+    control_id: Annotated[str, Form(max_length=200)] = "",
+    found_maturity: Annotated[int, Form(ge=0, le=5)] = 0,
+) -> Response:
+    """A finding becomes an item of the firm's improvement plan (docs/tlpt.md, "Findings")."""
+    try:
+        with session.begin_nested():
+            findings.record_finding(
+                session,
+                actor_of(request, principal),
+                engagement_id,
+                title=title,
+                vector=cvss_vector,
+                technique=attack_technique,
+                function=critical_function,
+                control_id=control_id,
+                found=found_maturity,
+            )
+    except DomainError as error:
+        return _refused(request, session, settings, principal, engagement_id, error)
+    return _back(request, engagement_id, "findings")
 
 
 @pages.post("/{engagement_id}/deliverables", response_model=None)

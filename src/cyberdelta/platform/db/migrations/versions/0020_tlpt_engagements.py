@@ -7,7 +7,8 @@ Create Date: 2026-12-03 11:50:00
 ``tlpt_engagement`` (one test of one firm, its timeline rules and its wrapped data key),
 ``tlpt_member`` (the people named on it, by team), ``tlpt_provider`` (threat-intelligence and
 red-team providers with their checks), ``tlpt_phase`` (start, deadline and end of each phase) and
-``tlpt_deliverable`` (AES-GCM ciphertext only) (docs/tlpt.md). The new organisation kind
+``tlpt_deliverable`` (AES-GCM ciphertext only), ``tlpt_finding`` (CVSS 4.0, ATT&CK, the control and
+the plan item it became) (docs/tlpt.md). The new organisation kind
 ``tlpt_provider`` and role ``tester`` are values of existing string columns: no change there.
 """
 
@@ -119,9 +120,33 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tlpt_deliverable")),
     )
     op.create_index(op.f("ix_tlpt_deliverable_engagement_id"), "tlpt_deliverable", ["engagement_id"])
+    op.create_table(
+        "tlpt_finding",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("engagement_id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("cvss_vector", sa.String(length=200), nullable=False),
+        sa.Column("cvss_score", sa.Float(), nullable=False),
+        sa.Column("severity", sa.String(length=10), nullable=False),
+        sa.Column("technique", sa.String(length=20), nullable=False),
+        sa.Column("critical_function", sa.String(length=300), nullable=False),
+        sa.Column("control_id", sa.String(length=200), nullable=False),
+        sa.Column("found_maturity", sa.Integer(), nullable=False),
+        sa.Column("self_assessed", sa.Integer(), nullable=True),
+        sa.Column("plan_item_id", sa.Integer(), nullable=True),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        _fk("tlpt_finding", "engagement_id", "tlpt_engagement", "CASCADE"),
+        _fk("tlpt_finding", "plan_item_id", "assessment_improvement_item", "SET NULL"),
+        _fk("tlpt_finding", "created_by", "user_account", "SET NULL"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tlpt_finding")),
+    )
+    op.create_index(op.f("ix_tlpt_finding_engagement_id"), "tlpt_finding", ["engagement_id"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_tlpt_finding_engagement_id"), table_name="tlpt_finding")
+    op.drop_table("tlpt_finding")
     op.drop_index(op.f("ix_tlpt_deliverable_engagement_id"), table_name="tlpt_deliverable")
     op.drop_table("tlpt_deliverable")
     op.drop_table("tlpt_phase")
