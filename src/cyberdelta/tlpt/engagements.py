@@ -31,7 +31,8 @@ from cyberdelta.tlpt.timeline import refresh_deadlines
 TEST_MANAGER, CONTROL_TEAM, TI_PROVIDER, RED_TEAM = "test_manager", "control_team", "ti_provider", "red_team"
 TEAMS: Final = (TEST_MANAGER, CONTROL_TEAM, TI_PROVIDER, RED_TEAM)
 PROVIDER_KINDS: Final = {TI_PROVIDER: "ti", RED_TEAM: "red_team"}
-# What a provider must show before it is selected (RTS 2025/1190 Art. 5(2); TIBER-EU procurement).
+# What a provider must show before it is selected (RTS 2025/1190 Art. 7(1)(a)-(f): CVs and
+# certifications, professional indemnity insurance, references, experience).
 REQUIRED_CHECKS: Final = ("experience", "references", "insurance", "certifications")
 
 

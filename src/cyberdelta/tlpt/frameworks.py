@@ -66,7 +66,7 @@ RULES: Final[tuple[Rule, ...]] = (
         "planned_weeks",
         "provider_selection_weeks",
         (),
-        "RTS 2025/1190 Art. 9(4)(e)-(f), 5",
+        "RTS 2025/1190 Art. 9(4)(e)-(f), 7",
         False,
     ),
     Rule(

@@ -57,7 +57,7 @@ class TlptMember(Base):
 
 class TlptProvider(Base):
     """The threat-intelligence (``ti``) or red-team (``red_team``) provider of an engagement, with the
-    requirements checked when it was selected (RTS 2025/1190 Art. 5; TIBER-EU procurement guidance)."""
+    requirements checked when it was selected (RTS 2025/1190 Art. 7(1))."""
 
     __tablename__ = "tlpt_provider"
     __table_args__ = (UniqueConstraint("engagement_id", "kind"),)
