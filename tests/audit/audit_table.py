@@ -209,6 +209,7 @@ ROUTES: dict[tuple[str, str], Audited | str] = {
     ("POST", "/tlpt/{engagement_id}/phases/deadline"): audited("tlpt", "tlpt.deadline_planned"),
     ("POST", "/tlpt/{engagement_id}/deliverables"): audited("tlpt", "tlpt.deliverable_uploaded"),
     ("POST", "/tlpt/{engagement_id}/findings"): audited("tlpt", "tlpt.finding_recorded"),
+    ("POST", "/tlpt/{engagement_id}/attestation"): audited("tlpt", "tlpt.attestation_signed"),
     ("GET", "/tlpt/{engagement_id}/deliverables/{deliverable_id}"): audited("tlpt", "tlpt.deliverable_read"),
     ("GET", "/tlpt/{engagement_id}/deadlines.ics"): NAMED_READ,
 }

@@ -725,6 +725,9 @@ def test_tlpt_scenario(walk: Walk, session_factory: sessionmaker[Session]) -> No
             "found_maturity": "1",
         },
     )
+    with transaction(session_factory) as session:
+        session.execute(update(TlptEngagement).values(phase="attestation"))
+    walk.call("POST", "/tlpt/{engagement_id}/attestation", f"{path}/attestation")
 
 
 @pytest.mark.parametrize(

@@ -82,6 +82,7 @@ EXPECTED: dict[tuple[str, str], Permission | str] = {
     ("POST", "/tlpt/{engagement_id}/phases/deadline"): "signed_in",
     ("POST", "/tlpt/{engagement_id}/deliverables"): "signed_in",
     ("POST", "/tlpt/{engagement_id}/findings"): "signed_in",
+    ("POST", "/tlpt/{engagement_id}/attestation"): "signed_in",
     ("GET", "/tlpt/{engagement_id}/deliverables/{deliverable_id}"): "signed_in",
     ("GET", "/tlpt/{engagement_id}/deadlines.ics"): "signed_in",
     ("GET", "/api/v1/audit"): P.AUDIT_READ,

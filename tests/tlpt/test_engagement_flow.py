@@ -11,12 +11,15 @@ from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from cyberdelta.auth.models import AuthSession
 from cyberdelta.platform.audit.models import AuditEntry
+from cyberdelta.platform.db.base import utcnow
+from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.settings import Settings
-from cyberdelta.tlpt.models import TlptDeliverable, TlptPhase, TlptProvider
+from cyberdelta.tlpt.models import TlptDeliverable, TlptEngagement, TlptPhase, TlptProvider
 from tests.accounts_factories import sign_in_client
 from tests.tlpt.world import CHECKS, World, opened, world
 
@@ -169,7 +172,23 @@ def test_an_engagement_runs_from_scoping_to_attestation(
     )  # Art. 13(1)
     assert _upload(client, path, "remediation_plan", "plan.xlsx", b"PK\x03\x04sheet") == 200
     _end(client, path, "remediation_plan", summary_end + timedelta(days=20))
-    _end(client, path, "attestation", summary_end + timedelta(days=25))
+    # The attestation: signed by the firm and by the authority, each after a passkey step-up.
+    _refused(client, path, "/phases/complete", {"phase": "attestation", "on": str(TODAY)}, "phase")
+    with transaction(session_factory) as session:
+        session.execute(update(AuthSession).values(stepped_up_at=utcnow() - timedelta(minutes=30)))
+    stale = client.post(f"{path}/attestation", follow_redirects=False)
+    assert stale.status_code == 303 and "/auth/step-up" in stale.headers["location"]
+    sign_in_client(client, w.control, w.firm)
+    assert client.post(f"{path}/attestation").status_code == 200
+    assert client.post(f"{path}/attestation").status_code == 409
+    sign_in_client(client, w.tester, w.red)
+    assert client.post(f"{path}/attestation").status_code == 403
+    sign_in_client(client, w.manager, w.authority)
+    assert client.post(f"{path}/attestation").status_code == 200
+    with session_factory() as session:
+        signed = session.scalars(select(TlptEngagement)).one()
+        assert (signed.firm_signed_by, signed.authority_signed_by) == (w.control.id, w.manager.id)
+    assert _timeline(client, path)["attestation"][1] == TODAY.isoformat()
     assert 'id="current-phase">Closed<' in client.get(path, headers={"accept-language": "en"}).text
 
     # The calendar holds every deadline as an all-day event (RFC 5545).

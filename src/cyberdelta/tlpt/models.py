@@ -35,6 +35,14 @@ class TlptEngagement(Base):
     phase: Mapped[str] = mapped_column(String(30))
     scope: Mapped[str] = mapped_column(Text, default="{}")
     wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    # The attestation (DORA Art. 26(7)): signed by a test manager and by the control team, each after
+    # a passkey step-up (cyberdelta.tlpt.attestation).
+    authority_signed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    authority_signed_at: Mapped[datetime | None] = mapped_column()
+    firm_signed_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    firm_signed_at: Mapped[datetime | None] = mapped_column()
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

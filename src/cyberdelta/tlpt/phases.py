@@ -53,6 +53,12 @@ def complete_phase(
         raise TlptError(_("Unknown phase."), field="phase")
     if engagement.phase != phase:
         raise TlptError(_("Only the current phase can end."), status=409, field="phase")
+    if phase == "attestation":
+        raise TlptError(
+            _("The attestation ends when the authority and the firm have both signed it."),
+            status=409,
+            field="phase",
+        )
     plan = {item.phase: item for item in computed(session, engagement)}
     item = plan[phase]
     if on > (today or date.today()):

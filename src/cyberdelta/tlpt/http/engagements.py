@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from cyberdelta.platform.db.base import utcnow
 from cyberdelta.platform.errors import DomainError
 from cyberdelta.platform.i18n import gettext
-from cyberdelta.platform.web.access import require, signed_in
+from cyberdelta.platform.web.access import require, signed_in, signed_in_step_up
 from cyberdelta.platform.web.actor import actor_of
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 from cyberdelta.platform.web.public_ids import encode, public_id
@@ -27,7 +27,7 @@ from cyberdelta.platform.web.templating import render
 from cyberdelta.platform.web.urls import redirect_to
 from cyberdelta.tenancy.permissions import Permission
 from cyberdelta.tenancy.principal import Principal
-from cyberdelta.tlpt import deliverables, engagements, findings, phases
+from cyberdelta.tlpt import attestation, deliverables, engagements, findings, phases
 from cyberdelta.tlpt.calendar_export import calendar
 from cyberdelta.tlpt.errors import TlptError, _
 from cyberdelta.tlpt.frameworks import FRAMEWORKS, PARAMETERS, PHASES
@@ -37,6 +37,8 @@ from cyberdelta.tlpt.timeline import computed, deadlines, rules_of
 
 pages = APIRouter(prefix="/tlpt", include_in_schema=False)
 Named = Annotated[Principal, Depends(signed_in)]
+# Signing the attestation needs a passkey assertion within the step-up window (docs/accounts.md).
+SteppedUp = Annotated[Principal, Depends(signed_in_step_up)]
 Manager = Annotated[Principal, Depends(require(Permission.TLPT_MANAGE))]
 EngagementId = Annotated[int, Depends(public_id("engagement_id"))]
 DeliverableId = Annotated[int, Depends(public_id("deliverable_id"))]
@@ -305,6 +307,23 @@ def finding_record(
     except DomainError as error:
         return _refused(request, session, settings, principal, engagement_id, error)
     return _back(request, engagement_id, "findings")
+
+
+@pages.post("/{engagement_id}/attestation", response_model=None)
+def attestation_sign(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: SteppedUp,
+    engagement_id: EngagementId,
+) -> Response:
+    """Sign the attestation for the authority (a test manager) or the firm (the control team)."""
+    try:
+        with session.begin_nested():
+            attestation.sign(session, actor_of(request, principal), engagement_id)
+    except DomainError as error:
+        return _refused(request, session, settings, principal, engagement_id, error)
+    return _back(request, engagement_id, "attestation")
 
 
 @pages.post("/{engagement_id}/deliverables", response_model=None)
