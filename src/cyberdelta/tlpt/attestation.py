@@ -1,7 +1,8 @@
-"""The attestation that the test was performed (DORA Art. 26(7); docs/tlpt.md, "Phases"): signed once
-by a test manager for the authority and once by a member of the control team for the firm, each in a session that has just
-made a passkey assertion (the route's step-up policy). When both have signed, the attestation phase
-ends that day and the engagement is closed; the phase cannot be ended any other way.
+"""The attestation that the test was performed (DORA Art. 26(7); docs/tlpt.md, "Phases"): signed
+once by a test manager for the authority and once by a member of the control team for the firm, each
+in a session that has just made a passkey assertion (the route's step-up policy). When both have
+signed, the attestation phase ends that day and the engagement is closed; the phase cannot be ended
+any other way.
 """
 
 from __future__ import annotations
