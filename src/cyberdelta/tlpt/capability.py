@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from cyberdelta.platform.capability import Capability, Mount
+from cyberdelta.platform.capability import Capability, Mount, PeriodicTask
 
 if TYPE_CHECKING:
     import typer
@@ -26,6 +26,12 @@ def _routers() -> Sequence[Mount]:
     return [Mount(engagements.pages)]
 
 
+def _periodic() -> Sequence[PeriodicTask]:
+    from cyberdelta.tlpt.reminders import send_due_reminders
+
+    return [PeriodicTask("tlpt_reminders", send_due_reminders)]
+
+
 def _commands() -> Sequence[tuple[str, typer.Typer]]:
     from cyberdelta.tlpt.commands import tlpt_app
 
@@ -40,4 +46,5 @@ CAPABILITY = Capability(
     models=_models,
     routers=_routers,
     commands=_commands,
+    periodic=_periodic,
 )
