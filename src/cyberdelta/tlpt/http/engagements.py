@@ -157,8 +157,8 @@ def member_name(
     settings: SettingsDep,
     principal: Named,
     engagement_id: EngagementId,
-    email: Annotated[str, Form(max_length=254)],
-    team: Annotated[str, Form(max_length=20)],
+    email: Annotated[str, Form(max_length=254)] = "",
+    team: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     try:
         with session.begin_nested():
@@ -192,8 +192,8 @@ def provider_select(
     settings: SettingsDep,
     principal: Named,
     engagement_id: EngagementId,
-    kind: Annotated[str, Form(max_length=20)],
-    provider: Annotated[str, Form(max_length=64)],
+    kind: Annotated[str, Form(max_length=20)] = "",
+    provider: Annotated[str, Form(max_length=64)] = "",
     experience: Annotated[str, Form(max_length=4000)] = "",
     references: Annotated[str, Form(max_length=4000)] = "",
     insurance: Annotated[str, Form(max_length=4000)] = "",
@@ -243,11 +243,12 @@ def phase_complete(
     settings: SettingsDep,
     principal: Named,
     engagement_id: EngagementId,
-    phase: Phase,
-    on: Annotated[str, Form(max_length=10)],
+    phase: Phase = "",
+    on: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     try:
         with session.begin_nested():
+            engagements.seat(session, actor_of(request, principal), engagement_id)  # 404 first
             day = _date(on, "on")
             phases.complete_phase(session, actor_of(request, principal), engagement_id, phase=phase, on=day)
     except DomainError as error:
@@ -262,11 +263,12 @@ def phase_deadline(
     settings: SettingsDep,
     principal: Named,
     engagement_id: EngagementId,
-    phase: Phase,
-    due_on: Annotated[str, Form(max_length=10)],
+    phase: Phase = "",
+    due_on: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     try:
         with session.begin_nested():
+            engagements.seat(session, actor_of(request, principal), engagement_id)  # 404 first
             day = _date(due_on, "due_on")
             phases.plan_deadline(
                 session, actor_of(request, principal), engagement_id, phase=phase, due_on=day
@@ -333,11 +335,11 @@ async def deliverable_upload(
     settings: SettingsDep,
     principal: Named,
     engagement_id: EngagementId,
-    phase: Phase,
-    file: Annotated[UploadFile, File()],
+    phase: Phase = "",
+    file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     # One byte more than allowed: enough to know the file is too large, never more.
-    content = await file.read(settings.tlpt_max_deliverable_bytes + 1)
+    content = await file.read(settings.tlpt_max_deliverable_bytes + 1) if file is not None else b""
     try:
         with session.begin_nested():
             deliverables.upload(
@@ -346,7 +348,7 @@ async def deliverable_upload(
                 master_key(settings),
                 engagement_id,
                 phase=phase,
-                name=file.filename or "",
+                name=(file.filename or "") if file is not None else "",
                 content=content,
                 max_bytes=settings.tlpt_max_deliverable_bytes,
             )
