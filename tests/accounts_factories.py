@@ -38,7 +38,7 @@ def make_organisation(
     suffix = secrets.token_hex(3)
     return tenancy.create_organisation(
         session,
-        slug=slug or f"{kind}-{suffix}",
+        slug=slug or f"{kind}-{suffix}".replace("_", "-"),
         kind=str(kind),
         name_ja=name_ja or f"組織 {suffix}",
         name_en=name_en or f"Organisation {suffix}",

@@ -29,6 +29,7 @@ from cyberdelta.screening.capability import CAPABILITY as SCREENING
 from cyberdelta.signing.capability import CAPABILITY as SIGNING
 from cyberdelta.supervision.capability import CAPABILITY as SUPERVISION
 from cyberdelta.tenancy.capability import CAPABILITY as TENANCY
+from cyberdelta.tlpt.capability import CAPABILITY as TLPT
 
 CAPABILITIES: Final[tuple[Capability, ...]] = (
     TENANCY,
@@ -42,6 +43,7 @@ CAPABILITIES: Final[tuple[Capability, ...]] = (
     INTEL,
     SIGNING,
     EXERCISE,
+    TLPT,
     HOME,
 )
 

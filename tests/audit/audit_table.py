@@ -33,6 +33,7 @@ STATUS = "polls the status of work whose start is audited"
 AGGREGATE = "shows published aggregate figures only; exports of them are audited"
 FORM = "shows a form; what it submits is audited"
 ORGANISER_READ = "shows the exercise organiser the scenario library; imports and exports are audited"
+NAMED_READ = "shows an engagement to a person named on it; deliverable reads and every change are audited"
 
 ROUTES: dict[tuple[str, str], Audited | str] = {
     ("GET", "/"): PUBLIC,
@@ -219,6 +220,19 @@ ROUTES: dict[tuple[str, str], Audited | str] = {
     ("POST", "/signing/checks/{check_id}/report"): audited(
         "signing", "intel.publish", "intel.sighting_reported"
     ),
+    ("GET", "/tlpt"): NAMED_READ,
+    ("POST", "/tlpt/engagements"): audited("tlpt", "tlpt.engagement_opened"),
+    ("GET", "/tlpt/{engagement_id}"): NAMED_READ,
+    ("POST", "/tlpt/{engagement_id}/members"): audited("tlpt", "tlpt.member_named"),
+    ("POST", "/tlpt/{engagement_id}/providers"): audited("tlpt", "tlpt.provider_selected"),
+    ("POST", "/tlpt/{engagement_id}/scope"): audited("tlpt", "tlpt.scope_set"),
+    ("POST", "/tlpt/{engagement_id}/phases/complete"): audited("tlpt", "tlpt.phase_completed"),
+    ("POST", "/tlpt/{engagement_id}/phases/deadline"): audited("tlpt", "tlpt.deadline_planned"),
+    ("POST", "/tlpt/{engagement_id}/deliverables"): audited("tlpt", "tlpt.deliverable_uploaded"),
+    ("POST", "/tlpt/{engagement_id}/findings"): audited("tlpt", "tlpt.finding_recorded"),
+    ("POST", "/tlpt/{engagement_id}/attestation"): audited("tlpt", "tlpt.attestation_signed"),
+    ("GET", "/tlpt/{engagement_id}/deliverables/{deliverable_id}"): audited("tlpt", "tlpt.deliverable_read"),
+    ("GET", "/tlpt/{engagement_id}/deadlines.ics"): NAMED_READ,
 }
 
 # Every command, with the entries it writes or why it writes none.
@@ -260,4 +274,5 @@ COMMANDS: dict[str, frozenset[str] | str] = {
     "exercise scenario import": frozenset({"exercise.scenario_imported"}),
     "exercise scenario export": frozenset({"exercise.scenario_exported"}),
     "exercise scenario list": "lists the scenario library at the operator's console",
+    "tlpt rules": "prints a framework's timeline rules, with no database",
 }

@@ -22,7 +22,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx2 import Response
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from typer.main import get_command
 
@@ -47,6 +47,7 @@ from cyberdelta.supervision import service as supervision_service
 from cyberdelta.tenancy import invitations
 from cyberdelta.tenancy.models import Invitation, Membership, Organisation, OrganisationKind, User
 from cyberdelta.tenancy.permissions import Permission, Role
+from cyberdelta.tlpt.models import TlptDeliverable, TlptEngagement
 from tests.accounts_factories import (
     anonymous_csrf,
     csrf_for,
@@ -72,6 +73,8 @@ from tests.supervision.helpers import submit
 from tests.supervision.test_reminders import with_smtp
 from tests.tenancy.test_mail import Inbox, smtp
 from tests.test_cli import run_cli
+from tests.tlpt.world import CHECKS as TLPT_CHECKS
+from tests.tlpt.world import world as tlpt_world
 
 Key = tuple[str, str]
 __all__ = ["smtp"]
@@ -163,6 +166,7 @@ def test_every_route_is_classified(app: FastAPI) -> None:
         "screening",
         "signing",
         "exercise",
+        "tlpt",
     }
 
 
@@ -724,6 +728,77 @@ def test_exercise_scenario(walk: Walk, session_factory: sessionmaker[Session], t
     walk.call("POST", "/exercise/scenarios/import", files=files)
     route = "/exercise/scenarios/{key}/{version}/xlsx"
     walk.call("GET", route, route.replace("{key}", "walk-scenario").replace("{version}", "1"))
+
+
+def test_tlpt_scenario(walk: Walk, session_factory: sessionmaker[Session]) -> None:
+    client = walk.client
+    w = tlpt_world(session_factory)
+    sign_in_client(client, w.manager, w.authority)
+    walk.call(
+        "POST",
+        "/tlpt/engagements",
+        data={"code_name": "AUDITED", "firm": w.firm.slug, "framework": "rts", "notified_on": "2026-01-05"},
+    )
+    with session_factory() as session:
+        engagement = public(client, "tlpt_engagement", session.scalars(select(TlptEngagement.id)).one())
+    path = f"/tlpt/{engagement}"
+    walk.call(
+        "POST",
+        "/tlpt/{engagement_id}/providers",
+        f"{path}/providers",
+        data={"kind": "ti", "provider": w.ti.slug, **TLPT_CHECKS},
+    )
+    walk.call(
+        "POST",
+        "/tlpt/{engagement_id}/members",
+        f"{path}/members",
+        data={"email": "control@sakura.example", "team": "control_team"},
+    )
+    walk.call("POST", "/tlpt/{engagement_id}/scope", f"{path}/scope", data={"functions": "Withdrawals"})
+    walk.call(
+        "POST",
+        "/tlpt/{engagement_id}/phases/deadline",
+        f"{path}/phases/deadline",
+        data={"phase": "provider_selection", "due_on": "2026-04-20"},
+    )
+    walk.call(
+        "POST",
+        "/tlpt/{engagement_id}/phases/complete",
+        f"{path}/phases/complete",
+        data={"phase": "scoping", "on": "2026-03-02"},
+    )
+    walk.call(
+        "POST",
+        "/tlpt/{engagement_id}/deliverables",
+        f"{path}/deliverables",
+        data={"phase": "scoping"},
+        files={"file": ("scope.txt", b"scope")},
+    )
+    with session_factory() as session:
+        deliverable = public(client, "tlpt_deliverable", session.scalars(select(TlptDeliverable.id)).one())
+    route = "/tlpt/{engagement_id}/deliverables/{deliverable_id}"
+    walk.call("GET", route, f"{path}/deliverables/{deliverable}")
+    with transaction(session_factory) as session:  # active testing has ended; the firm self-assessed
+        session.execute(update(TlptEngagement).values(phase="red_team_report"))
+        cycle = assessment_service.ensure_cycle(session, "TLPT", ensure_builtin_catalog(session).id)
+        assessment = assessment_service.start_assessment(session, w.firm.id, cycle)
+        control = assessment_service.view_of(session, assessment).controls[0].control_id
+    walk.call(
+        "POST",
+        "/tlpt/{engagement_id}/findings",
+        f"{path}/findings",
+        data={
+            "title": "Phishing",
+            "cvss_vector": "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+            "attack_technique": "T1566",
+            "critical_function": "Withdrawals",
+            "control_id": control,
+            "found_maturity": "1",
+        },
+    )
+    with transaction(session_factory) as session:
+        session.execute(update(TlptEngagement).values(phase="attestation"))
+    walk.call("POST", "/tlpt/{engagement_id}/attestation", f"{path}/attestation")
 
 
 @pytest.mark.parametrize(

@@ -87,6 +87,21 @@ EXPECTED: dict[tuple[str, str], Permission | str] = {
     ("POST", "/exercise/scenarios/import"): P.EXERCISE_ORGANISE,
     ("GET", "/exercise/scenarios/{key}/{version}"): P.EXERCISE_ORGANISE,
     ("GET", "/exercise/scenarios/{key}/{version}/xlsx"): P.EXERCISE_ORGANISE,
+    # Threat-led penetration tests (issue #21): being named on the engagement decides, not a role; the
+    # services answer 404 to everyone else (tests/tlpt/test_confidentiality.py).
+    ("GET", "/tlpt"): "signed_in",
+    ("POST", "/tlpt/engagements"): P.TLPT_MANAGE,
+    ("GET", "/tlpt/{engagement_id}"): "signed_in",
+    ("POST", "/tlpt/{engagement_id}/members"): "signed_in",
+    ("POST", "/tlpt/{engagement_id}/providers"): "signed_in",
+    ("POST", "/tlpt/{engagement_id}/scope"): "signed_in",
+    ("POST", "/tlpt/{engagement_id}/phases/complete"): "signed_in",
+    ("POST", "/tlpt/{engagement_id}/phases/deadline"): "signed_in",
+    ("POST", "/tlpt/{engagement_id}/deliverables"): "signed_in",
+    ("POST", "/tlpt/{engagement_id}/findings"): "signed_in",
+    ("POST", "/tlpt/{engagement_id}/attestation"): "signed_in",
+    ("GET", "/tlpt/{engagement_id}/deliverables/{deliverable_id}"): "signed_in",
+    ("GET", "/tlpt/{engagement_id}/deadlines.ics"): "signed_in",
     ("GET", "/api/v1/audit"): P.AUDIT_READ,
     # Self-assessment (issue #5): organisation-scoped pages; exports need data:export (step-up).
     ("GET", "/assessment/{assessment_id}/export.xlsx"): P.DATA_EXPORT,

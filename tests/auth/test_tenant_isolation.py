@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.assessment import evidence, plan
@@ -28,8 +29,12 @@ from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.settings import Settings
 from cyberdelta.signing.models import SigningProposal
 from cyberdelta.tenancy import invitations
-from cyberdelta.tenancy.models import Invitation, Membership, OrganisationKind
+from cyberdelta.tenancy.models import Invitation, Membership, Organisation, OrganisationKind
 from cyberdelta.tenancy.permissions import ROLE_PERMISSIONS, Permission, Role
+from cyberdelta.tlpt.deliverables import upload
+from cyberdelta.tlpt.engagements import open_engagement
+from cyberdelta.tlpt.keys import master_key
+from cyberdelta.tlpt.models import TlptEngagement, TlptMember
 from tests.accounts_factories import make_api_token, make_member, make_organisation, sign_in_client
 from tests.auth.route_policies import EXPECTED
 from tests.auth.route_table import endpoints
@@ -48,6 +53,8 @@ OBJECTS = {
     "item_id",
     "job_id",
     "status_id",
+    "engagement_id",
+    "deliverable_id",
 }
 # Ids of objects that belong to no single organisation: an assessment cycle is opened by the
 # supervisor for many exchanges (a non-participant's start answers 404: tests/supervision); a
@@ -90,6 +97,7 @@ def _their_world(app: FastAPI, session_factory: sessionmaker[Session], settings:
         session.add(proposal)
         session.flush()
         ids = {
+            **_their_engagement(app, session, settings, theirs),
             "proposal_id": public(app, "signing_proposal", proposal.id),
             # As their URLs name them: public ids (docs/architecture.md, "Public ids").
             "passkey_id": public(app, "passkey", passkey.id),
@@ -99,7 +107,32 @@ def _their_world(app: FastAPI, session_factory: sessionmaker[Session], settings:
             "status_id": _their_intel_status(session, theirs.id),
             **_their_assessment(app, session, theirs.id),
         }
-    return TheirWorld(ids, ["rival", "Rival", "ライバル", "newcomer@", "boss@", raw[:12]], raw)
+    return TheirWorld(ids, ["rival", "Rival", "ライバル", "newcomer@", "boss@", raw[:12], "RIVAL-TLPT"], raw)
+
+
+def _their_engagement(
+    app: FastAPI, session: Session, settings: Settings, firm: Organisation
+) -> dict[str, str]:
+    """A TLPT engagement of their firm, opened by their authority, with a deliverable (docs/tlpt.md)."""
+    authority = make_organisation(session, OrganisationKind.SUPERVISOR, slug="rival-authority")
+    manager = make_member(session, authority, Role.INSPECTOR, email="manager@rival-authority.example")
+    actor, key = Actor.person(manager.id, authority.id), master_key(settings)
+    engagement = open_engagement(
+        session,
+        actor,
+        key,
+        code_name="RIVAL-TLPT",
+        firm_slug=firm.slug,
+        framework="rts",
+        notified_on=date.today(),
+    )
+    document = upload(
+        session, actor, key, engagement.id, phase="scoping", name="rival.txt", content=b"Rival", max_bytes=100
+    )
+    return {
+        "engagement_id": public(app, "tlpt_engagement", engagement.id),
+        "deliverable_id": public(app, "tlpt_deliverable", document.id),
+    }
 
 
 def _their_intel_status(session: Session, organisation_id: int) -> str:
@@ -205,6 +238,8 @@ def test_another_organisations_objects_answer_404_and_stay_untouched(
         [answer] = session.scalars(select(Response).where(Response.assessment_id == draft.id))
         assert (answer.maturity, answer.comment, answer.version) == (0, "Rival secret", 1)
         assert session.scalars(select(SigningProposal.status)).one() == "pending"
+        assert session.scalars(select(TlptEngagement.phase)).one() == "scoping"
+        assert session.scalar(select(func.count()).select_from(TlptMember)) == 1
 
 
 def me_may(permission: Permission) -> bool:

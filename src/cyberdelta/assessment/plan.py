@@ -3,7 +3,9 @@ organisation and cycle so that progress shows across the year.
 
 :func:`refresh_plan` turns the gaps of an assessment (:mod:`cyberdelta.assessment.gaps`) into items:
 new gaps become ``planned`` items, existing items get the current gap and priority, and an item
-whose gap has closed is marked ``done``.
+whose gap has closed is marked ``done``. :func:`add_finding_item` adds an item the self-assessment did
+not show: a finding of a threat-led penetration test (docs/tlpt.md, "Findings"), kept open until it is
+dealt with even when the answers show no gap (that contradiction is the point of the finding).
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ class ItemStatus(StrEnum):
     DONE = "done"
     DEFERRED = "deferred"
 
+
+# The gap kind of an item that a finding from outside the self-assessment added (a TLPT finding).
+FINDING_KIND = "tlpt"
 
 SORTS = {
     "priority": (ImprovementItem.priority.desc(), ImprovementItem.control_id),
@@ -82,7 +87,7 @@ def refresh_plan(session: Session, assessment: Assessment) -> list[ImprovementIt
             gap.priority,
         )
     for control_id, item in items.items():
-        if control_id not in open_gaps and item.status != ItemStatus.DONE:
+        if control_id not in open_gaps and item.status != ItemStatus.DONE and item.gap_kind != FINDING_KIND:
             item.status, item.completed_at = ItemStatus.DONE, utcnow()
     session.flush()
     return list(items.values())
@@ -193,3 +198,63 @@ def year_progress(items: list[ImprovementItem]) -> YearProgress:
         by_status=dict(by_status),
         done_by_month=dict(sorted(months.items())),
     )
+
+
+def add_finding_item(
+    session: Session,
+    actor: Actor,
+    assessment: Assessment,
+    *,
+    control_id: str,
+    title: str,
+    found: int,
+    priority: float,
+    source: str,
+) -> ImprovementItem:
+    """An item of the firm's plan for ``control_id`` from a finding made outside the self-assessment
+    (``source``, e.g. ``tlpt``): the maturity ``found`` shown by the test is the item's current level,
+    its target at least the next level; an item already open for the control takes the finding's title
+    and the higher priority. Audited under the firm."""
+    control = service.view_of(session, assessment).control(control_id)
+    if control is None:
+        raise AssessmentError("control_id", _("Unknown control id %(id)s.", id=control_id))
+    item = session.scalars(
+        select(ImprovementItem).where(
+            ImprovementItem.organisation_id == assessment.organisation_id,
+            ImprovementItem.cycle_id == assessment.cycle_id,
+            ImprovementItem.control_id == control_id,
+        )
+    ).first()
+    if item is None:
+        item = ImprovementItem(
+            organisation_id=assessment.organisation_id,
+            cycle_id=assessment.cycle_id,
+            control_id=control_id,
+            domain=control.domain,
+            gap_kind=FINDING_KIND,
+            current=found,
+            target=min(found + 1, 5),
+            priority=priority,
+            title=title,
+            status=ItemStatus.PLANNED,
+            version=1,
+        )
+        session.add(item)
+    else:
+        item.title = f"{item.title} / {title}"
+        item.current, item.priority = min(item.current, found), max(item.priority, priority)
+        item.target = max(item.target, min(found + 1, 5))
+        if item.status == ItemStatus.DONE:
+            item.status, item.completed_at = ItemStatus.PLANNED, None
+        item.version += 1
+    session.flush()
+    audit(
+        session,
+        actor,
+        "assessment.plan_item_added",
+        object_type="plan_item",
+        object_id=item.id,
+        details={"control": control_id, "source": source},
+        organisation_id=assessment.organisation_id,
+    )
+    return item

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     # Where `cyberdelta audit checkpoint` and the worker append checkpoints (default:
     # data_dir/audit-checkpoints.jsonl); copy the file off this host.
     audit_checkpoint_file: Path | None = None
+    # Threat-led penetration tests (docs/tlpt.md, "Deliverables at rest"): the master key that wraps each
+    # engagement's data key (base64 of 32 bytes) or a file holding it (mode 0600), never in the database.
+    tlpt_master_key: SecretStr | None = None
+    tlpt_master_key_file: Path | None = None
+    # Largest deliverable accepted, in bytes.
+    tlpt_max_deliverable_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_sender: str = "cyberdelta@localhost"

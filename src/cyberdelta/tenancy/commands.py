@@ -73,7 +73,7 @@ def admin_create(email: Annotated[str, typer.Argument(help="E-mail address of th
 @org_app.command("create")
 def org_create(
     slug: Annotated[str, typer.Argument(help="Short stable name, e.g. bitexample.")],
-    kind: Annotated[str, typer.Option(help="exchange, sro, isac, supervisor or operator.")],
+    kind: Annotated[str, typer.Option(help="exchange, sro, isac, supervisor, operator or tlpt_provider.")],
     name_ja: Annotated[str, typer.Option("--name-ja", help="Japanese name.")],
     name_en: Annotated[str, typer.Option("--name-en", help="English name.")],
     admin: Annotated[str, typer.Option(help="E-mail address of its first administrator.")],

@@ -25,10 +25,13 @@ class OrganisationKind(enum.StrEnum):
     ISAC = "isac"
     SUPERVISOR = "supervisor"
     OPERATOR = "operator"
+    # A threat-intelligence or red-team provider of threat-led penetration tests (docs/tlpt.md).
+    TLPT_PROVIDER = "tlpt_provider"
 
 
 class Organisation(Base):
-    """A tenant: an exchange, the SRO (JVCEA), an ISAC, the supervisor (FSA) or the platform operator."""
+    """A tenant: an exchange, the SRO (JVCEA), an ISAC, the supervisor (FSA), the platform operator, or a
+    TLPT provider (threat intelligence or red team, docs/tlpt.md)."""
 
     __tablename__ = "organisation"
 

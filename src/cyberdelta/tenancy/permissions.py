@@ -25,6 +25,9 @@ class Role(enum.StrEnum):
     ANALYST = "analyst"
     INSPECTOR = "inspector"
     PLATFORM_ADMIN = "platform_admin"
+    # A named tester of a TLPT provider (docs/tlpt.md): what they see is decided per engagement by
+    # name, so the role itself grants nothing.
+    TESTER = "tester"
 
 
 class Permission(enum.StrEnum):
@@ -58,6 +61,9 @@ class Permission(enum.StrEnum):
     # Organising industry exercises (docs/exercise.md): the scenario library, for the supervisor's
     # inspectors and the SRO's (and ISAC's) analysts, never for exchanges (blind injects).
     EXERCISE_ORGANISE = "exercise:organise"
+    # Opening threat-led penetration tests (docs/tlpt.md): the authority's test managers. Everything
+    # inside an engagement is decided by being named on it, not by a role.
+    TLPT_MANAGE = "tlpt:manage"
 
 
 P = Permission
@@ -103,7 +109,14 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
             }
         ),
         Role.INSPECTOR: frozenset(
-            {P.INTEL_READ, P.ASSESSMENT_REVIEW, P.BENCHMARK_READ, P.BENCHMARK_INDUSTRY, P.EXERCISE_ORGANISE}
+            {
+                P.INTEL_READ,
+                P.ASSESSMENT_REVIEW,
+                P.BENCHMARK_READ,
+                P.BENCHMARK_INDUSTRY,
+                P.EXERCISE_ORGANISE,
+                P.TLPT_MANAGE,
+            }
         ),
         # The operator manages tenants and catalogs but sees no assessment content (docs/accounts.md,
         # "Roles and what each may do").
@@ -118,6 +131,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
                 P.ORGANISATIONS_MANAGE,
             }
         ),
+        Role.TESTER: frozenset(),
     }
 )
 
@@ -130,6 +144,7 @@ ROLES_BY_KIND: Mapping[OrganisationKind, frozenset[Role]] = MappingProxyType(
         OrganisationKind.ISAC: frozenset({Role.ORG_ADMIN, Role.ANALYST}),
         OrganisationKind.SUPERVISOR: frozenset({Role.ORG_ADMIN, Role.INSPECTOR}),
         OrganisationKind.OPERATOR: frozenset({Role.PLATFORM_ADMIN}),
+        OrganisationKind.TLPT_PROVIDER: frozenset({Role.ORG_ADMIN, Role.TESTER}),
     }
 )
 

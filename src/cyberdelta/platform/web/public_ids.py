@@ -40,6 +40,8 @@ KINDS: dict[str, str] = {
     "wallet_id": "signing_wallet",
     "proposal_id": "signing_proposal",
     "check_id": "signing_check",
+    "engagement_id": "tlpt_engagement",
+    "deliverable_id": "tlpt_deliverable",
 }
 
 
