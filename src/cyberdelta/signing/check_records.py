@@ -4,10 +4,10 @@ stored chain, version, network and policy. A check is one ``signing_check`` row 
 (who, when, the input's SHA-256, the verdict, the findings); input that cannot be checked raises
 :class:`~cyberdelta.signing.errors.SigningInputError` and records nothing.
 
-Every address the transaction calls or pays is also screened against the platform's current
-screening lists (sanctions lists and the hub's indicators, docs/screening.md), as one recorded
+Every address the transaction calls or pays is also screened against the lists the organisation
+applies and the hub's wallet indicators it may read under TLP (docs/screening.md), as one recorded
 screening decision: a listed one blocks the check (``DESTINATION_SCREENED``) as if the wallet's
-policy listed it in ``screened_addresses`` (issue #22, "Policy checks").
+policy listed it in ``screened_addresses`` (docs/signing.md, "Findings").
 """
 
 from __future__ import annotations
