@@ -28,6 +28,7 @@ from cyberdelta.assessment.models import Assessment
 from cyberdelta.assessment.scoring import Answer, ControlSpec
 from cyberdelta.catalog.csf import CsfCore, CsfItem, csf_core
 from cyberdelta.catalog.mappings import csf_crosswalk
+from cyberdelta.platform.i18n import gettext
 
 
 class Coverage(StrEnum):
@@ -37,6 +38,19 @@ class Coverage(StrEnum):
     UNANSWERED = "not answered"
     NOT_APPLICABLE = "not applicable"
     UNMAPPED = "not mapped"
+
+    @property
+    def label(self) -> str:
+        """The status in the reader's language."""
+        labels = {
+            Coverage.MET: gettext("met"),
+            Coverage.PARTLY: gettext("partly"),
+            Coverage.GAP: gettext("gap"),
+            Coverage.UNANSWERED: gettext("not answered"),
+            Coverage.NOT_APPLICABLE: gettext("not applicable"),
+            Coverage.UNMAPPED: gettext("not mapped"),
+        }
+        return labels[self]
 
 
 @dataclass(frozen=True)

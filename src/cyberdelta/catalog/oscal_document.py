@@ -98,8 +98,9 @@ def json_path(location: tuple[str | int, ...]) -> str:
 
 
 def _is_branch(segment: str | int) -> bool:
-    """Pydantic names the union member it tried (``Group1``); OSCAL field names are lowercase."""
-    return isinstance(segment, str) and segment[:1].isupper()
+    """Pydantic names the union member it tried (``Group1``, ``list[Mapping]``); OSCAL field names
+    are lowercase words and hyphens."""
+    return isinstance(segment, str) and (segment[:1].isupper() or "[" in segment)
 
 
 def _misfit(items: Sequence[Any]) -> tuple[int, int, int]:
