@@ -195,7 +195,8 @@ def test_a_csf_1_1_id_is_not_a_csf_2_0_subcategory(session_factory: sessionmaker
         [("ac-1", "GV.OC-01", "intersects-with"), ("ac-2", "PR.AC-01", "subset-of")]
     )
     assert _problems(session_factory, yaml.safe_dump(document).encode(), "bad.yaml") == [
-        "$.mapping-collection.mappings[0].maps[1].targets[0].id-ref: PR.AC-01 is not a NIST CSF 2.0 subcategory"
+        "$.mapping-collection.mappings[0].maps[1].targets[0].id-ref: "
+        "PR.AC-01 is not a NIST CSF 2.0 subcategory"
     ]
 
 

@@ -139,6 +139,6 @@ def relate(
         title=str(metadata["title"]),
         title_ja=first_prop(metadata, "title-ja"),
         other_side=", ".join(dict.fromkeys(others)),
-        csf=bool(csf_sides) and all(csf_sides),
+        csf=any(csf_sides),
         entries=list(dict.fromkeys(entries)),
     )

@@ -14,13 +14,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from cyberdelta.catalog.csf import carried_subcategories
+from cyberdelta.catalog.csf import carried_subcategories, is_subcategory
 from cyberdelta.catalog.errors import CatalogError
 from cyberdelta.catalog.mapping_document import ROOT, read_mapping_document, relate
 from cyberdelta.catalog.models import CatalogVersion, Control, ControlMapping, ControlMappingEntry
@@ -132,16 +133,21 @@ def builtin_mapping_bytes() -> bytes:
     return (resources.files("cyberdelta.catalog") / "data" / BUILTIN_MAPPING_FILE).read_bytes()
 
 
+@cache
+def builtin_mapping_uuid() -> str:
+    return str(json.loads(builtin_mapping_bytes())[ROOT]["uuid"])
+
+
 def ensure_builtin_mapping(session: Session, version: CatalogVersion) -> None:
     """Store the built-in catalog's CSF 2.0 crosswalk for ``version`` unless it is there."""
-    data = builtin_mapping_bytes()
-    oscal_uuid = json.loads(data)[ROOT]["uuid"]
+    oscal_uuid = builtin_mapping_uuid()
     found = session.scalar(
         select(ControlMapping.id).where(
             ControlMapping.version_id == version.id, ControlMapping.oscal_uuid == oscal_uuid
         )
     )
     if found is None:
+        data = builtin_mapping_bytes()
         import_mapping(session, data, BUILTIN_MAPPING_FILE, version, max_bytes=len(data))
 
 
@@ -176,19 +182,22 @@ class MappedItem:
 
 def mapped_items(session: Session, version_id: int, control_id: str) -> list[MappedItem]:
     rows = session.execute(
-        select(ControlMapping.title, ControlMapping.title_ja, ControlMapping.csf, ControlMappingEntry)
+        select(ControlMapping.title, ControlMapping.title_ja, ControlMappingEntry)
         .join(ControlMappingEntry, ControlMappingEntry.mapping_id == ControlMapping.id)
         .where(ControlMapping.version_id == version_id, ControlMappingEntry.control_id == control_id)
         .order_by(ControlMapping.id, ControlMappingEntry.id)
     )
     return [
-        MappedItem(pick(title, title_ja), entry.other_id, entry.relationship, csf)
-        for title, title_ja, csf, entry in rows
+        MappedItem(pick(title, title_ja), entry.other_id, entry.relationship, is_subcategory(entry.other_id))
+        for title, title_ja, entry in rows
     ]
 
 
 def csf_crosswalk(session: Session, version_id: int) -> dict[str, list[str]]:
-    """Control id → the CSF 2.0 subcategories it covers (from the catalog and its mappings)."""
+    """Control id → the CSF 2.0 subcategories it covers (from the catalog and its mappings).
+
+    An entry names a subcategory only when it comes from a side of CSF 2.0 ids (any id of that
+    form makes the side a CSF side, whose every id was checked; :mod:`mapping_document`)."""
     covered: dict[str, dict[str, None]] = {}
     for control_id, body in session.execute(
         select(Control.oscal_id, Control.body_json)
@@ -206,5 +215,6 @@ def csf_crosswalk(session: Session, version_id: int) -> dict[str, list[str]]:
         )
         .order_by(ControlMappingEntry.id)
     ):
-        covered.setdefault(control_id, {})[other_id] = None
+        if is_subcategory(other_id):
+            covered.setdefault(control_id, {})[other_id] = None
     return {control_id: list(items) for control_id, items in covered.items() if items}

@@ -145,7 +145,8 @@ class ControlMapping(Base):
     other_side: Mapped[str] = mapped_column(Text)
     """The other resource's title or address, e.g. "NIST CSF 2.0"."""
     csf: Mapped[bool] = mapped_column(default=False)
-    """Whether the other side is NIST CSF 2.0 (every id on it is a CSF 2.0 subcategory)."""
+    """Whether the other side of any of its mappings is NIST CSF 2.0 (every id there is a CSF 2.0
+    subcategory)."""
     source_name: Mapped[str] = mapped_column(Text)
     content_sha256: Mapped[str] = mapped_column(String(64))
     document_json: Mapped[dict[str, Any]] = mapped_column(JSONValue)
