@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdelta.catalog import mappings, service
 from cyberdelta.catalog.csf import canonical, carried_subcategories, csf_core
-from cyberdelta.catalog.errors import CatalogImportError
+from cyberdelta.catalog.errors import CatalogImportError, MappingExistsError
 from cyberdelta.catalog.models import CatalogVersion, ControlMapping, ControlMappingEntry
 from cyberdelta.catalog.publishing import publish_mapping
 from cyberdelta.platform.actor import Actor
@@ -220,7 +220,7 @@ def test_a_collection_is_imported_once_per_version(session_factory: sessionmaker
         version = _small(session)
         mappings.import_mapping(session, data, "a.json", version, max_bytes=LIMIT)
         version_id = version.id
-    with pytest.raises(mappings.MappingExistsError), session_factory.begin() as session:
+    with pytest.raises(MappingExistsError), session_factory.begin() as session:
         mappings.import_mapping(
             session, data, "a.json", session.get_one(CatalogVersion, version_id), max_bytes=LIMIT
         )

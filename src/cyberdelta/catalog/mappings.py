@@ -22,42 +22,14 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from cyberdelta.catalog.csf import carried_subcategories, is_subcategory
-from cyberdelta.catalog.errors import CatalogError
+from cyberdelta.catalog.errors import MappingExistsError, MappingNotFoundError
 from cyberdelta.catalog.mapping_document import ROOT, read_mapping_document, relate
 from cyberdelta.catalog.models import CatalogVersion, Control, ControlMapping, ControlMappingEntry
 from cyberdelta.catalog.tree import content_digest
-from cyberdelta.platform.i18n import gettext, pick
+from cyberdelta.platform.i18n import pick
 
 BUILTIN_MAPPING_FILE = "cssa-csf-2.0-mapping.json"
 NO_RELATIONSHIP = "no-relationship"
-
-
-class MappingExistsError(CatalogError):
-    status = 409
-
-    def __init__(self, reference: str, oscal_uuid: str) -> None:
-        self.reference = reference
-        self.oscal_uuid = oscal_uuid
-        super().__init__(f"{reference}:{oscal_uuid}")
-
-    def render(self) -> str:
-        return gettext(
-            "The mapping collection %(uuid)s is already imported for %(catalog)s; imported mappings "
-            "are immutable, so give a revised collection a new uuid.",
-            uuid=self.oscal_uuid,
-            catalog=self.reference,
-        )
-
-
-class MappingNotFoundError(CatalogError):
-    status = 404
-
-    def __init__(self, oscal_uuid: str) -> None:
-        self.oscal_uuid = oscal_uuid
-        super().__init__(oscal_uuid)
-
-    def render(self) -> str:
-        return gettext("No mapping collection %(uuid)s for this catalog version", uuid=self.oscal_uuid)
 
 
 def _parts(parts: Iterable[dict[str, Any]], control_id: str, owners: dict[str, str]) -> None:
