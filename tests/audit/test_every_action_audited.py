@@ -723,6 +723,8 @@ def test_every_audited_command_writes_its_entries(
         tmp_path / name for name in ("catalog.json", "misp.json", "sdn.xml", "in.csv")
     )
     catalog.write_bytes(as_bytes(assessment_catalog("9.9")))
+    crosswalk = tmp_path / "crosswalk.json"
+    crosswalk.write_bytes(as_bytes(mapping_collection([("gv-1", "GV.PO-01", "intersects-with")])))
     misp.write_text(json.dumps(misp_event()), encoding="utf-8")
     sdn.write_bytes(SDN_XML)
     batch.write_text("address\n" + LAZARUS_ETH.lower() + "\n", encoding="utf-8")
@@ -733,6 +735,7 @@ def test_every_audited_command_writes_its_entries(
         ("member", "add", "kaede", "viewer@kaede.example", "--role", "viewer"),
         ("token", "create", "--org", "kaede", "--permission", "assessment:read"),
         ("catalog", "import", str(catalog), "--key", "cli-catalog"),
+        ("catalog", "import-mapping", str(crosswalk), "--catalog", "cli-catalog"),
         ("catalog", "export", "cyberdelta-cssa", "--format", "oscal-profile", "--level", "basic",
          "--out", str(tmp_path / "basic.json")),
         ("catalog", "import-profile", str(tmp_path / "basic.json"), "--catalog", "cyberdelta-cssa",
