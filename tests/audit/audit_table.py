@@ -44,6 +44,11 @@ ROUTES: dict[tuple[str, str], Audited | str] = {
     ("GET", "/catalogs/{key}/{version}/search"): PUBLIC,
     ("GET", "/catalogs/{key}/{version}/profile"): PUBLIC,
     ("GET", "/catalogs/{key}/diff/{old}/{new}"): PUBLIC,
+    ("GET", "/catalogs/profiles/new"): FORM,
+    ("POST", "/catalogs/profiles"): audited("catalog", "catalog.profile_imported"),
+    ("GET", "/catalogs/{key}/{version}/mappings/new"): FORM,
+    ("POST", "/catalogs/{key}/{version}/mappings"): audited("catalog", "catalog.mapping_imported"),
+    ("GET", "/api/v1/catalogs/{key}/versions/{version}/mappings/{mapping_uuid}"): PUBLIC,
     ("GET", "/api/v1/catalogs"): PUBLIC,
     ("GET", "/api/v1/catalogs/{key}/versions/{version}/controls"): PUBLIC,
     ("GET", "/api/v1/catalogs/{key}/versions/{version}/oscal"): PUBLIC,
@@ -120,6 +125,7 @@ ROUTES: dict[tuple[str, str], Audited | str] = {
     ("GET", "/assessment/report-jobs/{job_id}"): STATUS,
     ("GET", "/assessment/report-jobs/{job_id}/report.pdf"): audited("assessment", "assessment.exported"),
     ("GET", "/assessment/{assessment_id}/plan"): OWN_READ,
+    ("GET", "/assessment/{assessment_id}/csf"): OWN_READ,
     ("POST", "/assessment/{assessment_id}/plan/{item_id}"): audited(
         "assessment", "assessment.plan_item_updated"
     ),
@@ -253,6 +259,8 @@ COMMANDS: dict[str, frozenset[str] | str] = {
     "catalog list": "reads public catalogs",
     "catalog import": frozenset({"catalog.imported"}),
     "catalog import-profile": frozenset({"catalog.profile_imported"}),
+    "catalog import-mapping": frozenset({"catalog.mapping_imported"}),
+    "catalog export-mapping": "writes a public catalog mapping to a file",
     "catalog export": "writes a public catalog to a file",
     "catalog diff": "compares public catalogs",
     "assessment report": frozenset({"assessment.exported"}),

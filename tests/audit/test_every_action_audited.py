@@ -60,6 +60,9 @@ from tests.assessment.conftest import assessment_catalog
 from tests.audit.audit_table import COMMANDS, ROUTES, Audited
 from tests.auth.route_table import endpoints
 from tests.benchmark.test_feedback_jobs import inspector, wait_until_done
+from tests.catalog.baselines import full_catalog
+from tests.catalog.mapping_documents import mapping_collection
+from tests.catalog.test_profiles import profile
 from tests.exercise.helpers import prepared
 from tests.factories import as_bytes
 from tests.intel.attack_factories import misp_event
@@ -167,6 +170,7 @@ def test_every_route_is_classified(app: FastAPI) -> None:
         "signing",
         "exercise",
         "tlpt",
+        "catalog",
     }
 
 
@@ -865,6 +869,8 @@ def test_every_audited_command_writes_its_entries(
         tmp_path / name for name in ("catalog.json", "misp.json", "sdn.xml", "in.csv")
     )
     catalog.write_bytes(as_bytes(assessment_catalog("9.9")))
+    crosswalk = tmp_path / "crosswalk.json"
+    crosswalk.write_bytes(as_bytes(mapping_collection([("gv-1", "GV.PO-01", "intersects-with")])))
     misp.write_text(json.dumps(misp_event()), encoding="utf-8")
     sdn.write_bytes(SDN_XML)
     scenario = tmp_path / "scenario.json"
@@ -877,6 +883,7 @@ def test_every_audited_command_writes_its_entries(
         ("member", "add", "kaede", "viewer@kaede.example", "--role", "viewer"),
         ("token", "create", "--org", "kaede", "--permission", "assessment:read"),
         ("catalog", "import", str(catalog), "--key", "cli-catalog"),
+        ("catalog", "import-mapping", str(crosswalk), "--catalog", "cli-catalog"),
         ("catalog", "export", "cyberdelta-cssa", "--format", "oscal-profile", "--level", "basic",
          "--out", str(tmp_path / "basic.json")),
         ("catalog", "import-profile", str(tmp_path / "basic.json"), "--catalog", "cyberdelta-cssa",
@@ -912,3 +919,32 @@ def test_every_audited_command_writes_its_entries(
         ran.add(name)
     assert ran == {name for name, value in COMMANDS.items() if isinstance(value, frozenset)}
     assert smtp[1].messages, "the reminder went out"
+
+
+def test_catalog_scenario(walk: Walk, session_factory: sessionmaker[Session]) -> None:
+    """The operator imports a profile with its source catalog, then a mapping collection."""
+    client = walk.client
+    operator, [admin] = _members(session_factory, OrganisationKind.OPERATOR, Role.PLATFORM_ADMIN)
+    sign_in_client(client, admin, operator)
+    files = {
+        "profile": ("tailoring.json", as_bytes(profile()), "application/json"),
+        "catalog_file": (
+            "sp800-53.json",
+            as_bytes(full_catalog(controls_per_family=6, enhancements=3)),
+            "application/json",
+        ),
+    }
+    resolved = walk.call("POST", "/catalogs/profiles", files=files)
+    key, version = resolved.headers["location"].split("/")[2:4]
+    walk.call(
+        "POST",
+        "/catalogs/{key}/{version}/mappings",
+        f"/catalogs/{key}/{version}/mappings",
+        files={
+            "file": (
+                "csf.json",
+                as_bytes(mapping_collection([("ac-1", "GV.PO-01", "intersects-with")])),
+                "application/json",
+            )
+        },
+    )

@@ -20,6 +20,10 @@ DOCUMENTS = {
     "non-string-keys": "1: one\ntrue: yes\n",
     "explicit-tags": "a: !!str 12\nb: !!int '7'\nc: !!binary aGVsbG8=\nd: !!set {x, y}\ne: !!omap [{k: v}]\n",
     "duplicate-keys": "a: 1\na: 2\n",
+    "implicit-words": "[yes, Yes, no, NO, on, Off, true, False, y, n, null, Null, nothing, notes, "
+    "tomorrow, offset, .inf, .NaN, .5, +1, -2, 0x1f, 1_000, 190:20:30, 1e3, 3.0e+2, '~', ~, '', "
+    "'true', \"no\", Y, N, ~x, nan]\n",
+    "repeated-words": "- {a: yes, b: no}\n- {a: yes, b: no}\n- {a: 'yes', b: nope}\n",
     "empty": "",
     "scalar": "just text\n",
 }
@@ -54,3 +58,14 @@ def test_refuses_what_safe_load_refuses(text: str) -> None:
         yaml.safe_load(text)
     with pytest.raises(yaml.YAMLError):
         load_yaml(text)
+
+
+def test_the_garbage_collector_runs_again_after_reading() -> None:
+    """The collector is paused while a document is built, and resumed even when it is refused."""
+    import gc
+
+    load_yaml(DOCUMENTS["catalog"])
+    assert gc.isenabled()
+    with pytest.raises(yaml.YAMLError):
+        load_yaml("a: [unclosed\n")
+    assert gc.isenabled()

@@ -17,9 +17,9 @@ def _models() -> Sequence[ModuleType]:
 
 
 def _routers() -> Sequence[Mount]:
-    from cyberdelta.assessment.http import evidence, exports, plan, review, workspace
+    from cyberdelta.assessment.http import csf, evidence, exports, plan, review, workspace
 
-    return [Mount(m.router) for m in (exports, evidence, plan, workspace, review)]
+    return [Mount(m.router) for m in (exports, evidence, plan, csf, workspace, review)]
 
 
 def _tasks() -> Sequence[Task]:

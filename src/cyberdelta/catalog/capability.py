@@ -22,11 +22,14 @@ def _models() -> Sequence[ModuleType]:
 
 
 def _routers() -> Sequence[Mount]:
-    from cyberdelta.catalog.http import catalogs
+    from cyberdelta.catalog.http import catalogs, uploads
     from cyberdelta.platform.web.schemas import error_responses
 
     # A presented but invalid API token is refused (401, RFC 6750 §3.1) even on public routes.
+    # The upload pages first: /catalogs/profiles/new is not the tree of a catalog "profiles".
     return [
+        Mount(uploads.pages),
+        Mount(uploads.api, public=True, responses=error_responses(401, 404)),
         Mount(catalogs.pages, public=True),
         Mount(catalogs.api, public=True, responses=error_responses(401, 404)),
     ]
@@ -47,6 +50,7 @@ def _ready(session: Session) -> None:
 CAPABILITY = Capability(
     name="catalog",
     package="cyberdelta.catalog",
+    upload_paths=("/catalogs/",),
     models=_models,
     routers=_routers,
     commands=_commands,

@@ -11,12 +11,13 @@ import typer
 from rich.table import Table
 from sqlalchemy import Engine
 
+from cyberdelta.catalog import mappings as catalog_mappings
 from cyberdelta.catalog import service as catalog_service
 from cyberdelta.catalog.diff import diff_catalogs
 from cyberdelta.catalog.errors import Problem
 from cyberdelta.catalog.oscal_document import read_catalog
 from cyberdelta.catalog.profiles import catalog_urn, level_profile, summarise
-from cyberdelta.catalog.publishing import publish_catalog, publish_profile
+from cyberdelta.catalog.publishing import publish_catalog, publish_mapping, publish_profile
 from cyberdelta.catalog.spreadsheet import catalog_workbook
 from cyberdelta.platform import i18n
 from cyberdelta.platform.actor import Actor
@@ -120,6 +121,76 @@ def catalog_import_profile(
         )
     )
     print_warnings(warnings)
+
+
+@catalog_app.command("import-mapping")
+def catalog_import_mapping(
+    file: Annotated[Path, typer.Argument(help="OSCAL mapping collection, JSON or YAML.")],
+    catalog: Annotated[str, typer.Option("--catalog", help="Stored catalog it maps: KEY or KEY@VERSION.")],
+) -> None:
+    """Import an OSCAL mapping collection (e.g. a NIST CSF 2.0 crosswalk) for a catalog version."""
+    config = settings()
+    data = _read_file(file)
+    engine = prepared_engine(config)
+    with transaction(make_session_factory(engine)) as session:
+        version = catalog_service.resolve_reference(session, catalog)
+        mapping = publish_mapping(
+            session, Actor.console(), data, file.name, version, max_bytes=config.max_upload_bytes
+        )
+        shown = (mapping.entry_count, catalog_mappings.reference_of(version), mapping.oscal_uuid)
+    out.print(
+        _(
+            "Imported %(count)s mapping entries for %(catalog)s (collection %(uuid)s).",
+            count=shown[0],
+            catalog=shown[1],
+            uuid=shown[2],
+        ),
+        markup=False,
+    )
+
+
+@catalog_app.command("export-mapping")
+def catalog_export_mapping(
+    catalog: Annotated[str, typer.Argument(help="KEY or KEY@VERSION (newest version by default).")],
+    uuid: Annotated[
+        str | None, typer.Option("--uuid", help="The collection (needed when there are several).")
+    ] = None,
+    format: Annotated[str, typer.Option("--format", help="oscal-json or oscal-yaml.")] = "oscal-json",
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Output file (default: standard output).")
+    ] = None,
+) -> None:
+    """Export a mapping collection of a catalog version, as it was imported."""
+    if format not in ("oscal-json", "oscal-yaml"):
+        raise UserError(_("Unknown format %(format)s: use oscal-json or oscal-yaml", format=format))
+    engine = prepared_engine(settings())
+    with transaction(make_session_factory(engine)) as session:
+        version = catalog_service.resolve_reference(session, catalog)
+        if uuid is None:
+            found = catalog_mappings.mappings_of(session, version.id)
+            if len(found) != 1:
+                raise UserError(
+                    _(
+                        "%(catalog)s has %(count)s mapping collections; choose one with --uuid: %(uuids)s",
+                        catalog=catalog,
+                        count=len(found),
+                        uuids=", ".join(item.oscal_uuid for item in found) or "-",
+                    )
+                )
+            document = found[0].document_json
+        else:
+            document = catalog_mappings.get_mapping(session, version.id, uuid).document_json
+    if format == "oscal-json":
+        data = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+    else:
+        import yaml
+
+        data = yaml.safe_dump(document, allow_unicode=True, sort_keys=False).encode()
+    if out_file is None:
+        sys.stdout.buffer.write(data)
+    else:
+        out_file.write_bytes(data)
+        err.print(_("Wrote %(path)s", path=str(out_file)))
 
 
 WARNINGS_SHOWN = 50

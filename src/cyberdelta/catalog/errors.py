@@ -67,3 +67,31 @@ class VersionExistsError(CatalogError):
             version=self.version,
             key=self.key,
         )
+
+
+class MappingExistsError(CatalogError):
+    status = 409
+
+    def __init__(self, reference: str, oscal_uuid: str) -> None:
+        self.reference = reference
+        self.oscal_uuid = oscal_uuid
+        super().__init__(f"{reference}:{oscal_uuid}")
+
+    def render(self) -> str:
+        return gettext(
+            "The mapping collection %(uuid)s is already imported for %(catalog)s; imported mappings "
+            "are immutable, so give a revised collection a new uuid.",
+            uuid=self.oscal_uuid,
+            catalog=self.reference,
+        )
+
+
+class MappingNotFoundError(CatalogError):
+    status = 404
+
+    def __init__(self, oscal_uuid: str) -> None:
+        self.oscal_uuid = oscal_uuid
+        super().__init__(oscal_uuid)
+
+    def render(self) -> str:
+        return gettext("No mapping collection %(uuid)s for this catalog version", uuid=self.oscal_uuid)

@@ -129,6 +129,46 @@ class Control(Base):
     body_json: Mapped[dict[str, Any]] = mapped_column(JSONValue)
 
 
+class ControlMapping(Base):
+    """An imported OSCAL mapping collection (OSCAL 1.2 ``mapping-collection``) whose one side is a
+    stored catalog version, e.g. the built-in catalog's crosswalk to NIST CSF 2.0 (docs/catalog.md,
+    "Mappings"). The document is kept as imported, for export."""
+
+    __tablename__ = "catalog_mapping"
+    __table_args__ = (UniqueConstraint("version_id", "oscal_uuid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("catalog_version.id", ondelete="CASCADE"), index=True)
+    oscal_uuid: Mapped[str] = mapped_column(String(36))
+    title: Mapped[str] = mapped_column(Text)
+    title_ja: Mapped[str | None] = mapped_column(Text)
+    other_side: Mapped[str] = mapped_column(Text)
+    """The other resource's title or address, e.g. "NIST CSF 2.0"."""
+    csf: Mapped[bool] = mapped_column(default=False)
+    """Whether the other side of any of its mappings is NIST CSF 2.0 (every id there is a CSF 2.0
+    subcategory)."""
+    source_name: Mapped[str] = mapped_column(Text)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    document_json: Mapped[dict[str, Any]] = mapped_column(JSONValue)
+    entry_count: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ControlMappingEntry(Base):
+    """One control of the catalog version related to one item of the other side."""
+
+    __tablename__ = "catalog_mapping_entry"
+    __table_args__ = (Index("ix_catalog_mapping_entry_mapping_control", "mapping_id", "control_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mapping_id: Mapped[int] = mapped_column(ForeignKey("catalog_mapping.id", ondelete="CASCADE"))
+    control_id: Mapped[str] = mapped_column(String(200))
+    other_id: Mapped[str] = mapped_column(String(200))
+    relationship: Mapped[str] = mapped_column(String(60))
+    """IR 8477 set-theory relationship, read from the control's side (``subset-of``: the control
+    asks less than the other item)."""
+
+
 class ImmutableCatalogError(Exception):
     """A published catalog version was about to change; versions are append-only."""
 
@@ -137,5 +177,5 @@ def _refuse_update(_mapper: Mapper[Any], _connection: Any, target: Any) -> None:
     raise ImmutableCatalogError(f"published catalog content is immutable ({type(target).__name__})")
 
 
-for _model in (CatalogVersion, CatalogGroup, Control):
+for _model in (CatalogVersion, CatalogGroup, Control, ControlMapping, ControlMappingEntry):
     event.listen(_model, "before_update", _refuse_update)

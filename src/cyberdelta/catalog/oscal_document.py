@@ -34,7 +34,8 @@ _CATALOG_ADAPTER = pydantic.TypeAdapter(TrestleCatalog)
 
 def parse_bytes(data: bytes, source: str, max_bytes: int, root: str = "catalog") -> dict[str, Any]:
     """Decode ``data`` as JSON (or YAML when the name says so or it is not JSON): an OSCAL
-    document whose single top-level object is ``root`` (``catalog``, ``profile``)."""
+    document whose single top-level object is ``root`` (``catalog``, ``profile``,
+    ``mapping-collection``)."""
     if len(data) > max_bytes:
         raise CatalogImportError(
             source,
@@ -77,11 +78,14 @@ def parse_bytes(data: bytes, source: str, max_bytes: int, root: str = "catalog")
                 ],
             ) from None
     if not isinstance(document, dict) or not isinstance(document.get(root), dict):
-        problem = (
-            Problem("$", "an OSCAL catalog document has a single top-level object 'catalog'")
-            if root == "catalog"
-            else Problem("$", "an OSCAL profile document has a single top-level object 'profile'")
-        )
+        if root == "catalog":
+            problem = Problem("$", "an OSCAL catalog document has a single top-level object 'catalog'")
+        elif root == "profile":
+            problem = Problem("$", "an OSCAL profile document has a single top-level object 'profile'")
+        else:
+            problem = Problem(
+                "$", "an OSCAL mapping document has a single top-level object 'mapping-collection'"
+            )
         raise CatalogImportError(source, [problem])
     return document
 
@@ -94,8 +98,9 @@ def json_path(location: tuple[str | int, ...]) -> str:
 
 
 def _is_branch(segment: str | int) -> bool:
-    """Pydantic names the union member it tried (``Group1``); OSCAL field names are lowercase."""
-    return isinstance(segment, str) and segment[:1].isupper()
+    """Pydantic names the union member it tried (``Group1``, ``list[Mapping]``); OSCAL field names
+    are lowercase words and hyphens."""
+    return isinstance(segment, str) and (segment[:1].isupper() or "[" in segment)
 
 
 def _misfit(items: Sequence[Any]) -> tuple[int, int, int]:

@@ -8,7 +8,8 @@ import hashlib
 
 from sqlalchemy.orm import Session
 
-from cyberdelta.catalog.models import CatalogVersion
+from cyberdelta.catalog.mappings import import_mapping, reference_of
+from cyberdelta.catalog.models import CatalogVersion, ControlMapping
 from cyberdelta.catalog.profile_versions import import_profile
 from cyberdelta.catalog.service import import_catalog
 from cyberdelta.platform.actor import Actor
@@ -69,3 +70,27 @@ def publish_profile(
         },
     )
     return version
+
+
+def publish_mapping(
+    session: Session, actor: Actor, data: bytes, source: str, version: CatalogVersion, *, max_bytes: int
+) -> ControlMapping:
+    """Import an OSCAL mapping collection for a stored catalog version (all or nothing,
+    :func:`import_mapping`); the entry names the collection, its entry count and the file's SHA-256."""
+    mapping = import_mapping(session, data, source, version, max_bytes=max_bytes)
+    audit(
+        session,
+        actor,
+        "catalog.mapping_imported",
+        object_type="catalog_mapping",
+        object_id=mapping.id,
+        details={
+            "catalog": reference_of(version),
+            "uuid": mapping.oscal_uuid,
+            "entries": mapping.entry_count,
+            "csf": mapping.csf,
+            "file": source,
+            "sha256": hashlib.sha256(data).hexdigest(),
+        },
+    )
+    return mapping

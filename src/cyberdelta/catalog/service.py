@@ -6,7 +6,6 @@ Published versions are immutable (see :mod:`cyberdelta.catalog.models`); a new O
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import unicodedata
@@ -20,9 +19,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cyberdelta.catalog.errors import CatalogNotFoundError, Problem, VersionExistsError
+from cyberdelta.catalog.mappings import ensure_builtin_mapping
 from cyberdelta.catalog.models import Catalog, CatalogGroup, CatalogVersion, Control
 from cyberdelta.catalog.oscal_document import inspect_catalog
-from cyberdelta.catalog.tree import ControlRow, GroupRow, assemble, first_prop, flatten
+from cyberdelta.catalog.tree import ControlRow, GroupRow, assemble, content_digest, first_prop, flatten
 from cyberdelta.platform.i18n import fold
 
 BUILTIN_KEY = "cyberdelta-cssa"
@@ -35,11 +35,6 @@ def slugify(title: str) -> str:
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
     return slug[:80] or "catalog"
-
-
-def content_digest(document: dict[str, Any]) -> str:
-    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def builtin_document_bytes() -> bytes:
@@ -173,7 +168,8 @@ def _store_rows(
 def ensure_builtin_catalog(session: Session) -> CatalogVersion:
     """Import the shipped catalog unless this version of it is already stored.
 
-    Several app processes start at once in a deployment (docs/deployment.md): when another one
+    Its NIST CSF 2.0 crosswalk (an OSCAL mapping collection, docs/catalog.md "Mappings") is stored
+    with it. Several app processes start at once in a deployment (docs/deployment.md): when another one
     stores the catalog first, this one's import meets the unique keys, is undone by its savepoint,
     and the stored version is used."""
     data = builtin_document_bytes()
@@ -185,17 +181,29 @@ def ensure_builtin_catalog(session: Session) -> CatalogVersion:
     )
     existing = session.scalar(query)
     if existing is not None:
+        _ensure_crosswalk(session, existing)
         return existing
     try:
         with session.begin_nested():
-            return import_catalog(
+            version = import_catalog(
                 session, data, BUILTIN_FILE, max_bytes=len(data), key=BUILTIN_KEY, builtin=True
             )
+            ensure_builtin_mapping(session, version)
+            return version
     except IntegrityError:
         stored = session.scalar(query)
         if stored is None:
             raise
         return stored
+
+
+def _ensure_crosswalk(session: Session, version: CatalogVersion) -> None:
+    """The CSF 2.0 crosswalk of a built-in version stored before crosswalks were shipped."""
+    try:
+        with session.begin_nested():
+            ensure_builtin_mapping(session, version)
+    except IntegrityError:
+        pass  # another process stored it first
 
 
 @dataclass(frozen=True)

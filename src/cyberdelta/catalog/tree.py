@@ -9,6 +9,8 @@ parts, ``level`` (basic/desirable), ``weight``, ``csf-2.0`` (NIST CSF 2.0 subcat
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -223,3 +225,9 @@ def assemble(
         catalog["controls"] = [build_control(row) for row in top_controls]
     catalog.update(tail)
     return catalog
+
+
+def content_digest(document: dict[str, Any]) -> str:
+    """SHA-256 of a document's canonical JSON (sorted keys), so equal content compares equal."""
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from cyberdelta.catalog import service
+from cyberdelta.catalog import mappings, service
+from cyberdelta.catalog.csf import carried_subcategories, csf_core
 from cyberdelta.catalog.diff import diff_catalogs
 from cyberdelta.catalog.profile_versions import source_of
 from cyberdelta.catalog.profiles import catalog_urn, level_profile, summarise
@@ -45,6 +46,7 @@ def catalog_tree(request: Request, session: SessionDep, key: str, version: str) 
             "siblings": siblings,
             "warnings": [problem.render() for problem in service.warnings_of(found)],
             "has_basic": service.has_level(session, found.id, "basic"),
+            "mapping_sets": mappings.mappings_of(session, found.id),
         },
     )
 
@@ -63,7 +65,22 @@ def control_page(
         service.control_ids_of(session, found.id),
         found.params_json,
     )
-    return render(request, "catalog/control.html", {"version": found, "control": detail})
+    mapped = mappings.mapped_items(session, found.id, control_id)
+    covered = carried_subcategories(control.body_json) + [
+        item.other_id for item in mapped if item.csf and item.relationship != mappings.NO_RELATIONSHIP
+    ]
+    core = csf_core()
+    csf = [found_item for ident in dict.fromkeys(covered) if (found_item := core.subcategory(ident))]
+    return render(
+        request,
+        "catalog/control.html",
+        {
+            "version": found,
+            "control": detail,
+            "csf": csf,
+            "mapped": [item for item in mapped if not item.csf],
+        },
+    )
 
 
 @pages.get("/catalogs/{key}/{version}/profile", response_class=HTMLResponse)
