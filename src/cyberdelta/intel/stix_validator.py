@@ -100,7 +100,7 @@ def _musts(options: ValidationOptions) -> list[Any]:
     return _MUSTS
 
 
-def _find(name: object) -> str | None:
+def find_schema(name: object) -> str | None:
     """``find_schema``; a name that is not a string has no schema (the library's TypeError case)."""
     try:
         found: str | None = library.find_schema(SCHEMA_DIR, name)
@@ -111,7 +111,7 @@ def _find(name: object) -> str | None:
 
 def _schema_errors(name: str, obj: Mapping[str, Any], default: str) -> Iterator[Any]:
     """The library's ``_get_error_generator`` for the built-in schemas, with a cached validator."""
-    schema_path = _find(name) or _find(default)
+    schema_path = find_schema(name) or find_schema(default)
     if schema_path is None:
         raise library.SchemaInvalidError(
             f"Cannot locate a schema for the object's type, nor the base schema ({default}.json)."
