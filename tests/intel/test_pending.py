@@ -126,7 +126,7 @@ def stage_without_job(factory: sessionmaker[Session], hub: Hub, objects: Sequenc
     with transaction(factory) as session:
         collection = find_collection(session, hub.collection_id)
         assert collection is not None
-        return pending.stage(session, caller, collection, objects, full_validation=False, request_id=None).id
+        return pending.stage(session, caller, collection, objects, request_id=None).id
 
 
 def test_a_held_envelope_survives_a_lost_job_and_a_late_status_read_resumes_it(
@@ -197,7 +197,7 @@ def test_a_collection_holding_an_envelope_is_not_deleted_and_a_deleted_one_holds
         delete_collection(session, session.get_one(IntelCollection, empty.id))
     caller = Caller(reader=Reader(hub.publisher_id, "exchange"), read=True, write=True)
     with pytest.raises(MissingCollectionError), transaction(session_factory) as session:
-        pending.stage(session, caller, empty, [indicator()] * 5, full_validation=False, request_id=None)
+        pending.stage(session, caller, empty, [indicator()] * 5, request_id=None)
     with session_factory() as session:
         assert session.scalar(select(func.count()).select_from(IntelPendingEnvelope)) == 1  # the first
         assert session.scalar(select(func.count()).select_from(IntelStatus)) == 1
@@ -209,8 +209,8 @@ def test_full_validation_in_worker_processes_gives_the_same_verdicts_in_order() 
         objects.append(indicator(f"10.0.0.{number}"))
         objects.append(dict(indicator(f"10.0.1.{number}"), pattern="[ipv4-addr:value = 'x'] AND"))
         objects.append(dict(indicator(f"10.0.2.{number}"), valid_from="yesterday"))
-    verdicts = validation_pool.envelope_problems(objects, full=True, workers=2)
-    assert verdicts == [problem(item, full=True) for item in objects]
+    verdicts = validation_pool.envelope_problems(objects, workers=2)
+    assert verdicts == [problem(item) for item in objects]
     assert verdicts.count(None) == 10
 
 
@@ -221,7 +221,7 @@ from tests.intel.stix_factories import indicator
 
 if __name__ == "__main__":
     objects = [indicator(f"10.9.0.{number % 250}") for number in range(validation_pool.CHUNK + 1)]
-    validation_pool.envelope_problems(objects, full=True, workers=2)
+    validation_pool.envelope_problems(objects, workers=2)
     print(" ".join(str(pid) for pid in validation_pool._pools[2]._processes), flush=True)
     time.sleep(120)
 """

@@ -144,7 +144,6 @@ def intel_import(
                 collection,
                 organisation,
                 objects,
-                full_validation=config.intel_validation == "full",
                 actor=Actor.console(),
             )
         except CollectionError as error:
