@@ -81,9 +81,10 @@ def test_each_validator_error_is_a_property_path_and_a_one_line_reason(
 
 
 def test_verdicts_are_placed_in_the_envelope() -> None:
-    assert located("$.pattern: bad; $.name: worse", 3) == "$.objects[3].pattern: bad; $.objects[3].name: worse"
+    assert (
+        located("$.pattern: bad; $.name: worse", 3) == "$.objects[3].pattern: bad; $.objects[3].name: worse"
+    )
     assert located("$: not an object", 0) == "$.objects[0]: not an object"
-
 
 
 def _reference_pattern_shape(pattern: str) -> str | None:

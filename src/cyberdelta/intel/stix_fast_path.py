@@ -129,7 +129,8 @@ def _dateutil_accepts(text: str) -> None:
 def _timestamp(instance: Mapping[str, Any]) -> bool:
     """``musts.timestamp``: True when it yields nothing."""
     kind = instance["type"]
-    for name in ("created", "modified", *enums.TIMESTAMP_PROPERTIES.get(kind, ())):
+    names = ("created", "modified", *enums.TIMESTAMP_PROPERTIES.get(kind, ()))
+    for name in (*names, *enums.TIMESTAMP_OBSERVABLE_PROPERTIES.get(kind, ())):
         if name in instance:
             value = instance[name]
             if not isinstance(value, str):
@@ -137,8 +138,9 @@ def _timestamp(instance: Mapping[str, Any]) -> bool:
             # Days up to 28 exist in every month of every year but 0000; seconds 60 are refused.
             if (value[8:10] > "28" or value[17:19] == "60" or value[:4] == "0000") and _FORMAT.match(value):
                 _dateutil_accepts(value)
-    if kind in enums.TIMESTAMP_OBSERVABLE_PROPERTIES or kind in enums.TIMESTAMP_EMBEDDED_PROPERTIES:
-        raise _UnsureError
+    for embedded in enums.TIMESTAMP_EMBEDDED_PROPERTIES.get(kind, ()):
+        if embedded in instance and isinstance(instance[embedded], Mapping):
+            raise _UnsureError  # extensions and embedded types: the library checks them
     return True
 
 

@@ -185,6 +185,7 @@ _QUOTED_NAME = re.compile(r"^'([a-z0-9_]+)'")
 _REQUIRED = re.compile(r"^'(.+)' is a required property$")
 # additionalProperties: "'Name' does not match any of the regexes: …" or "(… 'name' was unexpected)".
 _UNEXPECTED = re.compile(r"^'([^']+)' does not match any of the regexes|\('([^']+)' was unexpected\)")
+_INNER_LOCATION = re.compile(r"^([a-z0-9_]+(?:\[\d+\]|\.[a-z0-9_]+)*): (.+)$")
 _SIMPLE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _LONG = 600
 # One-line reasons for the jsonschema messages that embed the whole object or a sub-schema.
@@ -233,7 +234,7 @@ def _library_location(error: Any) -> str:
 
 
 def _one_line(text: str, validator: object) -> str:
-    dumped = text.startswith(("{", "[")) or " under {" in text
+    dumped = "{'" in text or '{"' in text or " under {" in text  # an object or schema printed
     if dumped or "\n" in text or len(text) > _LONG or "file://" in text or SCHEMA_DIR in text:
         return _GENERIC.get(str(validator), f"breaks the STIX 2.1 schema rule '{validator}'")
     return text
@@ -247,6 +248,9 @@ def _schema_finding(error: Any, base: str, options: ValidationOptions) -> Findin
     message = pretty_error(error, options.verbose)
     if location and message.startswith(location + ": "):
         message = message[len(location) + 2 :]
+    inner = _INNER_LOCATION.match(message) if path == base else None
+    if inner is not None:  # a reworded oneOf names the property of its best branch itself
+        path, message = f"{base}.{inner.group(1)}", inner.group(2)
     named = None
     if error.validator == "required":
         named = _REQUIRED.match(message)
