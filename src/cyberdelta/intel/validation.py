@@ -140,10 +140,7 @@ def _timestamps_problem(stix_object: Mapping[str, Any], kind: str) -> str | None
     return None
 
 
-def full_problem(stix_object: Mapping[str, Any]) -> str | None:
-    """The OASIS stix2-validator's errors (``$.path: reason; …``), or None when it accepts the object."""
-    if certainly_valid(stix_object):
-        return None
+def _library_problem(stix_object: Mapping[str, Any]) -> str | None:
     try:
         found = findings(stix_object, _OPTIONS)
     except Exception as error:
@@ -151,16 +148,34 @@ def full_problem(stix_object: Mapping[str, Any]) -> str | None:
     return "; ".join(str(finding) for finding in found) if found else None
 
 
+def full_problem(stix_object: Mapping[str, Any]) -> str | None:
+    """The OASIS stix2-validator's errors (``$.path: reason; …``), or None when it accepts the object."""
+    if certainly_valid(stix_object):
+        return None
+    return _library_problem(stix_object)
+
+
+def _store_problem(stix_object: Mapping[str, Any]) -> str | None:
+    structural = structural_problem(stix_object)
+    return None if structural is None else "$." + structural
+
+
+def known_problem(stix_object: object) -> tuple[bool, str | None]:
+    """``(True, verdict)`` when the verdict needs no call into the OASIS library (the fast path
+    accepts the object, or it is not a JSON object); ``(False, None)`` otherwise."""
+    if not isinstance(stix_object, dict):
+        return True, "$: an object must be a JSON object"
+    if certainly_valid(stix_object):
+        return True, _store_problem(stix_object)
+    return False, None
+
+
 def problem(stix_object: object) -> str | None:
     """Why the hub refuses the object (JSON path and reason), or None when it accepts it."""
-    if not isinstance(stix_object, dict):
-        return "$: an object must be a JSON object"
-    found = full_problem(stix_object)
-    if found is None:
-        structural = structural_problem(stix_object)
-        if structural is not None:
-            return "$." + structural
-    return found
+    known, verdict = known_problem(stix_object)
+    if known or not isinstance(stix_object, dict):  # known_problem decides every other value
+        return verdict
+    return _library_problem(stix_object) or _store_problem(stix_object)
 
 
 def located(reason: str, index: int) -> str:

@@ -18,7 +18,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from cyberdelta.intel.validation import problem
+from cyberdelta.intel.validation import known_problem, problem
 
 CHUNK = 200
 PARENT_CHECK_SECONDS = 1.0
@@ -72,11 +72,25 @@ def verdicts(objects: Sequence[object]) -> list[str | None]:
 
 
 def envelope_problems(objects: Sequence[object], *, workers: int = 0) -> list[str | None]:
-    """One verdict per object (None when valid), in order; more than one chunk runs on ``workers``
-    processes (0: one per CPU)."""
+    """One verdict per object (None when valid), in order. The fast path runs here; when more than
+    a chunk of objects need the OASIS library itself, they are spread over ``workers`` processes
+    (0: one per CPU)."""
+    found: list[str | None] = []
+    slow: list[int] = []
+    for index, stix_object in enumerate(objects):
+        known, verdict = known_problem(stix_object)
+        found.append(verdict)
+        if not known:
+            slow.append(index)
     count = workers or os.cpu_count() or 1
-    if count < 2 or len(objects) <= CHUNK:
-        return verdicts(objects)
-    chunks = [list(objects[start : start + CHUNK]) for start in range(0, len(objects), CHUNK)]
+    if count < 2 or len(slow) <= CHUNK:
+        for index in slow:
+            found[index] = problem(objects[index])
+        return found
+    chunks = [
+        [objects[index] for index in slow[start : start + CHUNK]] for start in range(0, len(slow), CHUNK)
+    ]
     results = _pool(count).map(verdicts, chunks)
-    return [verdict for chunk in results for verdict in chunk]
+    for index, verdict in zip(slow, (verdict for chunk in results for verdict in chunk), strict=True):
+        found[index] = verdict
+    return found
