@@ -89,9 +89,9 @@ def test_add_objects_reports_each_object_and_stores_only_the_valid_ones(
     assert status["pending_count"] == 0
     assert [item["id"] for item in status["successes"]] == [good["id"]]
     messages = {item["id"]: item["message"] for item in status["failures"]}
-    assert messages[bad_id["id"]].startswith("id:")
-    assert messages[bad_time["id"]].startswith("modified:")
-    assert "pattern" in messages[bad_pattern["id"]]
+    assert messages[bad_id["id"]].startswith("$.objects[1].id: ")
+    assert messages[bad_time["id"]].startswith("$.objects[2].modified: ")
+    assert messages[bad_pattern["id"]].startswith("$.objects[3].pattern: ")
     assert stored(session_factory) == 1
     polled = client.get(f"{ROOT}/status/{status['id']}/", headers=taxii_headers(hub.publisher))
     assert polled.json() == status
