@@ -90,7 +90,6 @@ def measure(url: str, count: int, decisions: int) -> None:
                 caller,
                 collection,
                 indicators(listed[start : start + 5000]),
-                full_validation=False,
                 actor=Actor.console(),
             )
         reader_id = reader.id

@@ -1,14 +1,14 @@
 """TAXII 2.1 throughput: ingest indicators in envelopes, then page through them with ``added_after``.
 
     .venv/bin/python benchmarks/taxii_throughput.py [--objects 100000] [--envelope 1000] [--runs 3]
-        [--full-objects 2000] [--medallion-objects 2000] [--medallion-ingest-objects N]
-        [--backends sqlite,postgresql] [--no-medallion]
+        [--medallion-objects 2000] [--medallion-ingest-objects N] [--backends sqlite,postgresql]
+        [--no-medallion]
 
 Runs the same workload against:
 
 * our server (``cyberdelta serve`` in its own process, on a loopback port) persisting to SQLite and
-  to PostgreSQL, once with ``CYBERDELTA_INTEL_VALIDATION=structural`` and once with ``full`` (the
-  OASIS stix2-validator on every object; slower, so run on ``--full-objects``);
+  to PostgreSQL, with its only validation: stix2-validator's verdict on every object (the fast path
+  of ``cyberdelta.intel.stix_fast_path``, the library itself for what it does not cover);
 * the OASIS reference server medallion with its memory backend, installed from PyPI into
   ``benchmarks/.medallion-venv`` by this script. Its memory backend compares every new object with
   every stored one and walks its whole data tree for every manifest update and every page, so it
@@ -17,7 +17,7 @@ Runs the same workload against:
   and grows with the square of the size), and ingest alone runs on ``--medallion-ingest-objects``
   (default: ``--objects``, the same 100,000 as ours; about five minutes on the benchmark machine).
 
-The structural runs are repeated ``--runs`` times, each on a new database and server, and the
+Our runs are repeated ``--runs`` times, each on a new database and server, and the
 median is what the ratios use: on a shared two-CPU machine one run can be a third slower than the
 next for the same code. Reads use ``limit=1000`` (the page size both servers are configured for)
 and ``added_after`` set to the previous page's ``X-TAXII-Date-Added-Last``. Prints objects per
@@ -25,9 +25,9 @@ second (wall clock) and the ratios, the machine's speed at the start and at the 
 ten million additions in a Python loop), and the server process's own CPU time per 1,000 objects (from
 /proc; the process pool of the pending path is not included), a figure that other load on the
 machine changes less than wall time (but does change: shared caches and clock speed).
-Full validation runs twice: envelopes of 1,000 stored before the answer, and the same envelopes
-answered ``pending`` (``CYBERDELTA_INTEL_PENDING_THRESHOLD=0``) and validated by the worker's
-process pool; ingest then lasts until every status resource is ``complete``.
+After them, one more run per database sends the same envelopes answered ``pending``
+(``CYBERDELTA_INTEL_PENDING_THRESHOLD=0``), validated by the worker's process pool; ingest then
+lasts until every status resource is ``complete``.
 """
 
 from __future__ import annotations
@@ -199,9 +199,7 @@ def workload(
     return Timings(ingest, elapsed, ingest_cpu, read_cpu, client_cpu)
 
 
-def run_ours(
-    backend: str, validation: str, bodies: list[bytes], total: int, *, pending_threshold: int = 1000
-) -> Timings:
+def run_ours(backend: str, bodies: list[bytes], total: int, *, pending_threshold: int = 1000) -> Timings:
     with database(backend) as url, tempfile.TemporaryDirectory() as data_dir:
         port = free_port()
         environment = {
@@ -209,7 +207,6 @@ def run_ours(
             "CYBERDELTA_DATABASE_URL": url,
             "CYBERDELTA_DATA_DIR": data_dir,
             "CYBERDELTA_SECRET_KEY": secrets.token_urlsafe(48),
-            "CYBERDELTA_INTEL_VALIDATION": validation,
             "CYBERDELTA_INTEL_PENDING_THRESHOLD": str(pending_threshold),
         }
         command = [
@@ -372,8 +369,7 @@ def main() -> None:
     )
     parser.add_argument("--objects", type=int, default=100_000)
     parser.add_argument("--envelope", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=3, help="repeat the structural runs; report the median")
-    parser.add_argument("--full-objects", type=int, default=2_000)
+    parser.add_argument("--runs", type=int, default=3, help="repeat our runs; report the median")
     parser.add_argument("--medallion-objects", type=int, default=2_000)
     parser.add_argument(
         "--medallion-ingest-objects",
@@ -394,13 +390,9 @@ def main() -> None:
     results: dict[str, tuple[float, float]] = {}
     bodies = envelopes(arguments.objects, arguments.envelope)
     for backend in backends:
-        label = f"CyberDelta {backend} structural"
+        label = f"CyberDelta {backend} (stix2-validator)"
         runs = [
-            rates(
-                f"{label} run {run + 1}",
-                arguments.objects,
-                run_ours(backend, "structural", bodies, arguments.objects),
-            )
+            rates(f"{label} run {run + 1}", arguments.objects, run_ours(backend, bodies, arguments.objects))
             for run in range(arguments.runs)
         ]
         results[label] = (
@@ -412,15 +404,11 @@ def main() -> None:
             f"  paged read {results[label][1]:9,.0f}/s  (of {arguments.runs} runs)",
             flush=True,
         )
-    full_bodies = envelopes(arguments.full_objects, arguments.envelope)
-    for backend in backends if arguments.full_objects else []:
-        label = f"CyberDelta {backend} full (stix2-validator)"
-        timings = run_ours(backend, "full", full_bodies, arguments.full_objects)
-        results[label] = rates(label, arguments.full_objects, timings)
+    for backend in backends:
         # The same envelopes answered "pending" and validated by the worker's process pool.
-        label = f"CyberDelta {backend} full, pending ({os.cpu_count()} procs)"
-        timings = run_ours(backend, "full", full_bodies, arguments.full_objects, pending_threshold=0)
-        results[label] = rates(label, arguments.full_objects, timings)
+        label = f"CyberDelta {backend} pending ({os.cpu_count()} procs)"
+        timings = run_ours(backend, bodies, arguments.objects, pending_threshold=0)
+        results[label] = rates(label, arguments.objects, timings)
     print(f"calibration loop at the end: {calibration_seconds():.2f} s", flush=True)
     if arguments.no_medallion:
         return

@@ -54,7 +54,6 @@ def test_a_terminated_server_stops_its_validation_processes_cleanly(tmp_path: Pa
         "CYBERDELTA_DATABASE_URL": database,
         "CYBERDELTA_DATA_DIR": str(tmp_path),
         "CYBERDELTA_SECRET_KEY": secrets.token_urlsafe(48),
-        "CYBERDELTA_INTEL_VALIDATION": "full",
         "CYBERDELTA_INTEL_PENDING_THRESHOLD": "0",
         "CYBERDELTA_INTEL_VALIDATION_WORKERS": "2",
     }

@@ -79,7 +79,10 @@ def test_refused_objects_are_listed_with_their_id_and_the_property(
     response = upload(client, hub, json.dumps(bundle).encode(), name="bundle.json")
     assert response.status_code == 200
     assert 'id="import-failures"' in response.text
-    assert bad["id"] in response.text and "pattern: required for indicator objects" in response.text
+    assert (
+        bad["id"] in response.text
+        and "$.objects[1].pattern: &#39;pattern&#39; is a required property" in response.text
+    )
     assert count(session_factory) == 1
 
 

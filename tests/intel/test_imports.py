@@ -70,7 +70,6 @@ def test_attack_and_opencti_bundles_are_stored_and_served(
             "crypto",
             "crypto-isac",
             read_objects(as_bytes(attack_bundle())),
-            full_validation=True,
             actor=Actor.console(),
         )
         opencti = import_objects(
@@ -78,7 +77,6 @@ def test_attack_and_opencti_bundles_are_stored_and_served(
             "crypto",
             "exchange-a",
             read_objects(as_bytes(opencti_bundle())),
-            full_validation=True,
             actor=Actor.console(),
         )
         misp = import_objects(
@@ -86,7 +84,6 @@ def test_attack_and_opencti_bundles_are_stored_and_served(
             "crypto",
             "exchange-a",
             read_objects(as_bytes(misp_event())),
-            full_validation=True,
             actor=Actor.console(),
         )
         assert (attack.success_count, attack.failure_count) == (6, 0)
@@ -108,6 +105,6 @@ def test_attack_and_opencti_bundles_are_stored_and_served(
 def test_import_names_the_unknown_collection_or_organisation(session_factory: sessionmaker[Session]) -> None:
     make_hub(session_factory)
     with transaction(session_factory) as session, pytest.raises(CollectionError, match=r"^collection:"):
-        import_objects(session, "nope", "exchange-a", [], full_validation=True, actor=Actor.console())
+        import_objects(session, "nope", "exchange-a", [], actor=Actor.console())
     with transaction(session_factory) as session, pytest.raises(CollectionError, match=r"^organisation:"):
-        import_objects(session, "crypto", "nope", [], full_validation=True, actor=Actor.console())
+        import_objects(session, "crypto", "nope", [], actor=Actor.console())

@@ -48,7 +48,7 @@ def test_composite_attributes_become_one_observation_each() -> None:
         ),
     }
     # Every pattern is valid STIX 2.1 patterning for the OASIS validator.
-    assert [problem(item, full=True) for item in document.objects] == [None] * len(document.objects)
+    assert [problem(item) for item in document.objects] == [None] * len(document.objects)
 
 
 def test_attributes_left_out_are_listed_with_the_reason() -> None:
@@ -76,7 +76,5 @@ def test_composite_indicators_are_stored(session_factory: sessionmaker[Session])
     make_hub(session_factory)
     objects = read_document(json.dumps(misp_composite_event()).encode()).objects
     with transaction(session_factory) as session:
-        status = import_objects(
-            session, "crypto", "exchange-a", objects, full_validation=True, actor=Actor.console()
-        )
+        status = import_objects(session, "crypto", "exchange-a", objects, actor=Actor.console())
         assert (status.success_count, status.failure_count) == (7, 0), status.failures

@@ -22,9 +22,7 @@ def _store_envelopes(factory: sessionmaker[Session], collection_id: str, count: 
         with transaction(factory) as session:
             collection = service.find_collection(session, collection_id)
             assert collection is not None
-            status = add_objects(
-                session, collection, objects, Publication(organisation_id=None, full_validation=False)
-            )
+            status = add_objects(session, collection, objects, Publication(organisation_id=None))
             assert status.success_count == ENVELOPE
 
 

@@ -43,7 +43,7 @@ def test_a_stix20_bundle_is_stepped_to_21_by_the_elevator_keeping_attack_propert
     relationship = next(item for item in stepped.values() if item["type"] == "relationship")
     assert (relationship["source_ref"], relationship["target_ref"]) == (LAZARUS, SPEARPHISHING)
     # Valid STIX 2.1 for the OASIS validator and for the stix2 library.
-    assert [problem(item, full=True) for item in document.objects] == [None] * len(document.objects)
+    assert [problem(item) for item in document.objects] == [None] * len(document.objects)
     for identifier, item in stepped.items():
         assert stix2.parse(item, allow_custom=True, version="2.1")["id"] == identifier
 
@@ -60,7 +60,5 @@ def test_the_stepped_attack_bundle_is_stored_whole(session_factory: sessionmaker
     make_hub(session_factory)
     objects = read_document(json.dumps(attack_bundle_20()).encode()).objects
     with transaction(session_factory) as session:
-        status = import_objects(
-            session, "crypto", "crypto-isac", objects, full_validation=True, actor=Actor.console()
-        )
+        status = import_objects(session, "crypto", "crypto-isac", objects, actor=Actor.console())
         assert (status.success_count, status.new_count, status.failure_count) == (7, 7, 0), status.failures

@@ -89,9 +89,9 @@ def test_add_objects_reports_each_object_and_stores_only_the_valid_ones(
     assert status["pending_count"] == 0
     assert [item["id"] for item in status["successes"]] == [good["id"]]
     messages = {item["id"]: item["message"] for item in status["failures"]}
-    assert messages[bad_id["id"]].startswith("id:")
-    assert messages[bad_time["id"]].startswith("modified:")
-    assert "pattern" in messages[bad_pattern["id"]]
+    assert messages[bad_id["id"]].startswith("$.objects[1].id: ")
+    assert messages[bad_time["id"]].startswith("$.objects[2].modified: ")
+    assert messages[bad_pattern["id"]].startswith("$.objects[3].pattern: ")
     assert stored(session_factory) == 1
     polled = client.get(f"{ROOT}/status/{status['id']}/", headers=taxii_headers(hub.publisher))
     assert polled.json() == status
@@ -104,9 +104,22 @@ def test_full_validation_refuses_what_only_the_oasis_validator_catches(
 ) -> None:
     hub = make_hub(session_factory)
     wrong_vocabulary = indicator("198.51.100.9", pattern="[ipv4-addr:value = '198.51.100.9'] FROM 3")
-    status = post(client, hub, [wrong_vocabulary])
+    status = post(client, hub, [indicator("198.51.100.8"), wrong_vocabulary])
     assert status["failure_count"] == 1
-    assert "Pattern failed to validate" in status["failures"][0]["message"]
+    assert status["failures"][0]["message"].startswith("$.objects[1].pattern: Pattern failed to validate")
+
+
+def test_a_refusal_names_the_property_path_in_one_line_without_dumping_object_or_schema(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    """Issue #16 item 6: stix2-validator's message for a bad external reference embedded the whole
+    object and the JSON schema, with a local file path, and never said which property it was."""
+    hub = make_hub(session_factory)
+    bad_reference = indicator("198.51.100.7", external_references=[{"source_name": 5}])
+    status = post(client, hub, [indicator("198.51.100.6"), indicator("198.51.100.5"), bad_reference])
+    message = status["failures"][0]["message"]
+    assert message.startswith("$.objects[2].external_references[0]")
+    assert "\n" not in message and "file://" not in message and "{" not in message
 
 
 def test_objects_page_with_limit_next_and_date_added_headers(

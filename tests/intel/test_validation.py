@@ -1,4 +1,4 @@
-"""Validation layers: structural rules with precise messages, then the OASIS stix2-validator."""
+"""The hub's verdict: the OASIS stix2-validator's errors as property paths, then the store's own rules."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from cyberdelta.intel.validation import _pattern_shape_problem, full_problem, problem, structural_problem
+from cyberdelta.intel.validation import (
+    _pattern_shape_problem,
+    full_problem,
+    located,
+    problem,
+    structural_problem,
+)
 from cyberdelta.intel.wallet import extension_definition, wallet_address
 from tests.intel.stix_factories import indicator
 
@@ -41,16 +47,44 @@ def test_missing_required_property_is_named() -> None:
     assert structural_problem(incomplete) == "valid_from: required for indicator objects (STIX 2.1)"
 
 
-def test_valid_objects_pass_both_layers() -> None:
+def test_valid_objects_pass() -> None:
     for stix_object in (indicator(), wallet_address("bitcoin", "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh")):
-        assert problem(stix_object, full=True) is None
+        assert problem(stix_object) is None
     assert full_problem(extension_definition()) is None
 
 
-def test_the_full_layer_catches_grammar_the_structural_layer_lets_through() -> None:
+def test_the_validator_catches_grammar_the_structural_rules_let_through() -> None:
     unknown_qualifier = indicator(pattern="[ipv4-addr:value = '1.2.3.4'] WITHIN seconds")
-    assert problem(unknown_qualifier, full=False) is None
-    assert problem(unknown_qualifier, full=True) is not None
+    assert structural_problem(unknown_qualifier) is None
+    found = problem(unknown_qualifier)
+    assert found is not None and found.startswith("$.pattern: Pattern failed to validate: ")
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"pattern_type": 5}, "$.pattern_type"),
+        ({"kill_chain_phases": [{"kill_chain_name": "x"}]}, "$.kill_chain_phases[0].phase_name"),
+        ({"created_by_ref": "identity--nope"}, "$.created_by_ref"),
+        ({"BadName": 1}, "$.BadName"),
+        ({"modified": "2020-01-01T00:00:00.000Z"}, "$.modified"),
+        ({"external_references": [{"source_name": "cve", "external_id": "x"}]}, "$.external_references[0]"),
+        ({"object_marking_refs": "marking-definition--x"}, "$.object_marking_refs"),
+    ],
+)
+def test_each_validator_error_is_a_property_path_and_a_one_line_reason(
+    change: dict[str, Any], path: str
+) -> None:
+    found = problem({**indicator(), **change})
+    assert found is not None and found.startswith(path + ": "), found
+    assert "\n" not in found and "file://" not in found and "{'" not in found
+
+
+def test_verdicts_are_placed_in_the_envelope() -> None:
+    assert (
+        located("$.pattern: bad; $.name: worse", 3) == "$.objects[3].pattern: bad; $.objects[3].name: worse"
+    )
+    assert located("$: not an object", 0) == "$.objects[0]: not an object"
 
 
 def _reference_pattern_shape(pattern: str) -> str | None:

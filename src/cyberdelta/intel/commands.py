@@ -166,7 +166,6 @@ def intel_import(
                 collection,
                 organisation,
                 document.objects,
-                full_validation=config.intel_validation == "full",
                 actor=Actor.console(),
             )
         except CollectionError as error:

@@ -35,15 +35,12 @@ def import_file(
 ) -> IntelStatus:
     """Store (or stage) ``objects`` read from the file ``name``; the entry ``intel.import`` names
     the file, its SHA-256, its format and the outcome."""
-    full = settings.intel_validation == "full"
     if len(objects) > settings.intel_pending_threshold:
-        status = pending.stage(
-            session, caller, target, objects, full_validation=full, request_id=actor.request_id
-        )
+        status = pending.stage(session, caller, target, objects, request_id=actor.request_id)
         # Queued after the commit: the worker finds the held objects.
         after_commit(session, lambda: pending.enqueue(settings))
     else:
-        status = publish(session, caller, target, objects, full_validation=full, actor=actor)
+        status = publish(session, caller, target, objects, actor=actor)
     audit(
         session,
         actor,

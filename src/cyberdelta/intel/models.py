@@ -177,6 +177,5 @@ class IntelPendingEnvelope(Base):
     organisation_id: Mapped[int] = mapped_column(Integer)
     user_id: Mapped[int | None] = mapped_column(Integer)
     request_id: Mapped[str | None] = mapped_column(String(200))
-    full_validation: Mapped[bool] = mapped_column(Boolean)
     objects: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

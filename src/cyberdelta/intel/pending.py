@@ -49,7 +49,6 @@ def stage(
     collection: IntelCollection,
     objects: Sequence[object],
     *,
-    full_validation: bool,
     request_id: str | None,
 ) -> IntelStatus:
     """Hold an envelope and create its ``pending`` status resource (commit, then :func:`enqueue`).
@@ -82,7 +81,6 @@ def stage(
             organisation_id=caller.organisation_id,
             user_id=caller.user_id,
             request_id=request_id,
-            full_validation=full_validation,
             objects=orjson.dumps(list(objects)).decode(),
         )
     )
@@ -128,12 +126,12 @@ def store_held(factory: sessionmaker[Session], status_id: str, workers: int) -> 
         if held is None:
             return False
         objects: list[object] = orjson.loads(held.objects)
-        full, request_id = held.full_validation, held.request_id
+        request_id = held.request_id
         caller = Caller(
             reader=Reader(held.organisation_id, None), read=True, write=True, user_id=held.user_id
         )
         collection_id = held.collection_id
-    problems = envelope_problems(objects, full=full, workers=workers)
+    problems = envelope_problems(objects, workers=workers)
     with transaction(factory) as session:
         claim = delete(IntelPendingEnvelope).where(IntelPendingEnvelope.status_id == status_id)
         if cast(CursorResult[Any], session.execute(claim)).rowcount != 1:
@@ -147,7 +145,6 @@ def store_held(factory: sessionmaker[Session], status_id: str, workers: int) -> 
             caller,
             collection,
             objects,
-            full_validation=full,
             # The worker stores it; the entry keeps the id of the request that sent it.
             actor=dataclasses.replace(Actor.job(), request_id=request_id),
             problems=problems,

@@ -68,13 +68,12 @@ def resolve_slugs(session: Session, slugs: Sequence[str]) -> Mapping[str, int]:
     return {str(slug): int(identifier) for slug, identifier in rows}
 
 
-def publication_for(session: Session, caller: Caller, *, full_validation: bool) -> Publication:
+def publication_for(session: Session, caller: Caller) -> Publication:
     """How ``caller`` publishes: as itself, or anonymously through the ISAC when an object asks."""
     cover = isac(session)
     own = session.get(Organisation, caller.organisation_id) if caller.organisation_id is not None else None
     publication = Publication(
         organisation_id=caller.organisation_id,
-        full_validation=full_validation,
         resolve_recipients=lambda slugs: resolve_slugs(session, slugs),
         identity_ref=identity_id(own) if own is not None else None,
         hub_identities=functools.cache(lambda: hub_identities(session)),
@@ -124,7 +123,6 @@ def publish(
     collection: IntelCollection,
     objects: Sequence[object],
     *,
-    full_validation: bool,
     actor: Actor,
     anonymous: bool = False,
     problems: Sequence[str | None] | None = None,
@@ -135,7 +133,7 @@ def publish(
     ``problems`` are verdicts computed beforehand (one per object); ``pending`` is the status
     resource of a pending envelope to complete (TAXII 2.1 §4.3).
     """
-    publication = publication_for(session, caller, full_validation=full_validation)
+    publication = publication_for(session, caller)
     publication.anonymous_all = anonymous
     publication.problems = problems
     publication.status = pending
@@ -150,7 +148,6 @@ def import_objects(
     organisation_slug: str,
     objects: Sequence[object],
     *,
-    full_validation: bool,
     actor: Actor,
 ) -> IntelStatus:
     """Store imported objects as published by an organisation (the ``intel import`` command)."""
@@ -164,4 +161,4 @@ def import_objects(
     if organisation is None:
         raise CollectionError(f"organisation: no organisation {organisation_slug!r}")
     caller = Caller(reader=Reader(organisation.id, organisation.kind), read=True, write=True)
-    return publish(session, caller, collection, objects, full_validation=full_validation, actor=actor)
+    return publish(session, caller, collection, objects, actor=actor)

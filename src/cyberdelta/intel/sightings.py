@@ -124,7 +124,6 @@ def report(
     observation: Observation,
     *,
     actor: Actor,
-    full_validation: bool,
     anonymous: bool = False,
     origin: str = "hub-form",
 ) -> SightingReport:
@@ -158,13 +157,12 @@ def report(
             objects += [where, seen]
     if anonymous:
         _author(session, caller, anonymous=True)
-    _check(objects, full=full_validation)
+    _check(objects)
     status = publish(
         session,
         caller,
         collection,
         objects,
-        full_validation=full_validation,
         actor=actor,
         anonymous=anonymous,
     )
@@ -189,8 +187,8 @@ def report(
     return SightingReport(indicator_id, sighting_id, known is not None, level, status)
 
 
-def _check(objects: Sequence[dict[str, Any]], *, full: bool) -> None:
+def _check(objects: Sequence[dict[str, Any]]) -> None:
     for stix_object in objects:
-        found = problem(stix_object, full=full)
+        found = problem(stix_object)
         if found is not None:
             raise FormError("value", found)

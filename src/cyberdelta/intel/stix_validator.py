@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +34,7 @@ from stix2validator.v21 import musts
 VERSION = "2.1"
 # The same string as the library's own default schema directory (its caches are keyed by it).
 SCHEMA_DIR = str(Path(library.__file__).parent / f"schemas-{VERSION}" / "schemas")
-Prefixed = tuple[Iterable[Any], str]
+Located = tuple[Iterable[Any], str, str]
 
 
 def hub_options() -> ValidationOptions:
@@ -100,7 +102,7 @@ def _musts(options: ValidationOptions) -> list[Any]:
     return _MUSTS
 
 
-def _find(name: object) -> str | None:
+def find_schema(name: object) -> str | None:
     """``find_schema``; a name that is not a string has no schema (the library's TypeError case)."""
     try:
         found: str | None = library.find_schema(SCHEMA_DIR, name)
@@ -111,7 +113,7 @@ def _find(name: object) -> str | None:
 
 def _schema_errors(name: str, obj: Mapping[str, Any], default: str) -> Iterator[Any]:
     """The library's ``_get_error_generator`` for the built-in schemas, with a cached validator."""
-    schema_path = _find(name) or _find(default)
+    schema_path = find_schema(name) or find_schema(default)
     if schema_path is None:
         raise library.SchemaInvalidError(
             f"Cannot locate a schema for the object's type, nor the base schema ({default}.json)."
@@ -122,31 +124,28 @@ def _schema_errors(name: str, obj: Mapping[str, Any], default: str) -> Iterator[
     return errors
 
 
-def _schema_generators(obj: Mapping[str, Any]) -> list[Prefixed]:
-    """The library's ``_schema_validate`` for hub options (no interop, no extra schema directory)."""
+def _schema_generators(obj: Mapping[str, Any]) -> list[Located]:
+    """The library's ``_schema_validate`` for hub options (no interop, no extra schema directory),
+    each generator with its message prefix and the JSON path of the object it checks."""
     prefix = obj["id"] + ": " if isinstance(obj["id"], str) else "unidentifiable object: "
     core = "core"
     if all(name not in obj for name in ("created", "modified")) and obj["type"] != "marking-definition":
         core = "cyber-observable-core"
-    generators: list[Prefixed] = [(_schema_errors(obj["type"], obj, core), prefix)]
+    generators: list[Located] = [(_schema_errors(obj["type"], obj, core), prefix, "$")]
     if obj["type"] == "observed-data" and "objects" in obj:
         if not isinstance(obj["objects"], dict):
             message = "Observed Data objects must be in dict format."
-            generators.append(([schema_exceptions.ValidationError(message, prefix)], prefix))
+            generators.append(([schema_exceptions.ValidationError(message, prefix)], prefix, "$.objects"))
             return generators
         for key, value in obj["objects"].items():
+            located = prefix + "object '" + key + "': "
             if "type" not in value:
                 message = "Observable object must contain a 'type' property."
-                generators.append(
-                    ([schema_exceptions.ValidationError(message, prefix)], prefix + "object '" + key + "': ")
-                )
+                error = schema_exceptions.ValidationError(message, prefix)
+                generators.append(([error], located, _step("$.objects", key)))
                 continue
-            generators.append(
-                (
-                    _schema_errors(value["type"], value, "cyber-observable-core"),
-                    prefix + "object '" + key + "': ",
-                )
-            )
+            errors = _schema_errors(value["type"], value, "cyber-observable-core")
+            generators.append((errors, located, _step("$.objects", key)))
     return generators
 
 
@@ -157,9 +156,130 @@ def schema_and_must_errors(instance: Mapping[str, Any], options: ValidationOptio
     if instance["type"] == "bundle":
         return [str(error) for error in validate_instance(dict(instance), options).errors]
     generators = _schema_generators(instance)
-    generators.append((library._iter_errors_custom(instance, _musts(options), options), ""))
+    generators.append((library._iter_errors_custom(instance, _musts(options), options), "", "$"))
     messages: list[str] = []
-    for errors, prefix in generators:
+    for errors, prefix, _path in generators:
         for error in errors:
             messages.append(str(SchemaError(prefix + pretty_error(error, options.verbose))))
     return messages
+
+
+# --- The same errors, each as a JSON path and a one-line reason (issue #16 item 6) -------------
+
+# The property each MUST check is about, when its message does not start with it ('name': ...).
+_MUST_PROPERTIES = {
+    "object_marking_circular_refs": "object_marking_refs",
+    "granular_markings_circular_refs": "granular_markings",
+    "marking_selector_syntax": "granular_markings",
+    "observable_object_references": "objects",
+    "artifact_mime_type": "mime_type",
+    "language": "lang",
+    "software_language": "languages",
+    "patterns": "pattern",
+    "cpe_check": "cpe",
+    "language_contents": "contents",
+    "uuid_version_check": "id",
+    "process": "id",
+}
+_QUOTED_NAME = re.compile(r"^'([a-z0-9_]+)'")
+_REQUIRED = re.compile(r"^'(.+)' is a required property$")
+# additionalProperties: "'Name' does not match any of the regexes: …" or "(… 'name' was unexpected)".
+_UNEXPECTED = re.compile(r"^'([^']+)' does not match any of the regexes|\('([^']+)' was unexpected\)")
+_INNER_LOCATION = re.compile(r"^([a-z0-9_]+(?:\[\d+\]|\.[a-z0-9_]+)*): (.+)$")
+_SIMPLE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_LONG = 600
+# One-line reasons for the jsonschema messages that embed the whole object or a sub-schema.
+_GENERIC = {
+    "anyOf": "matches none of the forms STIX 2.1 allows here",
+    "oneOf": "matches none, or more than one, of the forms STIX 2.1 allows here",
+    "allOf": "does not match every rule STIX 2.1 sets here",
+    "not": "has a form STIX 2.1 forbids here",
+    "type": "has the wrong JSON type",
+    "enum": "is not one of the values STIX 2.1 allows here",
+    "const": "is not the value STIX 2.1 requires here",
+    "pattern": "does not have the format STIX 2.1 requires here",
+    "additionalProperties": "has a property STIX 2.1 does not allow here",
+    "minItems": "has too few items",
+    "maxContains": "has too many matching items",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One stix2-validator error: where (``$`` is the object) and why, in one line."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+def _step(path: str, key: object) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    text = str(key)
+    return f"{path}.{text}" if _SIMPLE_KEY.fullmatch(text) else f"{path}[{json.dumps(text)}]"
+
+
+def _library_location(error: Any) -> str:
+    """The location ``pretty_error`` puts before the message (``a.b[0]``)."""
+    location = ""
+    for element in error.path:
+        if isinstance(element, int):
+            location += f"[{element}]"
+        else:
+            location += ("." if location else "") + str(element)
+    return location
+
+
+def _one_line(text: str, validator: object) -> str:
+    dumped = "{'" in text or '{"' in text or " under {" in text  # an object or schema printed
+    if dumped or "\n" in text or len(text) > _LONG or "file://" in text or SCHEMA_DIR in text:
+        return _GENERIC.get(str(validator), f"breaks the STIX 2.1 schema rule '{validator}'")
+    return text
+
+
+def _schema_finding(error: Any, base: str, options: ValidationOptions) -> Finding:
+    path = base
+    for element in error.absolute_path:
+        path = _step(path, element)
+    location = _library_location(error)
+    message = pretty_error(error, options.verbose)
+    if location and message.startswith(location + ": "):
+        message = message[len(location) + 2 :]
+    inner = _INNER_LOCATION.match(message) if path == base else None
+    if inner is not None:  # a reworded oneOf names the property of its best branch itself
+        path, message = f"{base}.{inner.group(1)}", inner.group(2)
+    named = None
+    if error.validator == "required":
+        named = _REQUIRED.match(message)
+    elif error.validator == "additionalProperties":
+        named = _UNEXPECTED.search(message)
+    if named is not None:
+        path = _step(path, named.group(1) or named.group(2))
+    return Finding(path, _one_line(message, error.validator))
+
+
+def _must_findings(instance: Mapping[str, Any], options: ValidationOptions) -> Iterator[Finding]:
+    for check in _musts(options):
+        for error in library._iter_errors_custom(instance, [check], options):
+            message = str(error.message)
+            name = _MUST_PROPERTIES.get(check.__name__)
+            if name is None:
+                quoted = _QUOTED_NAME.match(message)
+                name = quoted.group(1) if quoted else None
+            yield Finding(_step("$", name) if name else "$", _one_line(message, check.__name__))
+
+
+def findings(instance: Mapping[str, Any], options: ValidationOptions) -> list[Finding]:
+    """The errors of :func:`schema_and_must_errors` (the same ones, the schemas' first) located."""
+    if not library._is_stix_obj(instance):
+        return [Finding("$", "a STIX object needs 'id' and 'type' properties")]
+    if instance["type"] == "bundle":
+        return [Finding("$", str(error)) for error in validate_instance(dict(instance), options).errors]
+    found: list[Finding] = []
+    for errors, _prefix, base in _schema_generators(instance):
+        found.extend(_schema_finding(error, base, options) for error in errors)
+    found.extend(_must_findings(instance, options))
+    return found

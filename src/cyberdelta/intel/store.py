@@ -12,10 +12,8 @@ values: ``added_after`` paging (TAXII 2.1 §3.4.1) sees objects committed in ``d
 
 from __future__ import annotations
 
-import functools
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -28,7 +26,7 @@ from cyberdelta.intel.models import IntelCollection, IntelObject, IntelStatus
 from cyberdelta.intel.planner_statistics import note_stored
 from cyberdelta.intel.timestamps import format_us, now_us, parse_us
 from cyberdelta.intel.tlp import Tlp, encode_recipients, level_of
-from cyberdelta.intel.validation import problem
+from cyberdelta.intel.validation import located, problem
 from cyberdelta.platform.db.base import insert_detached
 from cyberdelta.platform.errors import DomainError
 
@@ -63,7 +61,6 @@ class Publication:
     """
 
     organisation_id: int | None
-    full_validation: bool = True
     resolve_recipients: Callable[[Sequence[str]], Mapping[str, int]] = lambda slugs: {}
     anonymise: Callable[[dict[str, Any]], None] | None = None
     identity_ref: str | None = None
@@ -185,21 +182,10 @@ def add_objects(
     if publication.problems is not None and len(publication.problems) != len(objects):
         raise ValueError("problems: one verdict per object is required")
     connection = session.connection()
-    if publication.full_validation and publication.problems is None:
-        # The OASIS validator takes about a millisecond per object: validate before taking the lock.
-        accepted, failures, named = _validated(objects, publication, started)
-        existing, last_added, owned = _read_under_lock(
-            connection, collection.id, {key[0] for key in accepted}
-        )
-    else:
-        # Cheap checks run while the database takes the lock and looks the ids up in another thread
-        # (it releases the interpreter while it waits): the envelope's time is the longer of the two.
-        ids = {item["id"] for item in objects if isinstance(item, dict) and isinstance(item.get("id"), str)}
-        reading = _reader().submit(_read_under_lock, connection, collection.id, ids)
-        try:
-            accepted, failures, named = _validated(objects, publication, started)
-        finally:
-            existing, last_added, owned = reading.result()
+    # Validation runs before the collection is locked, so that an envelope the validator is slow on
+    # (objects only the library itself can judge) never holds other writers back.
+    accepted, failures, named = _validated(objects, publication, started)
+    existing, last_added, owned = _read_under_lock(connection, collection.id, {key[0] for key in accepted})
     resolved = publication.resolve_recipients(sorted(named)) if named else {}
     successes: list[dict[str, Any]] = []
     latest = {stix_id: max(versions) for stix_id, versions in existing.items()}
@@ -293,12 +279,9 @@ def _validated(
     verdicts = publication.problems
     cannot_anonymise = publication.anonymise is None
     for index, stix_object in enumerate(objects):
-        if verdicts is not None:
-            reason = verdicts[index]
-        else:
-            reason = problem(stix_object, full=publication.full_validation)
+        reason = verdicts[index] if verdicts is not None else problem(stix_object)
         if reason is not None or not isinstance(stix_object, dict):
-            failures.append(_detail(stix_object, reason or "not an object"))
+            failures.append(_detail(stix_object, located(reason or "$: not an object", index)))
             continue
         slugs = stix_object.get(RECIPIENTS_PROPERTY)
         if slugs is not None:
@@ -316,13 +299,6 @@ def _validated(
         # Objects are stored as received; only anonymised ones are re-serialised.
         accepted[(stix_object["id"], _version_us(stix_object, started))] = stix_object
     return accepted, failures, named
-
-
-@functools.cache
-def _reader() -> ThreadPoolExecutor:
-    """Threads that read under a collection's lock while the request's thread validates (made on
-    first use, one set per process)."""
-    return ThreadPoolExecutor(max_workers=8, thread_name_prefix="intel-store")
 
 
 def _read_under_lock(

@@ -1,17 +1,19 @@
-"""Validation of every STIX 2.1 object written to the hub.
+"""Validation of every STIX 2.1 object written to the hub: the OASIS stix2-validator's verdict.
 
-Two layers, both applied to every object unless the deployment chooses otherwise:
+:func:`problem` is the one verdict (there is no lighter setting):
 
-* :func:`structural_problem` — the STIX 2.1 rules that matter for storage and sharing, checked in
-  plain Python (a few microseconds per object): §2.9 identifiers (``type--UUID``), §3.1 common
-  properties (``spec_version``, ``created``/``modified`` timestamps of §3.2, ``modified`` not before
-  ``created``), §4.7 indicator required properties, §7.3 extension definitions.
-* :func:`full_problem` — the verdict of the OASIS ``stix2-validator`` (JSON schemas of STIX 2.1
-  and the STIX patterning grammar), obtained through :mod:`cyberdelta.intel.stix_validator`
-  (same errors, about half the cost: 1–1.5 ms per indicator on the benchmark machine), reported as
-  the ``full`` mode figures in ``benchmarks/taxii_throughput.py``.
-
-``Settings.intel_validation`` selects ``full`` (default: both layers) or ``structural``.
+* the OASIS ``stix2-validator`` — its JSON schemas of STIX 2.1 and its MUST checks (patterning
+  grammar §9, timestamps §3.2, markings §7.2, …) with the hub's options (STIX 2.1, not strict, so
+  its SHOULD checks only warn and are not run). :mod:`cyberdelta.intel.stix_fast_path` says
+  "no errors" in about 20 µs for the objects bulk feeds carry; for anything else the library itself
+  is asked (:mod:`cyberdelta.intel.stix_validator`), so verdicts and errors are the library's.
+  Each error is reported as the JSON path of the property and a one-line reason
+  (``$.pattern: Pattern failed to validate: …``); the store prefixes the object's place in the
+  envelope (``$.objects[3].pattern``), see :func:`located`;
+* then :func:`structural_problem`, the rules the store itself relies on (STIX 2.1 §2.9 canonical
+  ``type--UUID`` identifiers, §3.2 timestamps it can read to the microsecond, §3.1 ``modified`` not
+  before ``created``): for objects the validator accepts they hold, and they keep the store safe
+  from what the validator might let through in another version.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from cyberdelta.intel.stix_validator import hub_options, schema_and_must_errors
+from cyberdelta.intel.stix_fast_path import certainly_valid
+from cyberdelta.intel.stix_validator import findings, hub_options
 from cyberdelta.intel.timestamps import TimestampError, parse_us
 
 TYPE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]$")
@@ -137,18 +140,47 @@ def _timestamps_problem(stix_object: Mapping[str, Any], kind: str) -> str | None
     return None
 
 
-def full_problem(stix_object: Mapping[str, Any]) -> str | None:
-    """Errors reported by the OASIS stix2-validator (schemas and patterning grammar), or None."""
+def _library_problem(stix_object: Mapping[str, Any]) -> str | None:
     try:
-        errors = schema_and_must_errors(stix_object, _OPTIONS)
+        found = findings(stix_object, _OPTIONS)
     except Exception as error:
-        return f"stix2-validator could not check this object ({type(error).__name__})"
-    return "; ".join(errors) if errors else None
+        return f"$: stix2-validator could not check this object ({type(error).__name__})"
+    return "; ".join(str(finding) for finding in found) if found else None
 
 
-def problem(stix_object: object, *, full: bool) -> str | None:
-    """Structural check first (cheap, precise messages), then the OASIS validator when ``full``."""
-    found = structural_problem(stix_object)
-    if found is None and full and isinstance(stix_object, dict):
-        found = full_problem(stix_object)
-    return found
+def full_problem(stix_object: Mapping[str, Any]) -> str | None:
+    """The OASIS stix2-validator's errors (``$.path: reason; …``), or None when it accepts the object."""
+    if certainly_valid(stix_object):
+        return None
+    return _library_problem(stix_object)
+
+
+def _store_problem(stix_object: Mapping[str, Any]) -> str | None:
+    structural = structural_problem(stix_object)
+    return None if structural is None else "$." + structural
+
+
+def known_problem(stix_object: object) -> tuple[bool, str | None]:
+    """``(True, verdict)`` when the verdict needs no call into the OASIS library (the fast path
+    accepts the object, or it is not a JSON object); ``(False, None)`` otherwise."""
+    if not isinstance(stix_object, dict):
+        return True, "$: an object must be a JSON object"
+    if certainly_valid(stix_object):
+        return True, _store_problem(stix_object)
+    return False, None
+
+
+def problem(stix_object: object) -> str | None:
+    """Why the hub refuses the object (JSON path and reason), or None when it accepts it."""
+    known, verdict = known_problem(stix_object)
+    if known or not isinstance(stix_object, dict):  # known_problem decides every other value
+        return verdict
+    return _library_problem(stix_object) or _store_problem(stix_object)
+
+
+def located(reason: str, index: int) -> str:
+    """A verdict's paths within the envelope: ``$.pattern: …`` of object 3 is ``$.objects[3].pattern``."""
+    place = f"$.objects[{index}]"
+    first, *others = reason.split("; $")
+    parts = [first, *("$" + other for other in others)]
+    return "; ".join(place + part[1:] if part.startswith("$") else part for part in parts)

@@ -1,10 +1,11 @@
-"""Validating a whole envelope at once, with the full stix2-validator spread over worker processes.
+"""Validating a whole envelope at once, with stix2-validator's verdicts spread over worker processes.
 
-The OASIS validator is pure Python (jsonschema and an ANTLR pattern parser) and holds the GIL, so
-threads would not help; a pending envelope (TAXII 2.1 §5.5) is validated in chunks by a pool of
-``Settings.intel_validation_workers`` processes (one per CPU by default) before the writing
-transaction starts. Structural validation is cheaper than sending objects to another process and
-always runs in the calling one. The verdicts are those of :func:`cyberdelta.intel.validation.problem`.
+Most objects take the fast path (:mod:`cyberdelta.intel.stix_fast_path`, tens of microseconds);
+those only the OASIS library can judge take milliseconds in pure Python (jsonschema and an ANTLR
+pattern parser), holding the GIL, so threads would not help: a pending envelope (TAXII 2.1 §5.5)
+is validated in chunks by a pool of ``Settings.intel_validation_workers`` processes (one per CPU
+by default) before the writing transaction starts. The verdicts are those of
+:func:`cyberdelta.intel.validation.problem`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from cyberdelta.intel.validation import problem
+from cyberdelta.intel.validation import known_problem, problem
 
 CHUNK = 200
 PARENT_CHECK_SECONDS = 1.0
@@ -65,17 +66,31 @@ def shutdown() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def verdicts(objects: Sequence[object], full: bool) -> list[str | None]:
+def verdicts(objects: Sequence[object]) -> list[str | None]:
     """The validation verdict of each object, in this process."""
-    return [problem(stix_object, full=full) for stix_object in objects]
+    return [problem(stix_object) for stix_object in objects]
 
 
-def envelope_problems(objects: Sequence[object], *, full: bool, workers: int = 0) -> list[str | None]:
-    """One verdict per object (None when valid), in order; full validation of more than one chunk
-    runs on ``workers`` processes (0: one per CPU)."""
+def envelope_problems(objects: Sequence[object], *, workers: int = 0) -> list[str | None]:
+    """One verdict per object (None when valid), in order. The fast path runs here; when more than
+    a chunk of objects need the OASIS library itself, they are spread over ``workers`` processes
+    (0: one per CPU)."""
+    found: list[str | None] = []
+    slow: list[int] = []
+    for index, stix_object in enumerate(objects):
+        known, verdict = known_problem(stix_object)
+        found.append(verdict)
+        if not known:
+            slow.append(index)
     count = workers or os.cpu_count() or 1
-    if not full or count < 2 or len(objects) <= CHUNK:
-        return verdicts(objects, full)
-    chunks = [list(objects[start : start + CHUNK]) for start in range(0, len(objects), CHUNK)]
-    results = _pool(count).map(verdicts, chunks, [full] * len(chunks))
-    return [verdict for chunk in results for verdict in chunk]
+    if count < 2 or len(slow) <= CHUNK:
+        for index in slow:
+            found[index] = problem(objects[index])
+        return found
+    chunks = [
+        [objects[index] for index in slow[start : start + CHUNK]] for start in range(0, len(slow), CHUNK)
+    ]
+    results = _pool(count).map(verdicts, chunks)
+    for index, verdict in zip(slow, (verdict for chunk in results for verdict in chunk), strict=True):
+        found[index] = verdict
+    return found

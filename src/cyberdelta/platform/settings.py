@@ -77,14 +77,13 @@ class Settings(BaseSettings):
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_sender: str = "cyberdelta@localhost"
-    # Intelligence hub (docs/intel.md): "full" runs the OASIS stix2-validator on every object as well.
-    intel_validation: Literal["full", "structural"] = "full"
+    # Intelligence hub (docs/intel.md): every object gets the OASIS stix2-validator's verdict.
     intel_max_content_length: int = Field(default=16 * 1024 * 1024, gt=0)
     intel_page_limit: int = Field(default=1000, gt=0)
     # TAXII 2.1 §5.5: envelopes of more objects than this are answered at once with status "pending"
     # and stored by the background worker; smaller ones are stored before the answer ("complete").
     intel_pending_threshold: int = Field(default=1000, ge=0)
-    # Processes that run the full stix2-validator over a pending envelope (0: one per CPU).
+    # Processes that run stix2-validator over a pending envelope (0: one per CPU).
     intel_validation_workers: int = Field(default=0, ge=0)
     # Benchmarks (docs/benchmark.md, "Publications"): new submissions since the last publication
     # that make a new one; never fewer than the 5 firms a figure needs.

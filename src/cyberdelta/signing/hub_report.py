@@ -94,7 +94,6 @@ def report_block(
     address: str,
     tlp: Tlp,
     collection: str,
-    full_validation: bool,
 ) -> sightings.SightingReport:
     """Report ``address`` from the organisation's blocked check ``check_id`` to the hub (audited by
     the sightings service: ``intel.publish`` and ``intel.sighting_reported``, origin ``signing``)."""
@@ -123,6 +122,5 @@ def report_block(
         target,
         observation,
         actor=actor,
-        full_validation=full_validation,
         origin="signing",
     )

@@ -159,7 +159,6 @@ def report_form(
 def report_submit(
     request: Request,
     session: SessionDep,
-    settings: SettingsDep,
     principal: Writer,
     kind: Field = "address",
     chain: Field = "",
@@ -206,7 +205,6 @@ def report_submit(
             target,
             observation,
             actor=actor_of(request, principal),
-            full_validation=settings.intel_validation == "full",
             anonymous=bool(anonymous),
         )
     except FormError as error:
@@ -269,14 +267,13 @@ def _publish(
     anonymous: bool,
 ) -> Response:
     caller = caller_for(principal)
-    full = settings.intel_validation == "full"
     # A form publishes all of its objects or none: check everything before anything is written.
     if anonymous and isac(session) is None:
         raise FormError("anonymous", _("no ISAC is registered to publish for you"))
     for stix_object in objects:
-        found = problem(stix_object, full=full)
+        found = problem(stix_object)
         if found is not None:
             raise FormError("value", found)
     actor = actor_of(request, principal)
-    status = publish(session, caller, target, objects, full_validation=full, actor=actor, anonymous=anonymous)
+    status = publish(session, caller, target, objects, actor=actor, anonymous=anonymous)
     return redirect_to(request, "intel.feed_page", query={"published": status.success_count})

@@ -17,7 +17,7 @@ from cyberdelta.intel.tlp import Tlp
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.web.access import require
 from cyberdelta.platform.web.actor import actor_of
-from cyberdelta.platform.web.deps import SessionDep, SettingsDep
+from cyberdelta.platform.web.deps import SessionDep
 from cyberdelta.platform.web.schemas import error_responses
 from cyberdelta.tenancy.permissions import Permission
 from cyberdelta.tenancy.principal import Principal
@@ -55,7 +55,7 @@ class SightingOut(BaseModel):
 
 @api.post("/sightings", response_model=SightingOut)
 def report_sighting(
-    body: SightingIn, request: Request, session: SessionDep, settings: SettingsDep, principal: Writer
+    body: SightingIn, request: Request, session: SessionDep, principal: Writer
 ) -> SightingOut:
     """A sighting of the indicator the hub already holds for the address or domain, else the
     observable and a new indicator (with a sighting when ``seen_in`` is given); audited."""
@@ -79,7 +79,6 @@ def report_sighting(
         target,
         observation,
         actor=actor_of(request, principal),
-        full_validation=settings.intel_validation == "full",
         anonymous=body.anonymous,
         origin="hub-api",
     )

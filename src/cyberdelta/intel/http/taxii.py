@@ -187,16 +187,15 @@ def add(
         raise TaxiiError(404, "Collection not found", f"no collection {collection_id!r}")
     if not service.can_write(session, found, caller):
         raise TaxiiError(403, "Forbidden", "this organisation may not write to this collection")
-    full = settings.intel_validation == "full"
     request_id = getattr(request.state, "request_id", None)
     try:
         if len(objects) > settings.intel_pending_threshold:
-            held = pending.stage(session, caller, found, objects, full_validation=full, request_id=request_id)
+            held = pending.stage(session, caller, found, objects, request_id=request_id)
             # Queued after the request's commit: the worker always finds the held envelope.
             after_commit(session, lambda: pending.enqueue(settings))
             return taxii_response(status_document(held, pending.pendings(session, held)), status_code=202)
         actor = actor_of(request, request.state.taxii_principal)
-        result = publish(session, caller, found, objects, full_validation=full, actor=actor)
+        result = publish(session, caller, found, objects, actor=actor)
     except MissingCollectionError:  # deleted (while empty) since it was looked up
         raise TaxiiError(404, "Collection not found", f"no collection {collection_id!r}") from None
     return taxii_response(status_document(result), status_code=202)

@@ -15,7 +15,7 @@ from cyberdelta.intel.forms import FormError
 from cyberdelta.intel.tlp import ORDER, Reader, Tlp
 from cyberdelta.platform.web.access import require
 from cyberdelta.platform.web.actor import actor_of
-from cyberdelta.platform.web.deps import SessionDep, SettingsDep
+from cyberdelta.platform.web.deps import SessionDep
 from cyberdelta.platform.web.public_ids import public_id
 from cyberdelta.platform.web.urls import redirect_to
 from cyberdelta.signing.check_records import CheckOutcome
@@ -57,7 +57,6 @@ def report_context(session: SessionDep, principal: Principal, outcome: CheckOutc
 def report_submit(
     request: Request,
     session: SessionDep,
-    settings: SettingsDep,
     principal: Reporter,
     check_id: CheckId,
     code: Annotated[str, Form(max_length=60)],
@@ -79,7 +78,6 @@ def report_submit(
             address=address,
             tlp=Tlp(tlp),
             collection=collection,
-            full_validation=settings.intel_validation == "full",
         )
     except FormError as error:
         raise SigningInputError(error.field or "address", Text(error.reason)) from None
