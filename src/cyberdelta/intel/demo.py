@@ -400,8 +400,9 @@ def load_intel(session: Session, now: datetime) -> IntelResult | None:
             lesson(
                 sro.organisation,
                 "Lessons from the 2025 multisig signing incident",
-                "The signers approved a transaction their screens misrepresented. Check the Safe transaction hash "
-                "independently on a second device, limit delegatecall, and rehearse the freeze procedure.",
+                "The signers approved a transaction their screens misrepresented. "
+                "Check the Safe transaction hash independently on a second device, "
+                "limit delegatecall, and rehearse the freeze procedure.",
                 now - timedelta(days=20),
                 Tlp.GREEN,
             ),
@@ -413,7 +414,8 @@ def load_intel(session: Session, now: datetime) -> IntelResult | None:
             lesson(
                 sakura.organisation,
                 "Fake recruiter approach to our engineers",
-                "A recruiter on a social network sent a coding test that installed a backdoor; the EDR blocked it. "
+                "A recruiter on a social network sent a coding test that installed a backdoor; "
+                "the EDR blocked it. "
                 "We now forbid running take-home tests on work machines.",
                 now - timedelta(days=4),
                 Tlp.AMBER_STRICT,
@@ -426,7 +428,8 @@ def load_intel(session: Session, now: datetime) -> IntelResult | None:
             lesson(
                 isac.organisation,
                 "Early warning: drainer campaign against hot wallets",
-                "Credible report of an imminent campaign against Sakura and Fuji hot wallets; rotate signing keys.",
+                "Credible report of an imminent campaign against Sakura and Fuji hot wallets; "
+                "rotate signing keys.",
                 now - timedelta(days=1),
                 Tlp.RED,
                 **{RECIPIENTS: [sakura.organisation.slug, fuji.organisation.slug]},
