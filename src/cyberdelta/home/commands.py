@@ -26,22 +26,13 @@ def demo(
     exchanges take part (accepted in past cycles; draft, in review, submitted, returned and
     accepted in the current one); with ``--orgs N`` a synthetic industry of N more exchanges; the
     benchmarks; and the intelligence hub's alert collection. Idempotent."""
-    from cyberdelta.auth.demo import create_demo
-    from cyberdelta.auth.demo import sign_in_links as links_for
-    from cyberdelta.benchmark.demo import populate
-    from cyberdelta.home.demo_industry import load_industry
-    from cyberdelta.intel.demo import load_intel
+    from cyberdelta.home.demo import load
 
     config = settings()
     engine = prepared_engine(config)
     with transaction(make_session_factory(engine)) as session:
-        link = create_demo(session, config)
-        result = populate(session, orgs=orgs, cycles=cycles, recompute_benchmarks=False)
-        industry = load_industry(
-            session, result.cycles, utcnow().date(), refresh=result.created_assessments > 0
-        )
-        load_intel(session, utcnow())
-        links = links_for(session, config) if sign_in_links else []
+        loaded = load(session, config, orgs=orgs, cycles=cycles, now=utcnow(), links=sign_in_links)
+    result, industry, links, link = loaded.synthetic, loaded.industry, loaded.links, loaded.admin_link
     out.print(
         _(
             "Demo data loaded: %(orgs)s exchanges, %(cycles)s cycles, %(created)s new assessments.",
@@ -54,7 +45,7 @@ def demo(
         out.print(_("Sign-in links of the demo members (enrolment links are for one use):"))
         for item in links:
             out.print(
-                f"{item.organisation}\t{item.role.value}\t{item.email}\t{item.url}",
+                f"{item.organisation} | {item.role.value} | {item.email} | {item.url}",
                 markup=False,
                 highlight=False,
                 soft_wrap=True,
