@@ -135,7 +135,8 @@ def require(permission: Any, *, step_up: bool | None = None) -> Callable[..., An
         if not principal.has(permission):
             raise HTTPException(
                 status_code=403,
-                detail=_("You do not have the permission %(permission)s", permission=permission),
+                # In words, never the permission's code (issue #17): the role is what the user knows.
+                detail=_("Your role in this organisation does not allow this."),
             )
         checker = authenticator(request)
         needs_step_up = checker.needs_step_up(permission) if step_up is None else step_up
