@@ -30,6 +30,10 @@ def sign_in_as(client: TestClient, factory: sessionmaker[Session], slug: str, ro
         user = tenancy.get_user_by_email(session, email)
         organisation = tenancy.get_organisation_by_slug(session, slug)
         assert user is not None and organisation is not None
+        if role is Role.PLATFORM_ADMIN and tenancy.membership(session, user.id, organisation.id) is None:
+            tenancy.set_membership(
+                session, user, organisation, role
+            )  # as accepting the demo's invitation does
         session.expunge_all()
     client.cookies.clear()
     sign_in_client(client, user, organisation)

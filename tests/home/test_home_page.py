@@ -39,3 +39,27 @@ def test_every_role_sees_what_waits_for_it(
 def test_sign_in_lands_on_the_home_page(client: TestClient) -> None:
     page = client.get("/auth/sign-in")
     assert 'data-next="/"' in page.text
+
+
+def test_menus_and_buttons_follow_the_role(
+    settings: Settings, session_factory: sessionmaker[Session], client: TestClient
+) -> None:
+    loaded = load_demo(session_factory, settings)
+    assert loaded.industry.states["fuji-coin"] == "in_review"
+    sign_in_as(client, session_factory, "fuji-coin", Role.EXECUTIVE_APPROVER)
+    workspace = next(
+        line.split('href="')[1].split('"')[0]
+        for line in client.get("/").text.splitlines()
+        if "todo-approve" in line
+    )
+    assert 'id="action-sign_off"' in client.get(workspace).text
+    sign_in_as(client, session_factory, "fuji-coin", Role.SECURITY_OFFICER)
+    page = client.get(workspace).text
+    assert 'id="action-sign_off"' not in page and 'id="action-back_to_draft"' in page
+    assert "/intel" in client.get("/").text
+    sign_in_as(client, session_factory, "operator", Role.PLATFORM_ADMIN)
+    home = client.get("/").text
+    assert 'href="/intel"' not in home and 'href="/admin/organisations"' in home
+    sign_in_as(client, session_factory, "fsa", Role.INSPECTOR)
+    feed = client.get("/intel").text
+    assert 'href="/intel/report"' not in feed and 'href="/intel"' in feed

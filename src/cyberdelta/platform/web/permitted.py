@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from jinja2 import pass_context
 from starlette.requests import Request
 
@@ -36,9 +36,10 @@ def route_policies(app: Any) -> dict[str, Any]:
     if cached is not None:
         return cached
     table: dict[str, Any] = {}
-    for route in app.routes:
+    for context in iter_route_contexts(app.routes):  # included routers' routes as the app serves them
+        route = context.original_route
         if isinstance(route, APIRoute):
-            found = set(_policies(route.dependant))
+            found = set(_policies(context.dependant))
             # A route with a permission of its own also inherits its mount's "public": the permission decides.
             specific = found - {"public"} if len(found) > 1 else found
             table[route.name] = specific.pop() if len(specific) == 1 else _UNKNOWN
