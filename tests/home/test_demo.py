@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from cyberdelta.assessment.models import Assessment, Cycle
 from cyberdelta.intel.models import IntelObject
 from cyberdelta.intel.tlp import Tlp
+from cyberdelta.platform.audit.models import AuditEntry
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.settings import Settings
 from cyberdelta.screening.addresses.chains import parse
 from cyberdelta.screening.addresses.model import Address
+from cyberdelta.tenancy.models import User
 from cyberdelta.tenancy.permissions import Role
 from tests.home.demo_world import load_demo, sign_in_as
 from tests.public_ids import public
@@ -53,6 +55,15 @@ def test_the_named_exchanges_stand_at_every_step_of_the_current_cycle_and_a_seco
         levels = set(session.scalars(select(IntelObject.tlp)))
         query = select(IntelObject.body).where(IntelObject.stix_type == "x-crypto-wallet-address")
         wallets = [json.loads(body) for body in session.scalars(query)]
+
+        # The workflow steps and publications are audited as the demo members who made them.
+        def actors(action: str) -> set[str]:
+            users = select(AuditEntry.actor_user_id).where(AuditEntry.action == action)
+            return {user.email for user in session.scalars(select(User).where(User.id.in_(users)))}
+
+        assert "executive.approver@kaede-trade.example" in actors("assessment.sign_off")
+        assert actors("assessment.return") == {"inspector@fsa.example"}
+        assert "analyst@jpcrypto-isac.example" in actors("intel.publish")
     assert {level.value for level in Tlp} <= levels
     assert {w["chain"] for w in wallets} == {"bitcoin", "ethereum", "tron"}
     for wallet in wallets:  # every generated address is valid on its chain (the screening normalisers)
