@@ -1,4 +1,4 @@
-"""The demo can be walked end to end (issue #17): the named exchanges take part in the current cycle
+"""The demo can be walked end to end (docs/home.md): the named exchanges take part in the current cycle
 at every step of the workflow, past cycles give year-over-year figures and Sakura's position, the
 hub holds intelligence for members, every demo member gets a sign-in link, and a second run adds
 nothing."""

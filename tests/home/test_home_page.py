@@ -1,4 +1,4 @@
-"""Each role lands on a home page with its to-do list (issue #17), built from the demo's industry."""
+"""Each role lands on a home page with its to-do list (docs/home.md), built from the demo's industry."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Navigation and buttons show only what the user may do (issue #17): every demo member walks the
+"""Navigation and buttons show only what the user may do (docs/home.md): every demo member walks the
 pages reachable from their home page, and no link shown answers 403 and no form shown posts to a
 route their role may not use. Error pages name no permission code."""
 

@@ -1,4 +1,4 @@
-"""Step-up keeps the form (issue #17): after the passkey confirmation the action completes with what
+"""Step-up keeps the form (docs/home.md): after the passkey confirmation the action completes with what
 the user typed, and the step-up page says what is being approved. In Chromium with a CDP virtual
 authenticator, on the demo world: Fuji's executive approver signs off with a comment, the FSA's
 inspector opens a cycle with a name, dates and a choice of participants."""

@@ -1,4 +1,4 @@
-"""The ``cyberdelta demo`` command: demonstration data across every capability (issue #17, a demo
+"""The ``cyberdelta demo`` command: demonstration data across every capability (docs/home.md, a demo
 that can be walked end to end; README "Tour")."""
 
 from __future__ import annotations

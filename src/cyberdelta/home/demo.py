@@ -1,4 +1,4 @@
-"""Everything ``cyberdelta demo`` loads, in one transaction (README "Tour"; issue #17): the tenants
+"""Everything ``cyberdelta demo`` loads, in one transaction (README "Tour"; docs/home.md): the tenants
 and members (:mod:`cyberdelta.auth.demo`), the synthetic industry (:mod:`cyberdelta.benchmark.demo`),
 the named exchanges in every demo cycle (:mod:`cyberdelta.home.demo_industry`) and the hub's
 intelligence (:mod:`cyberdelta.intel.demo`). Idempotent."""

@@ -1,4 +1,4 @@
-"""The walkable demo industry (issue #17, "a demo that can be walked end to end"): the named exchanges
+"""The walkable demo industry (docs/home.md, "a demo that can be walked end to end"): the named exchanges
 of :mod:`cyberdelta.auth.demo` take part in every demo cycle of :mod:`cyberdelta.benchmark.demo`;
 in past cycles they were accepted (year-over-year figures), in the current one each stands at another
 step of the CSSA workflow of docs/assessment.md (draft → in_review → submitted → accepted/returned):

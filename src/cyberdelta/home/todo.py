@@ -1,4 +1,4 @@
-"""The to-do list of a member's home page (issue #17, "a home page per role with a to-do list").
+"""The to-do list of a member's home page (docs/home.md, "a home page per role with a to-do list").
 
 What waits for the signed-in member, derived from the same permissions the routes check
 (``tenancy/permissions.py``) and read through the capabilities' own services:

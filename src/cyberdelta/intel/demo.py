@@ -1,4 +1,4 @@
-"""Generated intelligence for the walkable demo (issue #17): the JPCrypto-ISAC's alert collection with
+"""Generated intelligence for the walkable demo (docs/home.md): the JPCrypto-ISAC's alert collection with
 Lazarus-family intrusion sets and malware (MITRE ATT&CK G0032 Lazarus Group, G0082 APT38, and the
 TraderTraitor cluster of the FBI/CISA advisory AA22-108A), wallet addresses on Bitcoin, Ethereum and
 Tron that are valid per chain (built and checked with the screening normalisers,

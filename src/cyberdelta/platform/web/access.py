@@ -71,7 +71,7 @@ class SignInRequiredError(Exception):
 
 @dataclass(frozen=True)
 class KeptForm:
-    """A form post held back by a step-up (issue #17, "step-up keeps the form"): where it went and
+    """A form post held back by a step-up (docs/home.md, "step-up keeps the form"): where it went and
     what the user typed (text fields only; files cannot be carried and must be chosen again)."""
 
     action: str
@@ -180,7 +180,7 @@ def require(permission: Any, *, step_up: bool | None = None) -> Callable[..., An
         if not principal.has(permission):
             raise HTTPException(
                 status_code=403,
-                # In words, never the permission's code (issue #17): the role is what the user knows.
+                # In words, never the permission's code (docs/home.md): the role is what the user knows.
                 detail=_("Your role in this organisation does not allow this."),
             )
         checker = authenticator(request)

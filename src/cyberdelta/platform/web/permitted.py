@@ -1,6 +1,6 @@
 """Whether the current caller may use a named route: menus and buttons are derived from the policy
 the route itself declares (:mod:`cyberdelta.platform.web.access`), so a page never offers a link or
-a button that answers 403 (issue #17; OWASP ASVS 5.0 V8.2: the interface reflects the same
+a button that answers 403 (docs/home.md; OWASP ASVS 5.0 V8.2: the interface reflects the same
 authorisation the server enforces, which stays the only enforcement).
 
 Templates call ``may('assessment.sign_off')``. The route's policy is read once per application from
