@@ -24,7 +24,7 @@ from cyberdelta.platform.events import Events
 from cyberdelta.platform.i18n import gettext
 from cyberdelta.platform.public_ids import public_ids_for
 from cyberdelta.platform.settings import Settings
-from cyberdelta.platform.web.access import SignInRequiredError, StepUpRequiredError, public
+from cyberdelta.platform.web.access import SignInRequiredError, StepUpRequiredError, public, shown_fields
 from cyberdelta.platform.web.body_limit import BodyLimitMiddleware, standard_limits
 from cyberdelta.platform.web.csrf import CsrfCookieMiddleware
 from cyberdelta.platform.web.middleware import LanguageMiddleware, SecurityHeadersMiddleware
@@ -153,7 +153,16 @@ def create_app(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.exception_handler(StepUpRequiredError)
     async def step_up_required(request: Request, error: StepUpRequiredError) -> Response:
-        return redirect_to(request, "auth.step_up_page", query={"next": error.next_path})
+        if error.kept is None:
+            return redirect_to(request, "auth.step_up_page", query={"next": error.next_path})
+        # A form post: the step-up page holds what was typed and posts it again once confirmed.
+        context = {
+            "next": error.next_path,
+            "kept": error.kept,
+            "shown": shown_fields(error.kept),
+            "purpose": app.state.authenticator.step_up_purpose(error.kept.permission),
+        }
+        return render(request, "auth/step_up.html", context)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> Response:

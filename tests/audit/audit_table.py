@@ -245,7 +245,10 @@ ROUTES: dict[tuple[str, str], Audited | str] = {
 COMMANDS: dict[str, frozenset[str] | str] = {
     "serve": "runs the web app (its requests are audited)",
     "worker": "runs the jobs (each job audits its own work)",
-    "demo": "loads demonstration data into an empty database",
+    # The seeding (organisations, members, past cycles, invitations of --sign-in-links) writes no
+    # entries; the current cycle's workflow steps and the hub's publications are made through the
+    # services as the demo members, so they are audited as theirs (tests/home/test_demo.py).
+    "demo": "loads demonstration data (seeding unaudited; demo members' workflow steps audited as theirs)",
     "db upgrade": "migrates the schema",
     "admin create": frozenset({"tenancy.invitation_created"}),
     "org create": frozenset({"tenancy.organisation_created", "tenancy.invitation_created"}),

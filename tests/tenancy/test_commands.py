@@ -140,5 +140,7 @@ def test_demo_creates_the_demo_tenants_once_and_prints_the_admin_link(
         assert exchange is not None
         roles = {m.role for m in service.members_of(session, exchange.id)}
         assert roles == {"org_admin", "security_officer", "contributor", "executive_approver", "viewer"}
-        assert len(session.scalars(select(Membership)).all()) == 3 + 15
+        # A member for every role of each demo organisation: 2 each at the FSA, JVCEA and the ISAC,
+        # 5 at each of the 7 named exchanges.
+        assert len(session.scalars(select(Membership)).all()) == 3 * 2 + 7 * 5
         assert session.scalar(select(User).where(User.email == "admin@cyberdelta.example")) is not None

@@ -1,13 +1,15 @@
 """Demonstration data: a partly filled self-assessment of the built-in catalog for the first demo
-exchange of :mod:`cyberdelta.auth.demo` (created here when missing). Idempotent: a second run
-finds the assessment and adds nothing."""
+exchange of :mod:`cyberdelta.auth.demo` (created here when missing), in the demo's current cycle
+(or a cycle named after the year when none is given). Idempotent: a second run finds the assessment
+and adds nothing."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cyberdelta.assessment import evidence, plan, service
-from cyberdelta.assessment.models import Assessment
+from cyberdelta.assessment.models import Assessment, Cycle, RiskProfile
 from cyberdelta.assessment.targets import Band, InherentRiskProfile
 from cyberdelta.catalog.service import ensure_builtin_catalog
 from cyberdelta.platform.actor import Actor
@@ -17,7 +19,7 @@ from cyberdelta.tenancy.service import create_organisation, get_organisation_by_
 DEMO_SLUG = "sakura-exchange"
 
 
-def load_demo(session: Session) -> Assessment:
+def load_demo(session: Session, cycle: Cycle | None = None) -> Assessment:
     organisation = get_organisation_by_slug(session, DEMO_SLUG)
     if organisation is None:
         organisation = create_organisation(
@@ -27,6 +29,7 @@ def load_demo(session: Session) -> Assessment:
             name_ja="デモ暗号資産取引所",
             name_en="Demo Crypto Exchange",
         )
+    if session.scalar(select(RiskProfile.id).where(RiskProfile.organisation_id == organisation.id)) is None:
         service.save_profile(
             session,
             organisation.id,
@@ -34,7 +37,8 @@ def load_demo(session: Session) -> Assessment:
                 custody_band=Band.MEDIUM, hot_wallet_percent=15, chains=12, outsourced_wallet_operations=True
             ),
         )
-    cycle = service.ensure_cycle(session, str(utcnow().year), ensure_builtin_catalog(session).id)
+    if cycle is None:
+        cycle = service.ensure_cycle(session, str(utcnow().year), ensure_builtin_catalog(session).id)
     assessment = service.start_assessment(session, organisation.id, cycle)
     if service.responses_of(session, assessment):
         return assessment

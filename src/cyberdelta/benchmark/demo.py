@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from cyberdelta.assessment.catalog_view import catalog_view
+from cyberdelta.assessment.catalog_view import CatalogView, catalog_view
 from cyberdelta.assessment.models import Assessment, Cycle, Response, RiskProfile
 from cyberdelta.assessment.service import new_cycle
 from cyberdelta.assessment.targets import Band, InherentRiskProfile, domain_targets
@@ -139,17 +139,7 @@ def populate(session: Session, *, orgs: int, cycles: int, recompute_benchmarks: 
             session.add(assessment)
             session.flush()
             created += 1
-            for control, (maturity, not_applicable) in zip(view.controls, answers, strict=True):
-                responses.append(
-                    {
-                        "assessment_id": assessment.id,
-                        "control_id": control.control_id,
-                        "maturity": maturity,
-                        "not_applicable": not_applicable,
-                        "na_reason": "Not offered (demo data)" if not_applicable else "",
-                        "version": 1,
-                    }
-                )
+            responses.extend(response_rows(assessment.id, view, answers))
         if responses:
             session.execute(insert(Response), responses)
         session.flush()
@@ -163,6 +153,11 @@ def _schedule(session: Session, cycle: Cycle, index: int, participants: list[int
     if session.scalar(select(CycleSchedule).where(CycleSchedule.cycle_id == cycle.id)) is None:
         year = FIRST_YEAR + index
         session.add(CycleSchedule(cycle_id=cycle.id, opens_on=date(year, 4, 1), closes_on=date(year, 6, 30)))
+    add_participants(session, cycle, participants)
+
+
+def add_participants(session: Session, cycle: Cycle, participants: list[int]) -> None:
+    """Let ``participants`` take part in ``cycle`` (those already taking part are left alone)."""
     taking_part = set(
         session.scalars(select(CycleParticipant.organisation_id).where(CycleParticipant.cycle_id == cycle.id))
     )
@@ -172,6 +167,57 @@ def _schedule(session: Session, cycle: Cycle, index: int, participants: list[int
         if org not in taking_part
     )
     session.flush()
+
+
+def generated_answers(
+    rng: random.Random, level: float, difficulty: dict[str, float], view: CatalogView
+) -> list[tuple[int | None, bool]]:
+    """(maturity, not applicable) for every control of ``view`` by the latent model of this module."""
+    return [_answer(rng, level, difficulty[c.control_id], c.level) for c in view.controls]
+
+
+def difficulties(seed: str, view: CatalogView) -> dict[str, float]:
+    """Each control's difficulty (how far below a firm's ability its answers fall)."""
+    rng = random.Random(seed)  # noqa: S311 (synthetic demo data, reproducible on purpose)
+    return {control.control_id: rng.gauss(0.0, 0.6) for control in view.controls}
+
+
+def response_rows(
+    assessment_id: int, view: CatalogView, answers: list[tuple[int | None, bool]]
+) -> list[dict[str, object]]:
+    """Rows of the response table for one assessment (inserted in bulk)."""
+    return [
+        {
+            "assessment_id": assessment_id,
+            "control_id": control.control_id,
+            "maturity": maturity,
+            "not_applicable": not_applicable,
+            "na_reason": "Not offered (demo data)" if not_applicable else "",
+            "version": 1,
+        }
+        for control, (maturity, not_applicable) in zip(view.controls, answers, strict=True)
+    ]
+
+
+def accepted_assessment(
+    session: Session, organisation_id: int, cycle: Cycle, answers: list[tuple[int | None, bool]]
+) -> Assessment:
+    """An accepted revision 1 of the firm in ``cycle`` with ``answers`` (a past year of the demo)."""
+    view = catalog_view(session, cycle.catalog_version_id)
+    assessment = Assessment(
+        organisation_id=organisation_id,
+        cycle_id=cycle.id,
+        revision=1,
+        state=State.ACCEPTED.value,
+        targets=_targets(session, organisation_id, tuple(domain.code for domain in view.domains)),
+        signed_off_at=utcnow(),
+        signed_off_by_name="Demo Approver",
+    )
+    session.add(assessment)
+    session.flush()
+    session.execute(insert(Response), response_rows(assessment.id, view, answers))
+    session.flush()
+    return assessment
 
 
 def _answer(

@@ -14,7 +14,7 @@ from cyberdelta.auth.models import AuthSession
 from cyberdelta.auth.tokens import authenticate_api_token
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.settings import Settings
-from cyberdelta.tenancy.permissions import STEP_UP_PERMISSIONS
+from cyberdelta.tenancy.permissions import STEP_UP_PERMISSIONS, Permission
 from cyberdelta.tenancy.principal import Principal
 
 
@@ -50,3 +50,27 @@ class AccountsAuthenticator:
 
     def needs_step_up(self, permission: Any) -> bool:
         return permission in STEP_UP_PERMISSIONS
+
+    def step_up_purpose(self, permission: Any) -> str:
+        return step_up_purpose(permission)
+
+
+def step_up_purpose(permission: Any) -> str:
+    """What an action behind a step-up commits (the step-up page says it before the passkey)."""
+    purposes = {
+        Permission.ASSESSMENT_SIGN_OFF: _(
+            "You are signing off your organisation's self-assessment: it is submitted to the FSA "
+            "under your name and can no longer be changed."
+        ),
+        Permission.ASSESSMENT_REVIEW: _(
+            "You are acting as the supervisor: opening a cycle, accepting or returning a submission, "
+            "or sending reminders."
+        ),
+        Permission.DATA_EXPORT: _("You are exporting your organisation's data."),
+        Permission.MEMBERS_MANAGE: _("You are changing who belongs to your organisation or their roles."),
+        Permission.TOKENS_MANAGE: _("You are creating or revoking an API token of your organisation."),
+        Permission.SIGNING_MANAGE: _(
+            "You are proposing or approving a change to your wallets or signing policy."
+        ),
+    }
+    return purposes.get(permission, _("This action commits your organisation."))

@@ -54,7 +54,7 @@ def _signed_in_response(
 
 
 @router.get("/sign-in", response_class=HTMLResponse, dependencies=[Depends(public)])
-def sign_in_page(request: Request, next: str = "/account") -> HTMLResponse:
+def sign_in_page(request: Request, next: str = "/") -> HTMLResponse:
     return render(request, "auth/sign_in.html", {"next": safe_next(next)})
 
 
@@ -76,7 +76,7 @@ def sign_in_verify(
         signed_in = ceremonies.sign_in(session, settings, actor, _credential(payload))
     except CeremonyError as error:
         return _refuse(str(error))
-    return _signed_in_response(request, settings, signed_in, str(payload.get("next") or "/account"))
+    return _signed_in_response(request, settings, signed_in, str(payload.get("next") or "/"))
 
 
 @router.get("/enrol/{token}", response_class=HTMLResponse, dependencies=[Depends(public)])

@@ -8,18 +8,24 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cyberdelta.catalog import service as catalog_service
+from cyberdelta.home import todo
 from cyberdelta.platform import i18n
+from cyberdelta.platform.db.base import utcnow
 from cyberdelta.platform.web.deps import SessionDep
 from cyberdelta.platform.web.middleware import LANGUAGE_COOKIE
 from cyberdelta.platform.web.navigation import safe_next
 from cyberdelta.platform.web.templating import render
+from cyberdelta.tenancy.http.access import CurrentPrincipal
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: SessionDep) -> HTMLResponse:
-    return render(request, "home.html", {"versions": catalog_service.list_versions(session)})
+def home(request: Request, session: SessionDep, principal: CurrentPrincipal) -> HTMLResponse:
+    """The landing page; for a signed-in member, their to-do list (:mod:`cyberdelta.home.todo`)."""
+    view = todo.home_for(session, principal, utcnow().date()) if principal and principal.user_id else None
+    context = {"versions": catalog_service.list_versions(session), "view": view}
+    return render(request, "home.html", context)
 
 
 @router.get("/lang/{code}")

@@ -15,6 +15,7 @@ protocol, so the platform imports no capability.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from cyberdelta.platform.i18n import gettext as _
 from cyberdelta.platform.settings import Settings
+from cyberdelta.platform.web.csrf import FIELD as CSRF_FIELD
 from cyberdelta.platform.web.csrf import check_csrf
 from cyberdelta.platform.web.deps import SessionDep, SettingsDep
 
@@ -52,6 +54,9 @@ class Authenticator(Protocol):
     def needs_step_up(self, permission: Any) -> bool:
         """Whether using ``permission`` in a session needs a recent passkey assertion."""
 
+    def step_up_purpose(self, permission: Any) -> str:
+        """What using ``permission`` commits, in words, for the step-up page."""
+
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -64,16 +69,56 @@ class SignInRequiredError(Exception):
         self.next_path = next_path
 
 
+@dataclass(frozen=True)
+class KeptForm:
+    """A form post held back by a step-up (docs/home.md, "step-up keeps the form"): where it went and
+    what the user typed (text fields only; files cannot be carried and must be chosen again)."""
+
+    action: str
+    fields: list[tuple[str, str]]
+    had_files: bool
+    permission: Any
+
+
 class StepUpRequiredError(Exception):
     """The action commits the organisation and the last passkey assertion is too old.
 
     ``next_path`` is where to return after the step-up: the page itself, or for a form post the
-    page the form was on (a redirect cannot repeat a POST).
+    page the form was on. ``kept`` is the form post itself, when it carried fields: the step-up
+    page holds them and posts them again once the passkey has confirmed, so the action completes
+    with what the user typed.
     """
 
-    def __init__(self, next_path: str) -> None:
+    def __init__(self, next_path: str, kept: KeptForm | None = None) -> None:
         super().__init__(next_path)
         self.next_path = next_path
+        self.kept = kept
+
+
+def shown_fields(kept: KeptForm) -> list[tuple[str, str]]:
+    """The kept text the step-up page repeats, labelled in words (never a field name)."""
+    labels = {
+        "comment": _("Comment"),
+        "name": _("Name"),
+        "opens_on": _("Opens on"),
+        "closes_on": _("Closes on"),
+    }
+    return [(labels[key], value) for key, value in kept.fields if key in labels and value.strip()]
+
+
+async def _kept_form(request: Request, permission: Any) -> KeptForm | None:
+    """The text fields of a browser form post (the CSRF check has parsed the body already)."""
+    if request.method not in UNSAFE_METHODS or not request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        return None
+    form = await request.form()
+    items = form.multi_items()
+    fields = [(key, value) for key, value in items if isinstance(value, str) and key != CSRF_FIELD]
+    had_files = any(not isinstance(value, str) for _key, value in form.multi_items())
+    if not fields and not had_files:
+        return None
+    return KeptForm(request.url.path, fields, had_files, permission)
 
 
 def is_api(request: Request) -> bool:
@@ -135,7 +180,8 @@ def require(permission: Any, *, step_up: bool | None = None) -> Callable[..., An
         if not principal.has(permission):
             raise HTTPException(
                 status_code=403,
-                detail=_("You do not have the permission %(permission)s", permission=permission),
+                # In words, never the permission's code (docs/home.md): the role is what the user knows.
+                detail=_("Your role in this organisation does not allow this."),
             )
         checker = authenticator(request)
         needs_step_up = checker.needs_step_up(permission) if step_up is None else step_up
@@ -143,7 +189,7 @@ def require(permission: Any, *, step_up: bool | None = None) -> Callable[..., An
         if needs_step_up and in_session and not checker.is_stepped_up(request, settings):
             if is_api(request):
                 raise HTTPException(status_code=403, detail=_("Confirm with your passkey first (step-up)"))
-            raise StepUpRequiredError(_return_path(request))
+            raise StepUpRequiredError(_return_path(request), await _kept_form(request, permission))
         return principal
 
     dependency.policy = permission  # type: ignore[attr-defined]

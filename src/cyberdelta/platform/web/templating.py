@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse
 
 from cyberdelta.platform.templates import make_environment
 from cyberdelta.platform.web.csrf import csrf_token
+from cyberdelta.platform.web.permitted import template_may
 from cyberdelta.platform.web.urls import template_path_for, template_public_id
 
 
@@ -30,6 +31,7 @@ def make_templates(
             "csrf_token": csrf_token,
             "path_for": template_path_for,
             "public_id": template_public_id,
+            "may": template_may,
             **(globals_ or {}),
         },
         filters=filters,

@@ -1,6 +1,7 @@
 // Passkey ceremonies (W3C WebAuthn Level 3): fetch options, ask the browser, send the answer.
 // Loaded from a file (the Content-Security-Policy allows no inline script). Buttons declare:
 //   data-passkey="create|get" data-options=URL data-verify=URL [data-next=PATH] [data-name-input=ID]
+//   [data-resume=FORM-ID: the form to post after the ceremony instead of going to data-next]
 "use strict";
 
 (function () {
@@ -52,6 +53,13 @@
         });
       })
       .then(function (result) {
+        // A form held back by the step-up is posted again, with what the user typed.
+        var resume = button.getAttribute("data-resume");
+        var form = resume ? document.getElementById(resume) : null;
+        if (form) {
+          form.submit();
+          return;
+        }
         window.location.assign(result.redirect || "/account");
       })
       .catch(function (error) {
