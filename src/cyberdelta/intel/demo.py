@@ -438,8 +438,6 @@ def load_intel(session: Session, now: datetime) -> IntelResult | None:
     )
     published = 0
     for publisher, objects in batches:
-        status = publish(
-            session, publisher.caller(), collection, objects, full_validation=True, actor=publisher.actor()
-        )
+        status = publish(session, publisher.caller(), collection, objects, actor=publisher.actor())
         published += status.success_count
     return IntelResult(collection.id, published)
