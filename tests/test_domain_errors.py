@@ -18,7 +18,14 @@ from cyberdelta.assessment.spreadsheet import WorkbookError
 from cyberdelta.assessment.workflow import TransitionError
 from cyberdelta.auth.challenges import CeremonyError
 from cyberdelta.benchmark.feedback_jobs import FeedbackRunError
-from cyberdelta.catalog.errors import CatalogImportError, CatalogNotFoundError, Problem, VersionExistsError
+from cyberdelta.catalog.errors import (
+    CatalogImportError,
+    CatalogNotFoundError,
+    MappingExistsError,
+    MappingNotFoundError,
+    Problem,
+    VersionExistsError,
+)
 from cyberdelta.exercise.errors import ExerciseNotFoundError, ScenarioError
 from cyberdelta.intel.forms import FormError
 from cyberdelta.intel.imports import ImportFormatError
@@ -37,6 +44,7 @@ from cyberdelta.signing.errors import SigningInputError, SigningRefusedError
 from cyberdelta.signing.text import bilingual
 from cyberdelta.supervision.service import SupervisionError
 from cyberdelta.tenancy.service import TenancyError
+from cyberdelta.tlpt.errors import TlptError
 
 # Modules that do something when imported: the CLI entry point and Alembic's migration scripts.
 SKIPPED = ("cyberdelta.__main__", "cyberdelta.platform.db.migrations")
@@ -57,6 +65,9 @@ TRANSLATED: dict[type[DomainError], Callable[[], DomainError]] = {
     ListAlreadyImportedError: lambda: ListAlreadyImportedError("sdn.csv", 3),
     SigningInputError: lambda: SigningInputError("$.to", bilingual("the field is missing")),
     SigningRefusedError: lambda: SigningRefusedError(bilingual("No such wallet."), status=404),
+    MappingExistsError: lambda: MappingExistsError("crypto@1.0", "5b0c8f39-2f1c-4a8e-9d7e-0a1b2c3d4e5f"),
+    MappingNotFoundError: lambda: MappingNotFoundError("5b0c8f39-2f1c-4a8e-9d7e-0a1b2c3d4e5f"),
+    TlptError: lambda: TlptError("No such engagement.", status=404),
 }
 # Classes whose render() shows a text already translated when the error was raised.
 PASSED_THROUGH: set[type[DomainError]] = {ConflictError, ScenarioError}
@@ -109,6 +120,9 @@ def test_every_user_error_is_a_domain_error_with_a_client_error_status(
         SigningRefusedError: 409,
         ScenarioError: 422,
         ExerciseNotFoundError: 404,
+        MappingExistsError: 409,
+        MappingNotFoundError: 404,
+        TlptError: 422,
     }
     assert set(expected) <= domain_errors
     assert {error: error.status for error in expected} == expected

@@ -27,7 +27,7 @@ from cyberdelta.intel.tlp import Tlp
 from cyberdelta.platform.actor import Actor
 from cyberdelta.platform.db.engine import transaction
 from cyberdelta.platform.settings import Settings
-from cyberdelta.signing.models import SigningProposal
+from cyberdelta.signing.models import SigningCheck, SigningProposal, SigningWallet
 from cyberdelta.tenancy import invitations
 from cyberdelta.tenancy.models import Invitation, Membership, Organisation, OrganisationKind
 from cyberdelta.tenancy.permissions import ROLE_PERMISSIONS, Permission, Role
@@ -44,6 +44,8 @@ from tests.signing.test_platform import COLD_SAFE
 # Which object of organisation B (or of B's user) each id parameter names.
 OBJECTS = {
     "proposal_id",
+    "wallet_id",
+    "check_id",
     "passkey_id",
     "token_id",
     "invitation_id",
@@ -95,8 +97,25 @@ def _their_world(app: FastAPI, session_factory: sessionmaker[Session], settings:
             organisation_id=theirs.id, definition=json.dumps(COLD_SAFE | {"name": "Rival"}), status="pending"
         )
         session.add(proposal)
+        wallet = SigningWallet(
+            organisation_id=theirs.id, name="Rival cold", kind="safe", definition=json.dumps(COLD_SAFE)
+        )
+        session.add(wallet)
+        session.flush()
+        check = SigningCheck(
+            organisation_id=theirs.id,
+            wallet_id=wallet.id,
+            kind="safe",
+            input_sha256="0" * 64,
+            verdict="block",
+            block_count=1,
+            findings=json.dumps([{"code": "SAFE_DELEGATECALL_UNTRUSTED", "severity": "block", "path": "$"}]),
+        )
+        session.add(check)
         session.flush()
         ids = {
+            "wallet_id": public(app, "signing_wallet", wallet.id),
+            "check_id": public(app, "signing_check", check.id),
             **_their_engagement(app, session, settings, theirs),
             "proposal_id": public(app, "signing_proposal", proposal.id),
             # As their URLs name them: public ids (docs/architecture.md, "Public ids").

@@ -149,3 +149,16 @@ def test_a_security_officer_chooses_on_the_page_and_a_contributor_may_not(
     sign_in_client(client, contributor, exchange)
     assert client.get("/screening/settings").status_code == 403
     assert client.post("/screening/settings", data={"sources": ["lines"]}).status_code == 403
+
+
+def test_the_api_schema_names_every_source_the_product_knows() -> None:
+    """The settings body's enum is the imported list formats plus the hub's live source, so that a
+    schema-valid choice is one the service accepts (tests/auth/test_api_schema.py)."""
+    from typing import get_args
+
+    from cyberdelta.intel.screening_source import SOURCE as HUB
+    from cyberdelta.screening.http.screening import ListSettingsIn
+    from cyberdelta.screening.lists import SOURCES
+
+    [item] = get_args(ListSettingsIn.model_fields["applied"].annotation)
+    assert set(get_args(item)) == {*SOURCES, HUB}

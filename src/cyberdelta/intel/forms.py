@@ -47,6 +47,13 @@ class FormError(DomainError, ValueError):
         self.reason = reason
 
 
+class UnknownCollectionError(FormError):
+    """A collection that does not exist or that the caller may not publish to: one answer for both
+    (404), so that the answer does not tell which (docs/intel.md, "No oracles")."""
+
+    status = 404
+
+
 def _marked(stix_object: dict[str, Any], tlp: Tlp) -> dict[str, Any]:
     stix_object["object_marking_refs"] = [TLP2_MARKING_IDS[tlp]]
     return stix_object

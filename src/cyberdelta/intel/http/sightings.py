@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from cyberdelta.intel import service, sightings
-from cyberdelta.intel.forms import MAX_COUNT, MAX_NOTE, SEEN_IN, FormError
+from cyberdelta.intel.forms import MAX_COUNT, MAX_NOTE, SEEN_IN, UnknownCollectionError
 from cyberdelta.intel.http.authentication import caller_for
 from cyberdelta.intel.tlp import Tlp
 from cyberdelta.platform.i18n import gettext as _
@@ -22,7 +22,7 @@ from cyberdelta.platform.web.schemas import error_responses
 from cyberdelta.tenancy.permissions import Permission
 from cyberdelta.tenancy.principal import Principal
 
-api = APIRouter(prefix="/api/v1/intel", tags=["intel"], responses=error_responses(401, 403))
+api = APIRouter(prefix="/api/v1/intel", tags=["intel"], responses=error_responses(401, 403, 404))
 Writer = Annotated[Principal, Depends(require(Permission.INTEL_WRITE))]
 
 
@@ -62,7 +62,7 @@ def report_sighting(
     caller = caller_for(principal)
     target = service.find_collection(session, body.collection)
     if target is None or not service.can_write(session, target, caller):
-        raise FormError("collection", _("choose a collection you may publish to"))
+        raise UnknownCollectionError("collection", _("choose a collection you may publish to"))
     observation = sightings.Observation(
         kind=body.kind,
         value=body.value,

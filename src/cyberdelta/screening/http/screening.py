@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -122,7 +122,9 @@ class ListSettingsIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    applied: list[Annotated[str, StringConstraints(max_length=40)]] = Field(min_length=1, max_length=20)
+    applied: list[Literal["ofac-sdn-xml", "ofac-sdn-csv", "un-xml", "mof", "lines", "hub-indicators"]] = (
+        Field(min_length=1, max_length=20, description="Source names, as GET /settings lists them")
+    )
 
 
 def _list_out(used: ListUsed, today: date) -> ListOut:
