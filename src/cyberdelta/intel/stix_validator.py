@@ -187,6 +187,7 @@ _REQUIRED = re.compile(r"^'(.+)' is a required property$")
 _UNEXPECTED = re.compile(r"^'([^']+)' does not match any of the regexes|\('([^']+)' was unexpected\)")
 _INNER_LOCATION = re.compile(r"^([a-z0-9_]+(?:\[\d+\]|\.[a-z0-9_]+)*): (.+)$")
 _SIMPLE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_DUMPED = re.compile(r"""\{\s*['"][^'"]*['"]\s*:""")
 _LONG = 600
 # One-line reasons for the jsonschema messages that embed the whole object or a sub-schema.
 _GENERIC = {
@@ -234,7 +235,9 @@ def _library_location(error: Any) -> str:
 
 
 def _one_line(text: str, validator: object) -> str:
-    dumped = "{'" in text or '{"' in text or " under {" in text  # an object or schema printed
+    # An object or a schema printed: a mapping's first key (`{'type': …`), not a set of tokens such as
+    # the pattern parser's "expecting {'(', '['}".
+    dumped = _DUMPED.search(text) is not None or " under {" in text
     if dumped or "\n" in text or len(text) > _LONG or "file://" in text or SCHEMA_DIR in text:
         return _GENERIC.get(str(validator), f"breaks the STIX 2.1 schema rule '{validator}'")
     return text
