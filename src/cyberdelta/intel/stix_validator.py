@@ -164,7 +164,7 @@ def schema_and_must_errors(instance: Mapping[str, Any], options: ValidationOptio
     return messages
 
 
-# --- The same errors, each as a JSON path and a one-line reason (issue #16 item 6) -------------
+# --- The same errors, each as a JSON path and a one-line reason (docs/intel.md, "Validation") ---
 
 # The property each MUST check is about, when its message does not start with it ('name': ...).
 _MUST_PROPERTIES = {
